@@ -1,0 +1,242 @@
+//! Compute needs, vendor orders and allocation under rationing (MODEL.md step 3).
+//!
+//! Every firm first states its compute need for the month: a lab needs serving capacity for its
+//! users (`g_c` per million consumers, `g_s` per million seats) plus a training target that
+//! grows `training_growth_per_year`; a startup needs serving capacity for its app customers
+//! (×`open_hosting_factor` on an open model) plus fine-tuning compute per employee; a lessor
+//! needs nothing for itself. The five largest holders (owned + reserved) are "large".
+//!
+//! Labs order the gap between their need projected `order_horizon_months` ahead and their fleet,
+//! spread over `order_smoothing_months`; lessors order `expand_rate_per_month` of their fleet
+//! when their committed share exceeds `expand_utilisation` and the contract price covers
+//! break-even plus margin. Orders are paced by cash (`capex_cash_share`).
+//!
+//! The vendor ships `Y = min(Σ o, Cap_t)`, rationed pro rata with priority weights
+//! `y_b = Y · w_b o_b / Σ w o`, `w_b = (1 + size_b)^θ` (θ > 0 favours big buyers), no buyer above
+//! its order or above `buyer_share_cap · Cap_t`; what a capped or satisfied buyer leaves is
+//! redistributed among the others (water-filling). Buyers pay the list price on delivery.
+//!
+//! Guardrails: shipments ≤ capacity and ≤ orders; every delivery ≤ its order.
+
+use bevy_ecs::prelude::*;
+
+use crate::math;
+use crate::params::FirmKind;
+use crate::state::*;
+
+/// Each firm's compute need this month, and which firms are large.
+pub fn plan_compute_needs(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    mut firms: Query<(
+        &AgentId,
+        &Firm,
+        &mut Fleet,
+        Option<&Platform>,
+        Option<&Startup>,
+    )>,
+) {
+    let sc = &cfg.0;
+    let growth = math::pow(
+        sc.research.training_growth_per_year,
+        f64::from(clock.month) / 12.0,
+    );
+    let mut sizes: Vec<(AgentId, f64)> = Vec::new();
+    for (id, firm, mut fleet, platform, startup) in &mut firms {
+        let (serving, other) = match (firm.kind, platform, startup) {
+            (FirmKind::Frontier | FirmKind::OpenWeights, Some(p), _) => (
+                p.consumers / 1e6 * sc.users.gpus_per_million_consumers
+                    + p.seats / 1e6 * sc.users.gpus_per_million_seats,
+                fleet.training_base * growth,
+            ),
+            (FirmKind::Startup, _, Some(s)) => {
+                let host = if s.base == Base::Open {
+                    sc.startups.open_hosting_factor
+                } else {
+                    1.0
+                };
+                (
+                    s.customers / 1000.0 * sc.startups.gpus_per_thousand_customers * host,
+                    s.team * sc.startups.gpus_per_employee,
+                )
+            }
+            _ => (0.0, 0.0),
+        };
+        fleet.serving_need = serving;
+        fleet.need = serving + other;
+        sizes.push((*id, fleet.owned + fleet.reserved));
+    }
+    sizes.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let large: Vec<AgentId> = sizes.iter().take(5).map(|s| s.0).collect();
+    for (id, _, mut fleet, _, _) in &mut firms {
+        fleet.large = large.contains(id);
+    }
+}
+
+/// Vendor orders of labs and lessors.
+pub fn place_orders(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    market: Res<Market>,
+    mut firms: Query<(&Firm, &mut Fleet, &Books)>,
+) {
+    let sc = &cfg.0;
+    let a = &sc.allocation;
+    let ahead = math::pow(
+        sc.research.training_growth_per_year,
+        (f64::from(clock.month) + a.order_horizon_months) / 12.0,
+    );
+    for (firm, mut fleet, books) in &mut firms {
+        let wanted = match firm.kind {
+            FirmKind::Frontier | FirmKind::OpenWeights => {
+                let projected = fleet.serving_need + fleet.training_base * ahead;
+                (projected - fleet.owned - fleet.reserved).max(0.0) / a.order_smoothing_months
+            }
+            FirmKind::Neocloud => {
+                let util = if fleet.owned > 0.0 {
+                    fleet.committed / fleet.owned
+                } else {
+                    1.0
+                };
+                let pays =
+                    market.contract_price >= market.break_even * (1.0 + sc.contracts.lessor_margin);
+                if util >= sc.lessors.expand_utilisation && pays {
+                    fleet.owned * sc.lessors.expand_rate_per_month
+                } else {
+                    0.0
+                }
+            }
+            FirmKind::Startup => 0.0,
+        };
+        let budget = a.capex_cash_share * books.cash.max(0.0) / market.list_price.max(1e-9);
+        fleet.ordered = wanted.min(budget);
+        fleet.delivered = 0.0;
+    }
+}
+
+/// Water-filling allocation: returns each buyer's shipment. `orders`, `weights` and the result
+/// are in the same (id) order.
+pub fn ration(orders: &[f64], weights: &[f64], capacity: f64, per_buyer_cap: f64) -> Vec<f64> {
+    let n = orders.len();
+    let mut y = vec![0.0; n];
+    let limit: Vec<f64> = orders
+        .iter()
+        .map(|&o| o.min(per_buyer_cap).max(0.0))
+        .collect();
+    let mut active: Vec<bool> = limit.iter().map(|&l| l > 0.0).collect();
+    let mut remaining = capacity.min(orders.iter().sum::<f64>()).max(0.0);
+    for _ in 0..=n {
+        let w: f64 = (0..n)
+            .filter(|&b| active[b])
+            .map(|b| weights[b] * orders[b])
+            .sum();
+        if w <= 0.0 || remaining <= 0.0 {
+            break;
+        }
+        let mut saturated = false;
+        for b in 0..n {
+            if !active[b] {
+                continue;
+            }
+            let share = remaining * weights[b] * orders[b] / w;
+            if share >= limit[b] - y[b] {
+                saturated = true;
+            }
+        }
+        if !saturated {
+            for b in 0..n {
+                if active[b] {
+                    y[b] += remaining * weights[b] * orders[b] / w;
+                }
+            }
+            break;
+        }
+        let mut freed = 0.0;
+        for b in 0..n {
+            if active[b] && remaining * weights[b] * orders[b] / w >= limit[b] - y[b] {
+                freed += limit[b] - y[b];
+                y[b] = limit[b];
+                active[b] = false;
+            }
+        }
+        remaining -= freed;
+    }
+    y
+}
+
+/// Ships the vendor's capacity to buyers and bills them.
+pub fn allocate_chips(
+    cfg: Res<Config>,
+    mut market: ResMut<Market>,
+    mut flows: ResMut<MonthFlows>,
+    mut firms: Query<(&AgentId, &mut Fleet, &mut Books)>,
+) {
+    let theta = cfg.0.allocation.priority_theta;
+    let mut rows: Vec<_> = firms
+        .iter_mut()
+        .filter(|(_, f, _)| f.ordered > 0.0)
+        .collect();
+    rows.sort_by_key(|(id, _, _)| **id);
+    let orders: Vec<f64> = rows.iter().map(|(_, f, _)| f.ordered).collect();
+    let weights: Vec<f64> = rows
+        .iter()
+        .map(|(_, f, _)| math::pow(1.0 + f.owned, theta))
+        .collect();
+    let y = ration(
+        &orders,
+        &weights,
+        market.capacity,
+        market.buyer_share_cap * market.capacity,
+    );
+    let (mut shipped, mut ordered, mut revenue) = (0.0, 0.0, 0.0);
+    for ((_, mut fleet, mut books), &got) in rows.into_iter().zip(&y) {
+        ordered += fleet.ordered;
+        shipped += got;
+        let bill = got * market.list_price;
+        revenue += bill;
+        books.spend(bill);
+        fleet.owned += got;
+        fleet.delivered = got;
+        if fleet.large {
+            flows.requested_large += fleet.ordered;
+            flows.obtained_large += got;
+        } else {
+            flows.requested_small += fleet.ordered;
+            flows.obtained_small += got;
+        }
+    }
+    market.orders = ordered;
+    market.shipments = shipped;
+    market.vendor_revenue = revenue;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_scarcity_serves_every_order() {
+        let y = ration(&[10.0, 20.0], &[1.0, 5.0], 100.0, f64::INFINITY);
+        assert_eq!(y, vec![10.0, 20.0]);
+    }
+
+    #[test]
+    fn scarcity_favours_heavy_weights_and_never_exceeds_capacity_or_orders() {
+        let y = ration(&[100.0, 100.0], &[1.0, 3.0], 100.0, f64::INFINITY);
+        assert!((y.iter().sum::<f64>() - 100.0).abs() < 1e-9);
+        assert!(
+            (y[0] - 25.0).abs() < 1e-9 && (y[1] - 75.0).abs() < 1e-9,
+            "{y:?}"
+        );
+        let y = ration(&[10.0, 100.0], &[1.0, 100.0], 50.0, f64::INFINITY);
+        assert!(y[1] <= 50.0 && y.iter().sum::<f64>() <= 50.0 + 1e-9);
+    }
+
+    #[test]
+    fn a_buyer_cap_redistributes_to_the_others() {
+        // The big buyer would take 75 of 100; capped at 70, the small one gets the other 30.
+        let y = ration(&[100.0, 100.0], &[1.0, 3.0], 100.0, 70.0);
+        assert!((y[1] - 70.0).abs() < 1e-9, "{y:?}");
+        assert!((y[0] - 30.0).abs() < 1e-9, "{y:?}");
+    }
+}

@@ -1,0 +1,106 @@
+//! Record (MODEL.md step 14): computes the month's [`Metrics`] from state. Read-only.
+
+use bevy_ecs::prelude::*;
+
+use super::users::{self, Users};
+use crate::metrics::Metrics;
+use crate::metrics::reporters::{concentration, gini, rationing};
+use crate::params::FirmKind;
+use crate::state::*;
+
+/// The metrics of every month recorded so far.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct MetricsLog(pub Vec<Metrics>);
+
+/// Records the month's metrics.
+#[allow(clippy::too_many_arguments)]
+pub fn record_metrics(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    market: Res<Market>,
+    flows: Res<MonthFlows>,
+    table: Res<PlatformTable>,
+    users: Res<Users>,
+    mut log: ResMut<MetricsLog>,
+    firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
+) {
+    let mut rows: Vec<_> = firms.iter().collect();
+    rows.sort_by_key(|r| *r.0);
+    let people = users.people_by_option();
+    let on_platforms = &people[..people.len() - 1];
+    let adopted: f64 = on_platforms.iter().sum();
+    let potential: f64 = people.iter().sum();
+    let (users_hhi, users_cr1, users_cr3, users_cr5) = concentration(on_platforms);
+    let owned: Vec<f64> = rows.iter().map(|r| r.2.owned).collect();
+    let (compute_hhi, compute_cr1, compute_cr3, compute_cr5) = concentration(&owned);
+    let held: Vec<f64> = rows
+        .iter()
+        .map(|r| {
+            (r.2.owned + r.2.reserved - r.2.committed + r.2.spot_bought - r.2.spot_sold).max(0.0)
+        })
+        .collect();
+    let count = |k: FirmKind| rows.iter().filter(|r| r.1.kind == k).count() as f64;
+    let best = |k: FirmKind| {
+        rows.iter()
+            .filter(|r| r.1.kind == k)
+            .filter_map(|r| r.4.map(|l| l.served_quality))
+            .fold(f64::NAN, f64::max)
+    };
+    let revenue = |f: &dyn Fn(FirmKind) -> bool| {
+        rows.iter()
+            .filter(|r| f(r.1.kind))
+            .map(|r| r.3.revenue)
+            .sum::<f64>()
+    };
+    let m = Metrics {
+        month: f64::from(clock.month),
+        users_hhi,
+        users_cr1,
+        users_cr3,
+        users_cr5,
+        users_effective_platforms: if users_hhi > 0.0 {
+            10000.0 / users_hhi
+        } else {
+            0.0
+        },
+        leader_user_share: users_cr1,
+        adoption_rate: if potential > 0.0 {
+            adopted / potential
+        } else {
+            0.0
+        },
+        switching_rate: if adopted > 0.0 {
+            flows.switched_people / adopted
+        } else {
+            0.0
+        },
+        consumer_surplus_usd: users::consumer_surplus(&cfg.0, &table, &users),
+        compute_hhi,
+        compute_cr1,
+        compute_cr3,
+        compute_cr5,
+        compute_gini: gini(&held),
+        spot_price_usd: market.spot_price,
+        contract_price_usd: market.contract_price,
+        spot_volume_gpus: market.spot_volume,
+        contract_volume_gpus: market.contract_volume,
+        rationing_large: rationing(flows.requested_large, flows.obtained_large),
+        rationing_small: rationing(flows.requested_small, flows.obtained_small),
+        capacity_gpus: market.capacity,
+        shipments_gpus: market.shipments,
+        installed_gpus: owned.iter().sum(),
+        vendor_revenue_usd: market.vendor_revenue,
+        startups_alive: count(FirmKind::Startup),
+        startups_entered: f64::from(flows.entered),
+        startups_exited: f64::from(flows.startup_exits),
+        neoclouds_alive: count(FirmKind::Neocloud),
+        exits_cash: f64::from(flows.exited_cash),
+        exits_break_even: f64::from(flows.exited_break_even),
+        frontier_quality: best(FirmKind::Frontier),
+        open_quality: best(FirmKind::OpenWeights),
+        platform_revenue_usd: revenue(&|k| matches!(k, FirmKind::Frontier | FirmKind::OpenWeights)),
+        startup_revenue_usd: revenue(&|k| k == FirmKind::Startup),
+    };
+    log.0.truncate(clock.month as usize);
+    log.0.push(m);
+}

@@ -1,0 +1,181 @@
+//! The spot market (MODEL.md step 5).
+//!
+//! A uniform-price clearing ([`auction`](super::auction)) each month of
+//!
+//! * bids: every firm whose need exceeds its available compute (owned + reserved − committed)
+//!   bids for the gap at its kind's willingness to pay (`wtp_*`), budget-limited — startups may
+//!   spend `startup_budget_share` of their cash, labs half of theirs;
+//! * asks: lessors' uncommitted fleets and any firm's idle owned GPUs at
+//!   `lessor_reserve_fraction × p_BE`, and idle *reserved* GPUs resold at
+//!   `resale_fraction × contract price paid`.
+//!
+//! The clearing price is the spot price. Scarcity (a supply shock leaves needs unmet while
+//! idle capacity shrinks) lifts it toward the labs' willingness to pay; a glut (idle reserved
+//! capacity resold) pushes it below lessors' break-even. Buyers' expectation of spot is an
+//! exponential average with span `expectation_months`.
+//!
+//! Afterwards each firm's used compute, the share of its serving need that was met, and its
+//! training compute are set; lessors compare their realised revenue per GPU-hour with
+//! break-even and count consecutive months below it (they exit after `exit_months_below`).
+//!
+//! Reads: [`Fleet`], [`Books`], [`Market`]. Writes: spot fills and payments, [`Market`] prices,
+//! [`MonthFlows`] rationing, [`Lessor`] exit clock.
+
+use bevy_ecs::prelude::*;
+
+use super::auction::{self, Ask, Bid};
+use crate::params::FirmKind;
+use crate::state::*;
+
+/// Clears the spot market and settles it.
+pub fn clear_spot_market(
+    cfg: Res<Config>,
+    mut market: ResMut<Market>,
+    mut flows: ResMut<MonthFlows>,
+    mut firms: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
+) {
+    let s = &cfg.0.spot;
+    let mut rows: Vec<_> = firms.iter_mut().collect();
+    rows.sort_by_key(|r| *r.0);
+    let mut bids = Vec::new();
+    let mut bid_rows = Vec::new();
+    let mut asks = Vec::new();
+    let mut ask_rows = Vec::new();
+    let owned_ask = s.lessor_reserve_fraction * market.break_even;
+    for (i, (id, firm, f, b)) in rows.iter().enumerate() {
+        let avail = f.available();
+        if firm.kind == FirmKind::Neocloud || avail > f.need {
+            // Idle capacity: owned first, then resold reservations.
+            let idle = if firm.kind == FirmKind::Neocloud {
+                avail
+            } else {
+                avail - f.need
+            };
+            let idle_owned = idle.min((f.owned - f.committed).max(0.0));
+            let idle_reserved = idle - idle_owned;
+            if idle_owned > 0.0 {
+                asks.push(Ask {
+                    id: **id,
+                    qty: idle_owned,
+                    price: owned_ask,
+                });
+                ask_rows.push(i);
+            }
+            if idle_reserved > 0.0 {
+                asks.push(Ask {
+                    id: **id,
+                    qty: idle_reserved,
+                    price: s.resale_fraction * f.reserved_price,
+                });
+                ask_rows.push(i);
+            }
+        } else if f.need > avail {
+            let (limit, budget) = match firm.kind {
+                FirmKind::Frontier => (s.wtp_frontier_usd, 0.5 * b.cash),
+                FirmKind::OpenWeights => (s.wtp_open_weights_usd, 0.5 * b.cash),
+                _ => (s.wtp_startup_usd, s.startup_budget_share * b.cash),
+            };
+            if budget > 0.0 {
+                bids.push(Bid {
+                    id: **id,
+                    qty: f.need - avail,
+                    limit,
+                    budget: Some(budget),
+                });
+                bid_rows.push(i);
+            }
+        }
+    }
+    for (_, _, f, _) in rows.iter_mut() {
+        f.spot_wanted = 0.0;
+        f.spot_bought = 0.0;
+        f.spot_sold = 0.0;
+    }
+    let c = auction::clear(&bids, &asks);
+    let price = c.price.unwrap_or(market.spot_price).max(s.price_floor_usd);
+    for ((bid, &i), &fill) in bids.iter().zip(&bid_rows).zip(&c.bid_fills) {
+        let (_, _, f, b) = &mut rows[i];
+        f.spot_wanted = bid.qty;
+        f.spot_bought = fill;
+        b.spend(fill * price * HOURS_PER_MONTH);
+    }
+    for (&i, &fill) in ask_rows.iter().zip(&c.ask_fills) {
+        let (_, _, f, b) = &mut rows[i];
+        f.spot_sold += fill;
+        b.earn(fill * price * HOURS_PER_MONTH);
+    }
+    for (_, firm, f, _) in rows.iter_mut() {
+        let usable = f.available() - f.spot_sold + f.spot_bought;
+        f.used = f.need.min(usable).max(0.0);
+        let serving = f.serving_need.min(f.used);
+        f.served_fraction = if f.serving_need > 0.0 {
+            serving / f.serving_need
+        } else {
+            1.0
+        };
+        f.training_used = if matches!(firm.kind, FirmKind::Frontier | FirmKind::OpenWeights) {
+            f.used - serving
+        } else {
+            0.0
+        };
+        if f.large {
+            flows.requested_large += f.spot_wanted;
+            flows.obtained_large += f.spot_bought;
+        } else {
+            flows.requested_small += f.spot_wanted;
+            flows.obtained_small += f.spot_bought;
+        }
+    }
+    market.spot_price = price;
+    market.spot_volume = c.volume;
+    let alpha = 2.0 / (cfg.0.contracts.expectation_months + 1.0);
+    market.spot_expected = alpha * price + (1.0 - alpha) * market.spot_expected;
+}
+
+/// Lessors compare realised revenue per GPU-hour with break-even.
+pub fn review_lessors(market: Res<Market>, mut lessors: Query<(&Fleet, &Books, &mut Lessor)>) {
+    for (f, b, mut l) in &mut lessors {
+        l.break_even = market.break_even;
+        l.realised_price = if f.owned > 0.0 {
+            b.revenue / (f.owned * HOURS_PER_MONTH)
+        } else {
+            0.0
+        };
+        if l.realised_price < l.break_even {
+            l.months_below += 1
+        } else {
+            l.months_below = 0
+        }
+    }
+}
+
+/// Break-even rental price of a GPU: `capex·CRF(i, n) / (8760·u) + variable cost`, with
+/// `CRF = i(1+i)^n / ((1+i)^n − 1)` (calibration.md §2.7f).
+pub fn break_even(sc: &crate::params::Scenario) -> f64 {
+    let l = &sc.lessors;
+    let n = sc.supply.life_years;
+    let i = l.wacc;
+    let crf = if i > 0.0 {
+        let g = crate::math::pow(1.0 + i, n);
+        i * g / (g - 1.0)
+    } else {
+        1.0 / n
+    };
+    l.capex_per_gpu_usd * crf / (8760.0 * l.breakeven_utilisation)
+        + sc.spot.variable_cost_usd_per_hour
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Scenario;
+
+    #[test]
+    fn default_break_even_lies_in_the_calibrated_band() {
+        let p = break_even(&Scenario::default());
+        assert!(
+            (1.2..=3.0).contains(&p),
+            "break-even {p} outside $1.2-3.0/h (calibration.md §2.7f)"
+        );
+    }
+}

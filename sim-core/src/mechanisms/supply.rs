@@ -1,0 +1,83 @@
+//! Chip supply (MODEL.md step 2).
+//!
+//! The dominant vendor's capacity grows geometrically and is cut by scheduled shocks:
+//! `Cap_t = Cap_0 · g^(t/12) · shock_t`. Its list price per H100e follows
+//! `price_t = price_0 · f^(t/12)` (newer generations deliver more H100e per dollar). Installed
+//! fleets depreciate exponentially over their economic life: `K ← K · (1 − 1/(12·life))`.
+//!
+//! Reads: [`Config`], [`Clock`], [`Market::shock_factor`]. Writes: [`Market`] (capacity, list
+//! price, depreciation), every [`Fleet::owned`].
+
+use bevy_ecs::prelude::*;
+
+use crate::math;
+use crate::state::*;
+
+/// Sets this month's vendor capacity and list price.
+pub fn produce_chips(cfg: Res<Config>, clock: Res<Clock>, mut market: ResMut<Market>) {
+    let s = &cfg.0.supply;
+    let years = f64::from(clock.month) / 12.0;
+    market.capacity = s.capacity_gpus_per_month
+        * math::pow(s.capacity_growth_per_year, years)
+        * market.shock_factor;
+    market.list_price = s.list_price_usd * math::pow(s.price_factor_per_year, years);
+}
+
+/// Depreciates every fleet; sums what was retired in id order.
+pub fn depreciate_fleets(
+    cfg: Res<Config>,
+    mut market: ResMut<Market>,
+    mut fleets: Query<(&AgentId, &mut Fleet)>,
+) {
+    let rate = 1.0 / (12.0 * cfg.0.supply.life_years);
+    let mut rows: Vec<_> = fleets.iter_mut().collect();
+    rows.sort_by_key(|(id, _)| **id);
+    let mut retired = 0.0;
+    for (_, mut f) in rows {
+        let r = f.owned * rate;
+        f.owned -= r;
+        retired += r;
+    }
+    market.depreciation = retired;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Scenario;
+    use std::sync::Arc;
+
+    #[test]
+    fn capacity_grows_by_g_per_year_and_fleets_lose_one_life_share() {
+        let mut world = World::new();
+        let sc = Scenario::default();
+        world.insert_resource(Config(Arc::new(sc.clone())));
+        world.insert_resource(Clock { month: 12 });
+        world.insert_resource(Market {
+            shock_factor: 1.0,
+            ..Default::default()
+        });
+        world.spawn((
+            AgentId(1),
+            Fleet {
+                owned: 1200.0,
+                ..Default::default()
+            },
+        ));
+        world.run_system_cached(produce_chips).unwrap();
+        world.run_system_cached(depreciate_fleets).unwrap();
+        let m = world.resource::<Market>();
+        let expect = sc.supply.capacity_gpus_per_month * sc.supply.capacity_growth_per_year;
+        assert!(
+            (m.capacity - expect).abs() < 1e-6 * expect,
+            "capacity after 12 months: {}",
+            m.capacity
+        );
+        let retired = 1200.0 / (12.0 * sc.supply.life_years);
+        assert!(
+            (m.depreciation - retired).abs() < 1e-9,
+            "retired {}",
+            m.depreciation
+        );
+    }
+}

@@ -1,0 +1,701 @@
+//! Users: platform choice under switching costs and network effects (MODEL.md step 8).
+//!
+//! Each month a share ρ of users reconsiders (consumers 2–5%/month, enterprises ≈ 1%/month).
+//! A reconsidering user `i` in nation `n` compares every platform `j` it may use with the outside
+//! option (no AI platform, utility `u0`):
+//!
+//! ```text
+//! V_ij = θ_Q Q_j − θ_P s_i g_n P_j + θ_N ln(1 + N_j / 1e6) − SC_i 1[j ≠ current_i]
+//! SC_i = SC_0 + κ ln(1 + tenure_i)          (a first adoption costs `adoption_cost` instead)
+//! P(i → j) = exp(V_ij) / Σ_k exp(V_ik)       (logit, sampled with one uniform from i's stream)
+//! ```
+//!
+//! `N_j` is the platform's users (people, consumers and enterprise seats, last month), so high
+//! θ_N gives increasing returns (Arthur, Pólya) that can lock the market in on an early leader.
+//! `s_i` is the user's price sensitivity (lognormal, 16 quantile classes), `g_n` the nation's
+//! income factor `(gdp_ref / gdp_n)^e`. Consumers single-home; an enterprise holds a portfolio of
+//! up to three platforms, ranked by sequential logit draws (Plackett–Luce), with workload shares
+//! `1, r, r²` (normalised). Tenure is stored as the month the user joined its platform, so
+//! nothing is touched for users who do not reconsider; who reconsiders is drawn by geometric
+//! skips over each (nation, segment) group, so a month costs O(reconsidering users).
+//!
+//! Reads: [`PlatformTable`], [`Config`]. Writes: [`Users`], [`MonthFlows::switched_people`].
+//! Guardrails: users are conserved (every agent is on exactly one option); utilities are finite.
+
+use bevy_ecs::prelude::*;
+
+use crate::math;
+use crate::params::Scenario;
+use crate::rng::{self, Source, Stream};
+use crate::state::*;
+
+/// Users' ids start here, far above firm and nation ids.
+pub const USER_ID_BASE: u64 = 1 << 40;
+/// Number of price-sensitivity classes.
+pub const SENSITIVITY_CLASSES: usize = 16;
+/// Standard-normal quantiles at (c + 0.5) / 16.
+const Z16: [f64; SENSITIVITY_CLASSES] = [
+    -1.862_731_867,
+    -1.318_010_897,
+    -1.009_990_169,
+    -0.776_421_761,
+    -0.579_132_162,
+    -0.402_250_065,
+    -0.237_202_109,
+    -0.078_412_413,
+    0.078_412_413,
+    0.237_202_109,
+    0.402_250_065,
+    0.579_132_162,
+    0.776_421_761,
+    1.009_990_169,
+    1.318_010_897,
+    1.862_731_867,
+];
+
+/// A contiguous range of user agents sharing nation and segment.
+#[derive(Clone, Debug)]
+pub struct UserGroup {
+    pub start: u32,
+    pub end: u32,
+    pub nation: u16,
+    pub enterprise: bool,
+    /// People (or seats) one agent stands for.
+    pub weight: f64,
+    /// Income factor g_n on price sensitivity.
+    pub income_factor: f64,
+    /// Whether its citizens may use foreign platforms.
+    pub foreign_platforms: bool,
+}
+
+/// The user population, stored by column (a million agents would be a million entities).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Users {
+    pub groups: Vec<UserGroup>,
+    /// Primary platform of each agent, or [`NO_PLATFORM`].
+    pub platform: Vec<Slot>,
+    /// Month the agent joined its primary platform (tenure = month − joined).
+    pub joined: Vec<i32>,
+    /// Price-sensitivity class (0..16).
+    pub class: Vec<u8>,
+    /// Enterprises' 2nd and 3rd platforms, indexed by agent − `first_enterprise`.
+    pub extra: Vec<[Slot; 2]>,
+    pub first_enterprise: u32,
+    /// People per (group, option); option `slots` is "no platform".
+    pub counts: Vec<f64>,
+    /// Options per group (platform slots + 1).
+    pub options: usize,
+    /// Portfolio workload shares for portfolios of 1, 2 and 3 platforms.
+    pub portfolio_shares: [[f64; 3]; 3],
+}
+
+impl Users {
+    /// Index into `counts`.
+    #[inline]
+    pub fn cell(&self, group: usize, option: usize) -> usize {
+        group * self.options + option
+    }
+
+    fn option_of(&self, slot: Slot) -> usize {
+        if slot == NO_PLATFORM {
+            self.options - 1
+        } else {
+            slot as usize
+        }
+    }
+
+    /// Total agents.
+    pub fn len(&self) -> usize {
+        self.platform.len()
+    }
+
+    /// True if there are no agents.
+    pub fn is_empty(&self) -> bool {
+        self.platform.is_empty()
+    }
+
+    /// People (or seats) on each platform slot, and on no platform (last entry).
+    pub fn people_by_option(&self) -> Vec<f64> {
+        let mut out = vec![0.0; self.options];
+        for g in 0..self.groups.len() {
+            for (o, v) in out.iter_mut().enumerate() {
+                *v += self.counts[self.cell(g, o)];
+            }
+        }
+        out
+    }
+
+    /// The portfolio of agent `i` (primary first), as options with their workload shares.
+    fn portfolio(&self, i: usize) -> ([Slot; 3], usize) {
+        let p = self.platform[i];
+        if p == NO_PLATFORM {
+            return ([NO_PLATFORM; 3], 0);
+        }
+        let mut out = [p, NO_PLATFORM, NO_PLATFORM];
+        let mut n = 1;
+        if i as u32 >= self.first_enterprise {
+            for &s in &self.extra[i - self.first_enterprise as usize] {
+                if s != NO_PLATFORM {
+                    out[n] = s;
+                    n += 1;
+                }
+            }
+        }
+        (out, n)
+    }
+
+    /// Adds (sign = 1) or removes (sign = −1) agent `i`'s people from the counts.
+    fn tally(&mut self, i: usize, group: usize, sign: f64) {
+        let w = self.groups[group].weight * sign;
+        let (port, n) = self.portfolio(i);
+        if n == 0 {
+            let c = self.cell(group, self.options - 1);
+            self.counts[c] += w;
+            return;
+        }
+        for (k, &s) in port.iter().take(n).enumerate() {
+            let c = self.cell(group, self.option_of(s));
+            self.counts[c] += w * self.portfolio_shares[n - 1][k];
+        }
+    }
+
+    /// Recomputes every count from the agents (used at start-up and by the invariants).
+    pub fn recount(&self) -> Vec<f64> {
+        let mut copy = self.clone();
+        copy.counts.iter_mut().for_each(|c| *c = 0.0);
+        for g in 0..copy.groups.len() {
+            for i in copy.groups[g].start..copy.groups[g].end {
+                copy.tally(i as usize, g, 1.0);
+            }
+        }
+        copy.counts
+    }
+
+    /// Moves every user of a platform that left the market to "no platform".
+    pub fn evict_platform(&mut self, slot: Slot) {
+        for g in 0..self.groups.len() {
+            for i in self.groups[g].start as usize..self.groups[g].end as usize {
+                let (port, n) = self.portfolio(i);
+                if port[..n].contains(&slot) {
+                    self.tally(i, g, -1.0);
+                    let kept: Vec<Slot> =
+                        port[..n].iter().copied().filter(|&s| s != slot).collect();
+                    self.set_portfolio(i, &kept);
+                    self.tally(i, g, 1.0);
+                }
+            }
+        }
+    }
+
+    fn set_portfolio(&mut self, i: usize, slots: &[Slot]) {
+        self.platform[i] = slots.first().copied().unwrap_or(NO_PLATFORM);
+        if i as u32 >= self.first_enterprise {
+            let e = &mut self.extra[i - self.first_enterprise as usize];
+            e[0] = slots.get(1).copied().unwrap_or(NO_PLATFORM);
+            e[1] = slots.get(2).copied().unwrap_or(NO_PLATFORM);
+        }
+    }
+}
+
+/// Portfolio shares for portfolios of 1, 2 and 3 platforms with rank ratio `r`.
+pub fn portfolio_shares(r: f64) -> [[f64; 3]; 3] {
+    let mut out = [[0.0; 3]; 3];
+    for n in 1..=3 {
+        let raw = [1.0, r, r * r];
+        let total: f64 = raw[..n].iter().sum();
+        for k in 0..n {
+            out[n - 1][k] = raw[k] / total;
+        }
+    }
+    out
+}
+
+/// Price-sensitivity multiplier of class `c` (lognormal with mean 1).
+pub fn sensitivity(sigma: f64, class: u8) -> f64 {
+    math::exp(sigma * Z16[class as usize] - 0.5 * sigma * sigma)
+}
+
+/// May a citizen of this group use this platform?
+fn allowed(group: &UserGroup, slot: &SlotInfo) -> bool {
+    slot.alive && (group.foreign_platforms || slot.nation == group.nation)
+}
+
+/// Builds the user population at month 0: agents per nation in proportion to internet users
+/// (consumers) and seats (enterprises), initial adoption and platforms from the scenario's
+/// initial shares, tenure uniform on [0, max].
+pub fn initial_users(sc: &Scenario, nations: &[Nation], table: &PlatformTable) -> Users {
+    let u = &sc.users;
+    let options = table.slots.len() + 1;
+    let mut users = Users {
+        options,
+        portfolio_shares: portfolio_shares(u.portfolio_decay),
+        ..Default::default()
+    };
+    let init_shares: Vec<(f64, f64)> = table
+        .slots
+        .iter()
+        .map(|s| {
+            let f = sc.firms.iter().find(|f| f.name == s.name);
+            f.map_or((0.0, 0.0), |f| {
+                (f.initial_consumer_share, f.initial_enterprise_share)
+            })
+        })
+        .collect();
+    for enterprise in [false, true] {
+        let (agents, total) = if enterprise {
+            (
+                u.enterprise_agents,
+                nations
+                    .iter()
+                    .map(|n| n.enterprise_seats_millions)
+                    .sum::<f64>(),
+            )
+        } else {
+            (
+                u.consumer_agents,
+                nations
+                    .iter()
+                    .map(|n| n.internet_users_millions)
+                    .sum::<f64>(),
+            )
+        };
+        if enterprise {
+            users.first_enterprise = users.platform.len() as u32;
+        }
+        if agents == 0 || total <= 0.0 {
+            continue;
+        }
+        // Largest-remainder apportionment of agents to nations (deterministic).
+        let sizes: Vec<f64> = nations
+            .iter()
+            .map(|n| {
+                if enterprise {
+                    n.enterprise_seats_millions
+                } else {
+                    n.internet_users_millions
+                }
+            })
+            .collect();
+        let quotas: Vec<f64> = sizes
+            .iter()
+            .map(|s| f64::from(agents) * s / total)
+            .collect();
+        let mut counts: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
+        let mut left = agents - counts.iter().sum::<u32>();
+        let mut order: Vec<usize> = (0..nations.len()).collect();
+        order.sort_by(|&a, &b| {
+            (quotas[b] - quotas[b].floor())
+                .total_cmp(&(quotas[a] - quotas[a].floor()))
+                .then(a.cmp(&b))
+        });
+        for &i in order.iter().cycle().take(nations.len() * 2) {
+            if left == 0 {
+                break;
+            }
+            if sizes[i] > 0.0 {
+                counts[i] += 1;
+                left -= 1;
+            }
+        }
+        for (ni, n) in nations.iter().enumerate() {
+            if counts[ni] == 0 {
+                continue;
+            }
+            let start = users.platform.len() as u32;
+            let group = UserGroup {
+                start,
+                end: start + counts[ni],
+                nation: n.index,
+                enterprise,
+                weight: sizes[ni] * 1e6 / f64::from(counts[ni]),
+                income_factor: math::pow(
+                    u.gdp_reference_usd / n.gdp_per_capita_usd,
+                    u.income_elasticity,
+                ),
+                foreign_platforms: n.foreign_platforms,
+            };
+            let gi = users.groups.len();
+            users.groups.push(group);
+            let g = users.groups[gi].clone();
+            // Initial shares among the platforms this nation may use.
+            let mut shares: Vec<f64> = table
+                .slots
+                .iter()
+                .zip(&init_shares)
+                .map(|(s, &(c, e))| {
+                    if allowed(&g, s) {
+                        if enterprise { e } else { c }
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let total_share: f64 = shares.iter().sum();
+            if total_share <= 0.0 {
+                let n_allowed = table.slots.iter().filter(|s| allowed(&g, s)).count().max(1) as f64;
+                shares = table
+                    .slots
+                    .iter()
+                    .map(|s| if allowed(&g, s) { 1.0 / n_allowed } else { 0.0 })
+                    .collect();
+            } else {
+                shares.iter_mut().for_each(|s| *s /= total_share);
+            }
+            let adoption = if enterprise {
+                u.initial_adoption_enterprise
+            } else {
+                u.initial_adoption_consumer
+            };
+            for i in g.start..g.end {
+                let mut d = rng::fast_stream(
+                    sc.run.seed,
+                    Stream::InitUsers,
+                    USER_ID_BASE + u64::from(i),
+                    0,
+                );
+                let class = (d.next_u64() % SENSITIVITY_CLASSES as u64) as u8;
+                let tenure = (d.uniform() * f64::from(u.initial_tenure_max_months + 1)) as i32;
+                let mut primary = NO_PLATFORM;
+                if d.uniform() < adoption {
+                    let x = d.uniform();
+                    let mut acc = 0.0;
+                    for (s, &sh) in shares.iter().enumerate() {
+                        acc += sh;
+                        if sh > 0.0 && x < acc {
+                            primary = s as Slot;
+                            break;
+                        }
+                    }
+                    if primary == NO_PLATFORM {
+                        primary = shares
+                            .iter()
+                            .rposition(|&s| s > 0.0)
+                            .map_or(NO_PLATFORM, |s| s as Slot);
+                    }
+                }
+                users.platform.push(primary);
+                users.joined.push(-tenure);
+                users.class.push(class);
+            }
+        }
+    }
+    let n_ent = users.platform.len() - users.first_enterprise as usize;
+    users.extra = vec![[NO_PLATFORM; 2]; n_ent];
+    users.counts = vec![0.0; users.groups.len() * options];
+    users.counts = users.recount();
+    users
+}
+
+/// Copies each platform's quality, prices and user count into the [`PlatformTable`].
+pub fn refresh_platform_table(
+    mut table: ResMut<PlatformTable>,
+    users: Res<Users>,
+    platforms: Query<(&Platform, &Lab)>,
+) {
+    let people = users.people_by_option();
+    for (p, lab) in &platforms {
+        let s = &mut table.slots[p.slot as usize];
+        s.quality = lab.served_quality;
+        s.consumer_price = p.consumer_price;
+        s.enterprise_price = p.enterprise_price;
+    }
+    for (i, s) in table.slots.iter_mut().enumerate() {
+        s.people = people[i];
+    }
+}
+
+/// Writes each platform's consumers and seats back to its component.
+pub fn count_platform_users(users: Res<Users>, mut platforms: Query<&mut Platform>) {
+    let mut consumers = vec![0.0; users.options];
+    let mut seats = vec![0.0; users.options];
+    for (g, grp) in users.groups.iter().enumerate() {
+        let target = if grp.enterprise {
+            &mut seats
+        } else {
+            &mut consumers
+        };
+        for (o, v) in target.iter_mut().enumerate() {
+            *v += users.counts[users.cell(g, o)];
+        }
+    }
+    for mut p in &mut platforms {
+        p.consumers = consumers[p.slot as usize];
+        p.seats = seats[p.slot as usize];
+    }
+}
+
+/// Per-month choice tables: `attract[g][c][o] = exp(V_o without switching costs)`.
+pub struct ChoiceTables {
+    pub attract: Vec<f64>,
+    pub options: usize,
+}
+
+impl ChoiceTables {
+    #[inline]
+    fn row(&self, group: usize, class: usize) -> &[f64] {
+        let start = (group * SENSITIVITY_CLASSES + class) * self.options;
+        &self.attract[start..start + self.options]
+    }
+}
+
+/// Systematic utility of each option for a group and class, before switching costs.
+pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class: u8) -> Vec<f64> {
+    let u = &sc.users;
+    let s = sensitivity(u.price_sensitivity_sigma, class) * group.income_factor;
+    let mut v: Vec<f64> = table
+        .slots
+        .iter()
+        .map(|slot| {
+            if !allowed(group, slot) {
+                return f64::NEG_INFINITY;
+            }
+            let (theta_p, price) = if group.enterprise {
+                (u.theta_price_enterprise, slot.enterprise_price)
+            } else {
+                (u.theta_price_consumer, slot.consumer_price)
+            };
+            u.theta_quality * slot.quality - theta_p * s * price
+                + u.theta_network * math::ln_1p(slot.people / 1e6)
+        })
+        .collect();
+    v.push(u.outside_utility);
+    v
+}
+
+/// Builds the month's choice tables. Utilities are shifted by their maximum before `exp` so
+/// that large quality levels never overflow.
+pub fn choice_tables(sc: &Scenario, table: &PlatformTable, users: &Users) -> ChoiceTables {
+    let options = users.options;
+    let mut attract = Vec::with_capacity(users.groups.len() * SENSITIVITY_CLASSES * options);
+    for g in &users.groups {
+        for c in 0..SENSITIVITY_CLASSES {
+            let v = utilities(sc, table, g, c as u8);
+            let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            attract.extend(v.iter().map(|&x| {
+                if x == f64::NEG_INFINITY {
+                    0.0
+                } else {
+                    math::exp(x - vmax)
+                }
+            }));
+        }
+    }
+    ChoiceTables { attract, options }
+}
+
+/// Consumer surplus: Σ over groups and classes of people × (ln Σ_j e^{V_j} − u0) / (θ_P s g),
+/// the logit inclusive value in dollars per month relative to using no platform.
+pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, users: &Users) -> f64 {
+    let u = &sc.users;
+    let mut total = 0.0;
+    for g in &users.groups {
+        let people = g.weight * f64::from(g.end - g.start);
+        let theta_p = if g.enterprise {
+            u.theta_price_enterprise
+        } else {
+            u.theta_price_consumer
+        };
+        for c in 0..SENSITIVITY_CLASSES {
+            let v = utilities(sc, table, g, c as u8);
+            let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let iv = vmax
+                + math::ln(
+                    v.iter()
+                        .map(|&x| {
+                            if x == f64::NEG_INFINITY {
+                                0.0
+                            } else {
+                                math::exp(x - vmax)
+                            }
+                        })
+                        .sum(),
+                );
+            let s = sensitivity(u.price_sensitivity_sigma, c as u8) * g.income_factor;
+            if theta_p * s > 0.0 {
+                total +=
+                    people / SENSITIVITY_CLASSES as f64 * (iv - u.outside_utility) / (theta_p * s);
+            }
+        }
+    }
+    total
+}
+
+/// exp(−SC(tenure)) for tenure 0..len, and exp(−adoption_cost).
+pub struct SwitchCosts {
+    by_tenure: Vec<f64>,
+    adoption: f64,
+}
+
+impl SwitchCosts {
+    pub fn new(sc: &Scenario) -> Self {
+        let u = &sc.users;
+        let len = (sc.run.months + u.initial_tenure_max_months + 2) as usize;
+        let by_tenure = (0..len)
+            .map(|t| math::exp(-(u.switching_cost + u.tenure_kappa * math::ln_1p(t as f64))))
+            .collect();
+        Self {
+            by_tenure,
+            adoption: math::exp(-u.adoption_cost),
+        }
+    }
+
+    #[inline]
+    fn stay_bonus_inverse(&self, tenure: i64) -> f64 {
+        let t = tenure.clamp(0, self.by_tenure.len() as i64 - 1) as usize;
+        self.by_tenure[t]
+    }
+}
+
+/// Samples an option index with probability proportional to `w` (one uniform).
+#[inline]
+fn sample(w: &[f64], total: f64, u: f64) -> usize {
+    let x = u * total;
+    let mut acc = 0.0;
+    let mut last = 0;
+    for (o, &wo) in w.iter().enumerate() {
+        if wo > 0.0 {
+            acc += wo;
+            last = o;
+            if x < acc {
+                return o;
+            }
+        }
+    }
+    last
+}
+
+/// The reconsidering users of the month choose again.
+pub fn reconsider_platforms(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    table: Res<PlatformTable>,
+    costs: Res<SwitchCostTable>,
+    mut users: ResMut<Users>,
+    mut flows: ResMut<MonthFlows>,
+) {
+    let sc = &cfg.0;
+    let month = clock.month;
+    let tables = choice_tables(sc, &table, &users);
+    let none = users.options - 1;
+    let portfolio_size = sc.users.portfolio_size as usize;
+    let mut w = vec![0.0; users.options];
+    let mut switched = 0.0;
+    for g in 0..users.groups.len() {
+        let grp = users.groups[g].clone();
+        let rho = if grp.enterprise {
+            sc.users.reconsider_enterprise
+        } else {
+            sc.users.reconsider_consumer
+        };
+        let mut select = rng::fast_stream(sc.run.seed, Stream::UserSelect, g as u64, month);
+        let mut i = u64::from(grp.start) + select.geometric(rho);
+        while i < u64::from(grp.end) {
+            let idx = i as usize;
+            let row = tables.row(g, users.class[idx] as usize);
+            let current = users.platform[idx];
+            let cur_opt = users.option_of(current);
+            let exit_factor = if current == NO_PLATFORM {
+                costs.0.adoption
+            } else {
+                costs
+                    .0
+                    .stay_bonus_inverse(i64::from(month as i32 - users.joined[idx]))
+            };
+            let (held, held_n) = users.portfolio(idx);
+            let mut total = 0.0;
+            for o in 0..users.options {
+                let keeps = if o == none {
+                    current == NO_PLATFORM
+                } else {
+                    held[..held_n].contains(&(o as Slot))
+                };
+                // Leaving the platform for nothing costs SC too; adopting from nothing costs the
+                // adoption cost for every platform.
+                let factor = if keeps || (o == none && current == NO_PLATFORM) {
+                    1.0
+                } else {
+                    exit_factor
+                };
+                w[o] = row[o] * factor;
+                total += w[o];
+            }
+            let mut d = rng::fast_stream(sc.run.seed, Stream::UserChoice, USER_ID_BASE + i, month);
+            let first = sample(&w, total, d.uniform());
+            let mut chosen: [Slot; 3] = [NO_PLATFORM; 3];
+            let mut n = 0;
+            if first != none {
+                chosen[0] = first as Slot;
+                n = 1;
+                if grp.enterprise {
+                    // Plackett–Luce: further ranks by sequential logit without replacement,
+                    // stopping at the outside option.
+                    let mut rest = total - w[first];
+                    w[first] = 0.0;
+                    while n < portfolio_size && rest > 0.0 {
+                        let o = sample(&w, rest, d.uniform());
+                        if o == none || w[o] <= 0.0 {
+                            break;
+                        }
+                        chosen[n] = o as Slot;
+                        n += 1;
+                        rest -= w[o];
+                        w[o] = 0.0;
+                    }
+                }
+            }
+            let new_primary = chosen[0];
+            if chosen[..n] != held[..held_n] {
+                users.tally(idx, g, -1.0);
+                users.set_portfolio(idx, &chosen[..n]);
+                users.tally(idx, g, 1.0);
+            }
+            if new_primary != current {
+                users.joined[idx] = month as i32;
+                if current != NO_PLATFORM && new_primary != NO_PLATFORM {
+                    switched += grp.weight;
+                }
+            }
+            let _ = cur_opt;
+            i += 1 + select.geometric(rho);
+        }
+    }
+    flows.switched_people += switched;
+}
+
+/// The switching-cost lookup table (built once per run).
+#[derive(Resource)]
+pub struct SwitchCostTable(pub SwitchCosts);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portfolio_shares_sum_to_one_and_decline() {
+        let s = portfolio_shares(0.4);
+        for n in 0..3 {
+            let total: f64 = s[n].iter().sum();
+            assert!(
+                (total - 1.0).abs() < 1e-12,
+                "portfolio of {} sums to {total}",
+                n + 1
+            );
+        }
+        assert!(s[2][0] > s[2][1] && s[2][1] > s[2][2]);
+    }
+
+    #[test]
+    fn sensitivity_classes_have_mean_one() {
+        let mean: f64 = (0..16).map(|c| sensitivity(0.5, c)).sum::<f64>() / 16.0;
+        assert!((mean - 1.0).abs() < 0.02, "mean sensitivity {mean}");
+        assert!(sensitivity(0.5, 0) < sensitivity(0.5, 15));
+    }
+
+    #[test]
+    fn sampling_follows_weights_and_skips_zeros() {
+        let w = [0.0, 1.0, 3.0];
+        assert_eq!(sample(&w, 4.0, 0.0), 1);
+        assert_eq!(sample(&w, 4.0, 0.3), 2);
+        assert_eq!(sample(&w, 4.0, 0.999_999), 2);
+    }
+}

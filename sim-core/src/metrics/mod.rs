@@ -1,0 +1,83 @@
+//! Metrics recorded every month (MODEL.md "Metrics"), read-only: recording never draws random
+//! numbers and never changes state.
+//!
+//! Each metric is declared once with its unit and meaning; the same table names the CSV columns
+//! and documents them (`goldrush metrics`, README).
+
+pub mod reporters;
+
+use serde::Serialize;
+
+/// Documentation of one metric column.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MetricSpec {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub doc: &'static str,
+}
+
+macro_rules! metrics {
+    ($( $field:ident : $unit:literal, $doc:literal; )*) => {
+        /// One month of metrics.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+        pub struct Metrics {
+            $( #[doc = $doc] pub $field: f64, )*
+        }
+
+        /// Every metric, in column order.
+        pub const METRICS: &[MetricSpec] = &[ $( MetricSpec { name: stringify!($field), unit: $unit, doc: $doc }, )* ];
+
+        impl Metrics {
+            /// Values in column order.
+            pub fn values(&self) -> Vec<f64> {
+                vec![ $( self.$field, )* ]
+            }
+
+            /// The value of a metric by name.
+            pub fn get(&self, name: &str) -> Option<f64> {
+                match name {
+                    $( stringify!($field) => Some(self.$field), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+metrics! {
+    month: "month", "Month index (0 = the first simulated month).";
+    users_hhi: "0-10000", "Herfindahl-Hirschman index of platform user shares (people: consumers + enterprise seats).";
+    users_cr1: "share", "Leader's share of platform users (CR1).";
+    users_cr3: "share", "Top-3 share of platform users.";
+    users_cr5: "share", "Top-5 share of platform users.";
+    users_effective_platforms: "platforms", "Effective number of platforms, 10000 / HHI.";
+    leader_user_share: "share", "User share of the platform that leads this month (= users_cr1).";
+    adoption_rate: "share", "Share of potential users (internet users + seats) on some AI platform.";
+    switching_rate: "share/month", "People who moved from one platform to another this month / people on platforms.";
+    consumer_surplus_usd: "USD/month", "Logit inclusive value of platform choice relative to no platform, summed over people.";
+    compute_hhi: "0-10000", "HHI of GPU ownership across firms.";
+    compute_cr1: "share", "Largest owner's share of GPUs.";
+    compute_cr3: "share", "Top-3 owners' share of GPUs.";
+    compute_cr5: "share", "Top-5 owners' share of GPUs.";
+    compute_gini: "0-1", "Gini coefficient of compute held per firm (owned + reserved - committed + spot net).";
+    spot_price_usd: "USD/GPU-h", "Spot clearing price.";
+    contract_price_usd: "USD/GPU-h", "Reserved-contract price index (clearing price, or the lowest posted ask).";
+    spot_volume_gpus: "H100e", "GPUs traded on spot this month.";
+    contract_volume_gpus: "H100e", "GPUs newly contracted this month.";
+    rationing_large: "share", "Unmet share of compute requested (vendor orders + spot bids) by the five largest holders.";
+    rationing_small: "share", "Unmet share of compute requested by all other firms.";
+    capacity_gpus: "H100e/month", "Vendor production capacity.";
+    shipments_gpus: "H100e/month", "GPUs shipped by the vendor.";
+    installed_gpus: "H100e", "GPUs owned by all firms.";
+    vendor_revenue_usd: "USD/month", "Vendor revenue from shipments.";
+    startups_alive: "firms", "Startups alive at the end of the month.";
+    startups_entered: "firms/month", "Startups that entered this month.";
+    startups_exited: "firms/month", "Startups that exited this month.";
+    neoclouds_alive: "firms", "GPU lessors alive at the end of the month.";
+    exits_cash: "firms/month", "Firms of any kind that exited for lack of cash.";
+    exits_break_even: "firms/month", "Lessors that exited after sustained prices below break-even.";
+    frontier_quality: "points", "Best frontier model quality.";
+    open_quality: "points", "Best open-weights release quality.";
+    platform_revenue_usd: "USD/month", "Revenue of frontier and open-weights firms.";
+    startup_revenue_usd: "USD/month", "Revenue of startups.";
+}

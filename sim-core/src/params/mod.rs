@@ -1,0 +1,913 @@
+//! Scenario parameters: the typed, validated input of a run.
+//!
+//! A scenario is a TOML document deserialised into [`Scenario`] (unknown keys are errors), then
+//! checked by [`Scenario::validate`]: every numeric field against the range in its
+//! [`FieldSpec`](spec::FieldSpec), plus cross-field rules (firms name existing nations, term
+//! bounds are ordered, …). Units: money in US dollars, compute in H100-equivalent GPUs
+//! ("H100e"), time in months, utilities in logit units ("utils").
+
+pub mod spec;
+
+use serde::{Deserialize, Serialize};
+
+pub use spec::FieldSpec;
+
+/// Joins a key path: `join_path("users", "theta_price")` → `users.theta_price`.
+pub fn join_path(prefix: &str, field: &str) -> String {
+    if prefix.is_empty() {
+        field.to_string()
+    } else {
+        format!("{prefix}.{field}")
+    }
+}
+
+/// One invalid parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamError {
+    /// Key path, e.g. `users.reconsider_consumer` or `firms[2].cash_usd`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// The allowed range and unit, when the field has one.
+    pub allowed: Option<String>,
+}
+
+impl ParamError {
+    pub(crate) fn new(path: &str, message: String, spec: &FieldSpec) -> Self {
+        Self {
+            path: path.to_string(),
+            message,
+            allowed: Some(format_range(spec)),
+        }
+    }
+
+    pub(crate) fn rule(path: &str, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_string(),
+            message: message.into(),
+            allowed: None,
+        }
+    }
+}
+
+impl std::fmt::Display for ParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)?;
+        if let Some(a) = &self.allowed {
+            write!(f, " (allowed: {a})")?;
+        }
+        Ok(())
+    }
+}
+
+fn format_range(spec: &FieldSpec) -> String {
+    let unit = if spec.unit == "1" {
+        String::new()
+    } else {
+        format!(" {}", spec.unit)
+    };
+    format!("{} to {}{}", fmt_num(spec.min), fmt_num(spec.max), unit)
+}
+
+/// Formats a bound compactly: integers plainly, large or tiny numbers in exponent form.
+pub fn fmt_num(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e9 {
+        format!("{}", x as i64)
+    } else if x != 0.0 && (x.abs() >= 1e9 || x.abs() < 1e-3) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The four kinds of firm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirmKind {
+    /// Integrated lab + cloud + consumer/enterprise platform.
+    Frontier,
+    /// Lab releasing open weights, funded by an orthogonal business; runs a free assistant.
+    OpenWeights,
+    /// GPU lessor: owns GPUs, sells reserved contracts and spot capacity.
+    Neocloud,
+    /// App or agent builder on a platform's API or an open model.
+    Startup,
+}
+
+impl FirmKind {
+    /// Lower-case name as in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirmKind::Frontier => "frontier",
+            FirmKind::OpenWeights => "open_weights",
+            FirmKind::Neocloud => "neocloud",
+            FirmKind::Startup => "startup",
+        }
+    }
+
+    /// Stable integer code (hashing and outputs).
+    pub fn code(self) -> u64 {
+        match self {
+            FirmKind::Frontier => 0,
+            FirmKind::OpenWeights => 1,
+            FirmKind::Neocloud => 2,
+            FirmKind::Startup => 3,
+        }
+    }
+}
+
+crate::section! {
+    /// How long and with which seed to run.
+    pub struct Run {
+        /// Master seed of every random stream.
+        seed: u64 = 42;
+            unit "1", range [0, 1.8446744073709552e19], source "user choice";
+        /// Months to simulate (one tick = one month).
+        months: u32 = 120;
+            unit "months", range [1, 1200], source "MODEL.md: default horizon 120 months";
+        /// Calendar year of month 0 (labels only).
+        start_year: u32 = 2026;
+            unit "year", range [1990, 2200], source "MODEL.md: the year 2026 onward";
+    }
+}
+
+crate::section! {
+    /// Chip supply: the dominant vendor's production capacity and the fleets' depreciation.
+    pub struct Supply {
+        /// Vendor production capacity at month 0.
+        capacity_gpus_per_month: f64 = 600_000.0;
+            unit "H100e/month", range [0, 1e9], source "calibration.md §1.2-1.3: ~21M H100e installed by Apr 2026, 2.5x/yr cluster growth; backs out ~7M H100e/yr shipped in 2026";
+        /// Annual growth factor of capacity (Cap_t = Cap_0 g^(t/12)).
+        capacity_growth_per_year: f64 = 1.8;
+            unit "x/yr", range [0.2, 10], source "MODEL.md step 2; calibration.md §7 capacity_growth_per_year 1.8 (CoWoS ~2x in 2025)";
+        /// Economic life of a GPU; fleets depreciate at 1/(12 life) per month.
+        life_years: f64 = 5.0;
+            unit "years", range [0.5, 20], source "calibration.md §2.7: 4-6 year life";
+        /// Vendor list price per H100e at month 0.
+        list_price_usd: f64 = 30_000.0;
+            unit "USD/H100e", range [100, 1e7], source "calibration.md §1.1: H100 ~$25-40k";
+        /// Annual factor on the list price per H100e (newer generations give more per dollar).
+        price_factor_per_year: f64 = 0.8;
+            unit "x/yr", range [0.05, 5], source "assumption: price per H100e falls ~20%/yr with new generations (calibration.md §1.3 hardware trends)";
+    }
+}
+
+crate::section! {
+    /// Vendor allocation of scarce chips.
+    pub struct Allocation {
+        /// Priority exponent: weight w_b = size_b^theta (size = fleet in H100e). 0 is pro rata to orders.
+        priority_theta: f64 = 0.3;
+            unit "1", range [0, 4], source "MODEL.md step 3; calibration.md §1.2 (top-2 customers 39% of vendor revenue)";
+        /// Largest share of a month's shipments any one buyer may receive (1 = no cap).
+        buyer_share_cap: f64 = 1.0;
+            unit "share", range [0.01, 1], source "policy lever: compute-allocation antitrust cap";
+        /// Month from which the buyer share cap applies.
+        cap_from_month: u32 = 0;
+            unit "month", range [0, 1200], source "policy clock";
+        /// Months over which a firm spreads the order that closes its projected compute gap.
+        order_smoothing_months: f64 = 3.0;
+            unit "months", range [1, 60], source "calibration.md §1.2: lead times 8-52 weeks";
+        /// Months ahead a firm projects its training need when ordering.
+        order_horizon_months: f64 = 6.0;
+            unit "months", range [0, 60], source "calibration.md §1.2: lead times 36-52 weeks at peak";
+        /// Largest share of cash a firm spends on chips in one month.
+        capex_cash_share: f64 = 0.2;
+            unit "share/month", range [0, 1], source "assumption: capex is paced by cash";
+    }
+}
+
+crate::section! {
+    /// Reserved (take-or-pay) contracts between neoclouds and compute buyers.
+    pub struct Contracts {
+        /// Shortest contract term.
+        term_min_months: u32 = 12;
+            unit "months", range [1, 240], source "MODEL.md step 4: 12-36 months";
+        /// Longest contract term.
+        term_max_months: u32 = 36;
+            unit "months", range [1, 240], source "MODEL.md step 4: 12-36 months";
+        /// Share of a frontier or open-weights lab's compute shortfall it seeks to reserve.
+        reserve_share_lab: f64 = 0.7;
+            unit "share", range [0, 1], source "calibration.md §1.1: 96% of neocloud revenue is take-or-pay";
+        /// Share of a startup's compute need it seeks to reserve.
+        reserve_share_startup: f64 = 0.3;
+            unit "share", range [0, 1], source "assumption: startups mostly rent on demand";
+        /// Lessors' markup over break-even in their contract asks.
+        lessor_margin: f64 = 0.15;
+            unit "share", range [0, 5], source "calibration.md §1.1: ~20% EBIT margin at 87% utilisation";
+        /// Premium over expected spot that buyers pay for certainty.
+        certainty_premium: f64 = 0.25;
+            unit "share", range [0, 5], source "calibration.md §1.1: 1-yr contracts rose while spot fell (Jun 2026)";
+        /// Span (months) of the exponential average of spot prices buyers use as expectation.
+        expectation_months: f64 = 6.0;
+            unit "months", range [1, 120], source "assumption: adaptive expectations";
+        /// Contract price index at month 0.
+        initial_price_usd: f64 = 2.2;
+            unit "USD/GPU-h", range [0.01, 100], source "calibration.md §7: H100 contract ~$2.2/h early 2025";
+    }
+}
+
+crate::section! {
+    /// The spot market: uniform-price clearing of unmet demand against idle capacity.
+    pub struct Spot {
+        /// Power and operations cost of running a GPU.
+        variable_cost_usd_per_hour: f64 = 0.35;
+            unit "USD/GPU-h", range [0, 20], source "calibration.md §2.7f: c_power + c_ops ~ $0.35/h";
+        /// Lessors' spot reserve price as a share of their break-even.
+        lessor_reserve_fraction: f64 = 0.6;
+            unit "share", range [0, 5], source "calibration.md §1.1: Oct 2025 trough $1.70 vs break-even $1.65-2.85";
+        /// Ask for resold idle reserved capacity as a share of the contract price paid.
+        resale_fraction: f64 = 0.5;
+            unit "share", range [0, 5], source "calibration.md §2.7c: idle reserved capacity resold to spot (2024 glut)";
+        /// Frontier labs' willingness to pay for spot compute.
+        wtp_frontier_usd: f64 = 9.0;
+            unit "USD/GPU-h", range [0.01, 1000], source "calibration.md §1.1: $8-12/h paid at peak scarcity 2023";
+        /// Open-weights labs' willingness to pay for spot compute.
+        wtp_open_weights_usd: f64 = 5.0;
+            unit "USD/GPU-h", range [0.01, 1000], source "assumption: below frontier labs";
+        /// Startups' willingness to pay for spot compute.
+        wtp_startup_usd: f64 = 4.5;
+            unit "USD/GPU-h", range [0.01, 1000], source "calibration.md §1.1: marketplace H100 $1.8-2.8/h in normal times";
+        /// Share of cash a startup may spend on spot compute in one month.
+        startup_budget_share: f64 = 0.3;
+            unit "share/month", range [0, 1], source "assumption: budget-limited bids";
+        /// Spot price at month 0.
+        initial_price_usd: f64 = 2.4;
+            unit "USD/GPU-h", range [0.01, 100], source "calibration.md §1.1: marketplace H100 ~$2.4/h mid-2025";
+        /// Price the market cannot fall below (a clearing with no asks keeps the last price).
+        price_floor_usd: f64 = 0.05;
+            unit "USD/GPU-h", range [0, 100], source "guardrail";
+    }
+}
+
+crate::section! {
+    /// GPU lessors (neoclouds): break-even, expansion and exit.
+    pub struct Lessors {
+        /// All-in capital cost of one H100e for a lessor (server share included).
+        capex_per_gpu_usd: f64 = 35_000.0;
+            unit "USD/H100e", range [100, 1e7], source "calibration.md §2.7f: $30-45k all-in";
+        /// Weighted average cost of capital.
+        wacc: f64 = 0.10;
+            unit "1/yr", range [0, 1], source "calibration.md §2.7f: 10% WACC";
+        /// Utilisation assumed in the break-even price.
+        breakeven_utilisation: f64 = 0.75;
+            unit "share", range [0.05, 1], source "calibration.md §2.7f: 60-90% utilisation";
+        /// Consecutive months of realised price below break-even after which a lessor exits.
+        exit_months_below: u32 = 12;
+            unit "months", range [1, 240], source "calibration.md §2.7f: exit after several quarters below p_BE";
+        /// Committed share of its fleet above which a lessor orders more GPUs.
+        expand_utilisation: f64 = 0.8;
+            unit "share", range [0, 1], source "assumption";
+        /// Monthly fleet growth a lessor orders when expanding.
+        expand_rate_per_month: f64 = 0.04;
+            unit "share/month", range [0, 1], source "calibration.md §1.4: neocloud revenue +684% YoY (Nebius)";
+        /// Price an acquirer pays for an exiting firm's fleet, as a share of its depreciated list value.
+        fire_sale_fraction: f64 = 0.5;
+            unit "share", range [0, 1], source "assumption: distressed asset sale";
+    }
+}
+
+crate::section! {
+    /// Research: effective compute, algorithmic progress and model quality.
+    pub struct Research {
+        /// Effective training FLOP one H100e delivers in a month (1e15 FLOP/s x 40% MFU x 730 h).
+        flop_per_gpu_month: f64 = 1.05e21;
+            unit "FLOP/H100e-month", range [1e15, 1e25], source "calibration.md §2.8; H100 dense BF16 ~1e15 FLOP/s";
+        /// Annual growth of algorithmic efficiency A_t.
+        algo_growth_per_year: f64 = 3.0;
+            unit "x/yr", range [1, 20], source "calibration.md §1.3: Ho et al. 2024, ~3x/yr";
+        /// Quality points per decade (x10) of cumulative effective compute: Q = b talent (log10 E - offset).
+        quality_per_decade: f64 = 10.0;
+            unit "points/decade", range [0.01, 1000], source "calibration.md §2.8: log-linear capability (ECI-like index)";
+        /// log10 of cumulative effective FLOP at which quality is zero.
+        quality_offset_log10: f64 = 24.0;
+            unit "log10 FLOP", range [0, 40], source "normalisation";
+        /// Annual growth of frontier labs' training compute targets.
+        training_growth_per_year: f64 = 2.5;
+            unit "x/yr", range [0.5, 20], source "calibration.md §1.3: frontier training compute 4-5x/yr, fleets ~2.5x/yr";
+        /// Months between open-weights releases.
+        open_release_interval_months: u32 = 4;
+            unit "months", range [1, 120], source "calibration.md §1.6: frequent open releases";
+        /// Quality points a startup adds per decade of its own fine-tuning FLOP.
+        finetune_quality_per_decade: f64 = 1.0;
+            unit "points/decade", range [0, 100], source "assumption: fine-tuning adds a small increment";
+    }
+}
+
+crate::section! {
+    /// Users: platform choice under switching costs and network effects.
+    pub struct Users {
+        /// Consumer agents (each stands for internet users / agents people of its nation).
+        consumer_agents: u32 = 950_000;
+            unit "agents", range [1, 100_000_000], source "scale choice";
+        /// Enterprise agents (each stands for a cohort of enterprise seats).
+        enterprise_agents: u32 = 50_000;
+            unit "agents", range [0, 100_000_000], source "scale choice";
+        /// Share of consumers who reconsider their platform each month (rho).
+        reconsider_consumer: f64 = 0.03;
+            unit "share/month", range [0, 1], source "MODEL.md step 8: 2-5%/month";
+        /// Share of enterprises who reconsider their portfolio each month.
+        reconsider_enterprise: f64 = 0.012;
+            unit "share/month", range [0, 1], source "calibration.md §1.5: ~11%/yr switch primary vendor";
+        /// Utility per quality point (theta_Q).
+        theta_quality: f64 = 0.15;
+            unit "utils/point", range [0, 100], source "calibration: one year of frontier progress ~1.5 utils";
+        /// Consumers' utility per dollar of monthly price (theta_P), before individual sensitivity.
+        theta_price_consumer: f64 = 0.04;
+            unit "utils/USD", range [0, 100], source "calibration: a $20 subscription ~0.8 utils";
+        /// Enterprises' utility per dollar of monthly seat price.
+        theta_price_enterprise: f64 = 0.01;
+            unit "utils/USD", range [0, 100], source "calibration: enterprises less price-sensitive per seat";
+        /// Network-effect strength theta_N on ln(1 + users in millions).
+        theta_network: f64 = 0.25;
+            unit "utils", range [0, 20], source "MODEL.md step 8 (Arthur/Polya increasing returns)";
+        /// Base switching cost SC_0.
+        switching_cost: f64 = 1.0;
+            unit "utils", range [0, 100], source "calibration.md §2.5 (Klemperer)";
+        /// Tenure growth of switching cost: SC = SC_0 + kappa ln(1 + tenure months).
+        tenure_kappa: f64 = 0.4;
+            unit "utils", range [0, 100], source "calibration.md §2.5: habit, memory, personalisation";
+        /// One-off cost of a first adoption (trial, learning).
+        adoption_cost: f64 = 1.0;
+            unit "utils", range [0, 100], source "calibration: gradual adoption";
+        /// Utility of using no AI platform (the outside option).
+        outside_utility: f64 = 5.5;
+            unit "utils", range [-100, 100], source "calibration: ~35% consumer adoption at month 0, rising";
+        /// Share of consumers on some platform at month 0.
+        initial_adoption_consumer: f64 = 0.3;
+            unit "share", range [0, 1], source "calibration.md §1.5: ~900M WAU of ~5.5B internet users";
+        /// Share of enterprise agents on some platform at month 0.
+        initial_adoption_enterprise: f64 = 0.5;
+            unit "share", range [0, 1], source "calibration.md §1.5: broad enterprise adoption";
+        /// Share of a platform's consumers who pay the subscription.
+        paid_conversion: f64 = 0.055;
+            unit "share", range [0, 1], source "calibration.md §1.5: ~50M subs / ~900M WAU";
+        /// Log-scale spread of individual price sensitivity.
+        price_sensitivity_sigma: f64 = 0.5;
+            unit "1", range [0, 5], source "assumption: heterogeneous consumers";
+        /// Elasticity of price sensitivity to income: s = (gdp_ref / gdp)^e.
+        income_elasticity: f64 = 0.5;
+            unit "1", range [0, 5], source "assumption";
+        /// Reference GDP per capita of the income elasticity.
+        gdp_reference_usd: f64 = 60_000.0;
+            unit "USD/person/yr", range [100, 1e6], source "normalisation";
+        /// Platforms in an enterprise's portfolio (enterprises multi-home; consumers single-home).
+        portfolio_size: u32 = 3;
+            unit "platforms", range [1, 3], source "calibration.md §1.5: 81% of enterprises run >=3 model families";
+        /// Workload share ratio between consecutive portfolio ranks (shares 1, r, r^2, normalised).
+        portfolio_decay: f64 = 0.4;
+            unit "1", range [0, 1], source "calibration.md §1.5: primary vendor dominant";
+        /// Serving compute per million consumers.
+        gpus_per_million_consumers: f64 = 400.0;
+            unit "H100e/M users", range [0, 1e7], source "assumption: ~900M WAU served with a few 100k H100e";
+        /// Serving compute per million enterprise seats.
+        gpus_per_million_seats: f64 = 3000.0;
+            unit "H100e/M seats", range [0, 1e8], source "assumption: API workloads are heavier";
+        /// Longest initial tenure (drawn uniformly) of month-0 users.
+        initial_tenure_max_months: u32 = 24;
+            unit "months", range [0, 600], source "ChatGPT launched Nov 2022";
+    }
+}
+
+crate::section! {
+    /// Startups: the app market, entry, venture rounds and exit.
+    pub struct Startups {
+        /// Startups alive at month 0.
+        initial_count: u32 = 300;
+            unit "firms", range [0, 1_000_000], source "scale choice (hundreds of startups)";
+        /// Longest age (drawn uniformly) of month-0 startups.
+        initial_age_max_months: u32 = 36;
+            unit "months", range [0, 600], source "assumption";
+        /// Expected entrants per month at the reference spot price.
+        entry_rate_per_month: f64 = 8.0;
+            unit "firms/month", range [0, 1e6], source "calibration.md §1.8: AI in 44% of VC deals";
+        /// Elasticity of entry to the spot price: lambda = lambda_0 (p_ref / p_spot)^e.
+        entry_price_elasticity: f64 = 1.0;
+            unit "1", range [0, 10], source "MODEL.md step 13: entry falls with the cost of compute";
+        /// Reference spot price of the entry rate.
+        entry_reference_price_usd: f64 = 2.4;
+            unit "USD/GPU-h", range [0.01, 100], source "calibration.md §1.1";
+        /// Mean seed round of a new startup (lognormal).
+        seed_cash_usd: f64 = 3.0e6;
+            unit "USD", range [0, 1e12], source "assumption: seed rounds $1-5M";
+        /// Log-scale spread of the seed round.
+        seed_cash_sigma: f64 = 0.8;
+            unit "1", range [0, 5], source "assumption";
+        /// Smallest founding team.
+        team_min: u32 = 3;
+            unit "people", range [1, 10_000], source "assumption";
+        /// Largest founding team.
+        team_max: u32 = 12;
+            unit "people", range [1, 10_000], source "assumption";
+        /// Fully loaded monthly cost of a startup employee.
+        wage_usd_per_month: f64 = 18_000.0;
+            unit "USD/person-month", range [0, 1e7], source "assumption: ~$200k/yr loaded";
+        /// Revenue per employee at which a startup hires (team = max(founders, revenue / this)).
+        revenue_per_employee_usd: f64 = 25_000.0;
+            unit "USD/person-month", range [1, 1e9], source "assumption: ~$300k ARR per employee";
+        /// Share of adopted platform users who start using some app each month.
+        app_adoption_per_month: f64 = 0.004;
+            unit "share/month", range [0, 1], source "assumption";
+        /// Share of an app's customers lost each month.
+        customer_churn_per_month: f64 = 0.05;
+            unit "share/month", range [0, 1], source "assumption: consumer apps churn 3-8%/month";
+        /// Revenue per app customer per month.
+        arpu_usd: f64 = 12.0;
+            unit "USD/customer-month", range [0, 1e6], source "assumption";
+        /// Preferential-attachment exponent of app acquisition (A = e^(theta q) (1 + K/K0)^alpha).
+        attachment_alpha: f64 = 0.8;
+            unit "1", range [0, 3], source "calibration.md §2.2-2.3: Simon/Yule growth, Zipf sizes";
+        /// Customer scale K0 of the attachment term.
+        attachment_scale: f64 = 5_000.0;
+            unit "customers", range [1, 1e9], source "normalisation";
+        /// Utility per quality point in app acquisition.
+        theta_app_quality: f64 = 0.3;
+            unit "utils/point", range [0, 100], source "assumption";
+        /// Log-scale noise of monthly acquisitions (growth-rate shocks).
+        acquisition_noise_sigma: f64 = 0.5;
+            unit "1", range [0, 5], source "calibration.md §2.3: tent-shaped growth rates";
+        /// Serving compute per thousand app customers.
+        gpus_per_thousand_customers: f64 = 0.4;
+            unit "H100e/k customers", range [0, 1e6], source "assumption";
+        /// Fine-tuning compute per employee.
+        gpus_per_employee: f64 = 1.0;
+            unit "H100e/person", range [0, 1e6], source "assumption";
+        /// API fee paid to the base platform per app customer per month.
+        api_fee_usd_per_customer: f64 = 2.5;
+            unit "USD/customer-month", range [0, 1e6], source "assumption: inference cost passed through";
+        /// Extra serving compute of a startup that hosts an open model (x the API-based need).
+        open_hosting_factor: f64 = 1.5;
+            unit "x", range [1, 100], source "MODEL.md step 10: open-model startups pay hosting compute";
+        /// Utility per quality point when a new startup picks its base model.
+        base_theta_quality: f64 = 0.4;
+            unit "utils/point", range [0, 100], source "assumption";
+        /// Utility advantage of an open base (no fee, no platform dependence), before quality.
+        base_open_bonus: f64 = 0.0;
+            unit "utils", range [-100, 100], source "assumption";
+        /// Runway (months of burn) below which a startup seeks a round.
+        runway_trigger_months: f64 = 6.0;
+            unit "months", range [0, 120], source "assumption";
+        /// Monthly probability of closing a round while seeking, at zero traction.
+        round_probability: f64 = 0.08;
+            unit "1/month", range [0, 1], source "calibrated toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8)";
+        /// Logit weight of traction (6-month revenue growth) on round probability.
+        round_traction_weight: f64 = 2.0;
+            unit "1", range [0, 100], source "MODEL.md step 13";
+        /// Months of burn a round funds.
+        round_months_of_burn: f64 = 18.0;
+            unit "months", range [0, 240], source "assumption: 18-24 month runway per round";
+    }
+}
+
+crate::section! {
+    /// Finance of labs and clouds: wages and strategic funding.
+    pub struct Finance {
+        /// Fully loaded monthly cost of a lab or cloud employee.
+        lab_wage_usd_per_month: f64 = 35_000.0;
+            unit "USD/person-month", range [0, 1e8], source "calibration.md §1.3: staff 29-49% of frontier cost";
+        /// Runway (months of burn) below which a lab or cloud seeks strategic funding.
+        strategic_runway_months: f64 = 12.0;
+            unit "months", range [0, 240], source "assumption";
+        /// Monthly probability of closing a strategic round while seeking, for the quality leader.
+        strategic_round_probability: f64 = 0.3;
+            unit "1/month", range [0, 1], source "assumption; scaled by quality rank";
+        /// Months of burn a strategic round funds.
+        strategic_round_months: f64 = 24.0;
+            unit "months", range [0, 240], source "assumption";
+    }
+}
+
+crate::section! {
+    /// A nation: the home of users and firms.
+    pub struct NationSpec {
+        /// Display name (unique).
+        name: String = String::new();
+            unit "1", range [0, 0], source "scenario";
+        /// Population.
+        population_millions: f64 = 1.0;
+            unit "M people", range [0, 1e5], source "UN population data (rounded)";
+        /// Internet users: the potential consumers of AI platforms.
+        internet_users_millions: f64 = 1.0;
+            unit "M people", range [0, 1e5], source "ITU (rounded)";
+        /// Knowledge-work seats: the potential enterprise users.
+        enterprise_seats_millions: f64 = 0.1;
+            unit "M seats", range [0, 1e5], source "assumption: ~10-15% of workforce";
+        /// GDP per capita.
+        gdp_per_capita_usd: f64 = 20_000.0;
+            unit "USD/person/yr", range [100, 1e6], source "IMF (rounded)";
+        /// Export-control tier: 1 open, 2 capped, 3 embargoed (policies arrive with the economy issue).
+        tier: u32 = 1;
+            unit "tier", range [1, 3], source "calibration.md §1.11: AI Diffusion Rule tiers";
+        /// Whether citizens may use foreign platforms.
+        foreign_platforms: bool = true;
+            unit "1", range [0, 1], source "scenario (false: only domestic platforms, as in China)";
+    }
+}
+
+crate::section! {
+    /// A named incumbent firm.
+    pub struct FirmSpec {
+        /// Display name (unique).
+        name: String = String::new();
+            unit "1", range [0, 0], source "scenario";
+        /// Kind: frontier, open_weights or neocloud (startups are generated).
+        kind: FirmKind = FirmKind::Frontier;
+            unit "1", range [0, 0], source "scenario";
+        /// Home nation (a name from [[nations]]).
+        nation: String = String::new();
+            unit "1", range [0, 0], source "scenario";
+        /// Cash at month 0.
+        cash_usd: f64 = 1.0e10;
+            unit "USD", range [0, 1e14], source "company filings (rounded, stylised)";
+        /// GPUs owned at month 0.
+        owned_gpus: f64 = 100_000.0;
+            unit "H100e", range [0, 1e9], source "calibration.md §1.3: Epoch AI chip owners (Apr 2026)";
+        /// Cumulative effective training FLOP at month 0 (sets initial quality).
+        cumulative_flop: f64 = 1.0e26;
+            unit "FLOP", range [1, 1e40], source "calibration.md §1.3: >30 models above 1e25 FLOP by mid-2025";
+        /// Research talent factor multiplying quality gains (endogenous with the talent market).
+        talent: f64 = 1.0;
+            unit "1", range [0.01, 10], source "assumption";
+        /// Employees.
+        staff: u32 = 1000;
+            unit "people", range [0, 10_000_000], source "company reports (rounded)";
+        /// Consumer subscription price.
+        consumer_price_usd: f64 = 20.0;
+            unit "USD/month", range [0, 10_000], source "calibration.md §1.11: $20/month list";
+        /// Enterprise seat price.
+        enterprise_price_usd: f64 = 30.0;
+            unit "USD/seat-month", range [0, 100_000], source "assumption: $25-60/seat";
+        /// Consumer market share (of adopters) at month 0.
+        initial_consumer_share: f64 = 0.0;
+            unit "share", range [0, 1], source "calibration.md §1.5: Similarweb consumer shares";
+        /// Enterprise market share (of adopters) at month 0.
+        initial_enterprise_share: f64 = 0.0;
+            unit "share", range [0, 1], source "calibration.md §1.5: Menlo enterprise API shares";
+        /// Share of the fleet devoted to training at month 0 (sets the training target).
+        training_share: f64 = 0.5;
+            unit "share", range [0, 1], source "calibration.md §1.1: inference 55-70% of neocloud pipeline";
+        /// Monthly funding from a parent's orthogonal business (ads, cloud, devices).
+        parent_funding_usd_per_month: f64 = 0.0;
+            unit "USD/month", range [0, 1e13], source "calibration.md §2.10: commoditise your complement";
+        /// Months an open-weights maker's releases trail the best frontier model.
+        open_lag_months: u32 = 6;
+            unit "months", range [0, 120], source "calibration.md §1.6: 3-10 months";
+    }
+}
+
+crate::section! {
+    /// A scheduled supply shock: capacity is multiplied by `factor` for `months` months.
+    pub struct SupplyShock {
+        /// First month of the shock.
+        start_month: u32 = 0;
+            unit "month", range [0, 1200], source "scenario";
+        /// Duration.
+        months: u32 = 6;
+            unit "months", range [1, 1200], source "scenario";
+        /// Capacity multiplier during the shock.
+        factor: f64 = 0.5;
+            unit "x", range [0, 10], source "calibration.md §1.2: CoWoS met ~80% of demand (2023)";
+    }
+}
+
+/// A whole scenario: every parameter of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name of the scenario this one extends (resolved by the loader; never serialised).
+    #[serde(default, skip_serializing)]
+    pub extends: Option<String>,
+    /// Short name.
+    #[serde(default)]
+    pub name: String,
+    /// One-paragraph description (the Info panel's "what is it").
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub run: Run,
+    #[serde(default)]
+    pub supply: Supply,
+    #[serde(default)]
+    pub allocation: Allocation,
+    #[serde(default)]
+    pub contracts: Contracts,
+    #[serde(default)]
+    pub spot: Spot,
+    #[serde(default)]
+    pub lessors: Lessors,
+    #[serde(default)]
+    pub research: Research,
+    #[serde(default)]
+    pub users: Users,
+    #[serde(default)]
+    pub startups: Startups,
+    #[serde(default)]
+    pub finance: Finance,
+    /// Scheduled supply shocks.
+    #[serde(default)]
+    pub shocks: Vec<SupplyShock>,
+    /// Nations.
+    #[serde(default)]
+    pub nations: Vec<NationSpec>,
+    /// Named incumbent firms.
+    #[serde(default)]
+    pub firms: Vec<FirmSpec>,
+}
+
+/// A section's name and field table, for documentation.
+pub struct SectionDoc {
+    /// TOML path of the section (`[[x]]` arrays are written `x[]`).
+    pub path: &'static str,
+    /// Field specs.
+    pub fields: &'static [FieldSpec],
+}
+
+/// Every section of the schema, in document order.
+pub const SECTIONS: &[SectionDoc] = &[
+    SectionDoc {
+        path: "run",
+        fields: Run::FIELDS,
+    },
+    SectionDoc {
+        path: "supply",
+        fields: Supply::FIELDS,
+    },
+    SectionDoc {
+        path: "allocation",
+        fields: Allocation::FIELDS,
+    },
+    SectionDoc {
+        path: "contracts",
+        fields: Contracts::FIELDS,
+    },
+    SectionDoc {
+        path: "spot",
+        fields: Spot::FIELDS,
+    },
+    SectionDoc {
+        path: "lessors",
+        fields: Lessors::FIELDS,
+    },
+    SectionDoc {
+        path: "research",
+        fields: Research::FIELDS,
+    },
+    SectionDoc {
+        path: "users",
+        fields: Users::FIELDS,
+    },
+    SectionDoc {
+        path: "startups",
+        fields: Startups::FIELDS,
+    },
+    SectionDoc {
+        path: "finance",
+        fields: Finance::FIELDS,
+    },
+    SectionDoc {
+        path: "shocks[]",
+        fields: SupplyShock::FIELDS,
+    },
+    SectionDoc {
+        path: "nations[]",
+        fields: NationSpec::FIELDS,
+    },
+    SectionDoc {
+        path: "firms[]",
+        fields: FirmSpec::FIELDS,
+    },
+];
+
+/// Finds the spec of a key path such as `users.theta_price_consumer` or `firms[3].cash_usd`.
+pub fn find_spec(path: &str) -> Option<&'static FieldSpec> {
+    let (section, field) = path.rsplit_once('.')?;
+    let section = match section.find('[') {
+        Some(i) => format!("{}[]", &section[..i]),
+        None => section.to_string(),
+    };
+    SECTIONS
+        .iter()
+        .find(|s| s.path == section)?
+        .fields
+        .iter()
+        .find(|f| f.name == field)
+}
+
+impl Scenario {
+    /// Checks every range and cross-field rule; returns all problems found.
+    pub fn validate(&self) -> Result<(), Vec<ParamError>> {
+        let mut errs = Vec::new();
+        self.run.check_ranges("run", &mut errs);
+        self.supply.check_ranges("supply", &mut errs);
+        self.allocation.check_ranges("allocation", &mut errs);
+        self.contracts.check_ranges("contracts", &mut errs);
+        self.spot.check_ranges("spot", &mut errs);
+        self.lessors.check_ranges("lessors", &mut errs);
+        self.research.check_ranges("research", &mut errs);
+        self.users.check_ranges("users", &mut errs);
+        self.startups.check_ranges("startups", &mut errs);
+        self.finance.check_ranges("finance", &mut errs);
+        for (i, s) in self.shocks.iter().enumerate() {
+            s.check_ranges(&format!("shocks[{i}]"), &mut errs);
+        }
+        for (i, n) in self.nations.iter().enumerate() {
+            n.check_ranges(&format!("nations[{i}]"), &mut errs);
+        }
+        for (i, f) in self.firms.iter().enumerate() {
+            f.check_ranges(&format!("firms[{i}]"), &mut errs);
+        }
+        self.check_rules(&mut errs);
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+
+    fn check_rules(&self, errs: &mut Vec<ParamError>) {
+        if self.contracts.term_min_months > self.contracts.term_max_months {
+            errs.push(ParamError::rule(
+                "contracts.term_min_months",
+                format!(
+                    "must not exceed contracts.term_max_months ({} > {})",
+                    self.contracts.term_min_months, self.contracts.term_max_months
+                ),
+            ));
+        }
+        if self.startups.team_min > self.startups.team_max {
+            errs.push(ParamError::rule(
+                "startups.team_min",
+                format!(
+                    "must not exceed startups.team_max ({} > {})",
+                    self.startups.team_min, self.startups.team_max
+                ),
+            ));
+        }
+        if self.nations.is_empty() {
+            errs.push(ParamError::rule(
+                "nations",
+                "at least one [[nations]] entry is required",
+            ));
+        }
+        if self.nations.len() > 250 {
+            errs.push(ParamError::rule(
+                "nations",
+                "at most 250 nations are supported",
+            ));
+        }
+        let total_internet: f64 = self.nations.iter().map(|n| n.internet_users_millions).sum();
+        if !self.nations.is_empty() && total_internet <= 0.0 {
+            errs.push(ParamError::rule(
+                "nations",
+                "total internet users must be positive",
+            ));
+        }
+        for (i, n) in self.nations.iter().enumerate() {
+            if n.name.trim().is_empty() {
+                errs.push(ParamError::rule(
+                    &format!("nations[{i}].name"),
+                    "must not be empty",
+                ));
+            }
+            if self.nations[..i].iter().any(|m| m.name == n.name) {
+                errs.push(ParamError::rule(
+                    &format!("nations[{i}].name"),
+                    format!("duplicate nation name {:?}", n.name),
+                ));
+            }
+        }
+        let mut platforms = 0;
+        let (mut cs, mut es) = (0.0, 0.0);
+        for (i, f) in self.firms.iter().enumerate() {
+            let p = format!("firms[{i}]");
+            if f.name.trim().is_empty() {
+                errs.push(ParamError::rule(&format!("{p}.name"), "must not be empty"));
+            }
+            if self.firms[..i].iter().any(|g| g.name == f.name) {
+                errs.push(ParamError::rule(
+                    &format!("{p}.name"),
+                    format!("duplicate firm name {:?}", f.name),
+                ));
+            }
+            if !self.nations.iter().any(|n| n.name == f.nation) {
+                let names: Vec<&str> = self.nations.iter().map(|n| n.name.as_str()).collect();
+                errs.push(ParamError::rule(
+                    &format!("{p}.nation"),
+                    format!("unknown nation {:?}; expected one of {:?}", f.nation, names),
+                ));
+            }
+            match f.kind {
+                FirmKind::Startup => errs.push(ParamError::rule(
+                    &format!("{p}.kind"),
+                    "startups are generated from [startups]; list only frontier, open_weights or neocloud firms",
+                )),
+                FirmKind::Frontier | FirmKind::OpenWeights => platforms += 1,
+                FirmKind::Neocloud => {
+                    if f.initial_consumer_share > 0.0 || f.initial_enterprise_share > 0.0 {
+                        errs.push(ParamError::rule(&format!("{p}.initial_consumer_share"), "a neocloud has no users"));
+                    }
+                }
+            }
+            cs += f.initial_consumer_share;
+            es += f.initial_enterprise_share;
+        }
+        if platforms == 0 {
+            errs.push(ParamError::rule(
+                "firms",
+                "at least one frontier or open_weights firm (a platform) is required",
+            ));
+        }
+        if platforms > 64 {
+            errs.push(ParamError::rule(
+                "firms",
+                "at most 64 platforms (frontier + open_weights) are supported",
+            ));
+        }
+        if cs > 1.0 + 1e-9 {
+            errs.push(ParamError::rule(
+                "firms",
+                format!("initial_consumer_share sums to {cs}, more than 1"),
+            ));
+        }
+        if es > 1.0 + 1e-9 {
+            errs.push(ParamError::rule(
+                "firms",
+                format!("initial_enterprise_share sums to {es}, more than 1"),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_a_unit_a_source_and_a_doc() {
+        for s in SECTIONS {
+            for f in s.fields {
+                assert!(
+                    !f.unit.is_empty() && !f.source.is_empty() && !f.doc.is_empty(),
+                    "{}.{} undocumented",
+                    s.path,
+                    f.name
+                );
+                assert!(f.min <= f.max, "{}.{} has an empty range", s.path, f.name);
+            }
+        }
+    }
+
+    #[test]
+    fn find_spec_resolves_sections_and_arrays() {
+        assert_eq!(
+            find_spec("users.theta_network").unwrap().name,
+            "theta_network"
+        );
+        assert_eq!(find_spec("firms[3].cash_usd").unwrap().unit, "USD");
+        assert!(find_spec("users.nope").is_none());
+    }
+
+    #[test]
+    fn out_of_range_and_non_finite_values_are_named() {
+        let mut s = Scenario {
+            nations: vec![NationSpec {
+                name: "A".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        s.firms.push(FirmSpec {
+            name: "F".into(),
+            nation: "A".into(),
+            ..Default::default()
+        });
+        assert!(s.validate().is_ok());
+        s.users.reconsider_consumer = 1.5;
+        s.spot.wtp_frontier_usd = f64::NAN;
+        let errs = s.validate().unwrap_err();
+        assert!(errs.iter().any(|e| e.path == "users.reconsider_consumer"
+            && e.allowed.as_deref() == Some("0 to 1 share/month")));
+        assert!(
+            errs.iter()
+                .any(|e| e.path == "spot.wtp_frontier_usd" && e.message.contains("finite"))
+        );
+    }
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Self {
+            extends: None,
+            name: String::new(),
+            description: String::new(),
+            run: Run::default(),
+            supply: Supply::default(),
+            allocation: Allocation::default(),
+            contracts: Contracts::default(),
+            spot: Spot::default(),
+            lessors: Lessors::default(),
+            research: Research::default(),
+            users: Users::default(),
+            startups: Startups::default(),
+            finance: Finance::default(),
+            shocks: Vec::new(),
+            nations: Vec::new(),
+            firms: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,612 @@
+//! The facade: build a world from a scenario, step it, read metrics and the state hash.
+//! Front ends use only this (and the parameter and metric types); they never touch ECS types.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
+
+use crate::hash::StateHasher;
+use crate::mechanisms::record::MetricsLog;
+use crate::mechanisms::users::{self, SwitchCostTable, SwitchCosts, Users};
+use crate::mechanisms::{
+    allocation, clock, contracts, finance, record, research, spot, startups, supply,
+};
+use crate::metrics::Metrics;
+use crate::params::{FirmKind, ParamError, Scenario};
+use crate::rng::{self, Source, Stream};
+use crate::state::*;
+
+/// Errors building a simulation.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The scenario failed validation; every problem is listed.
+    #[error("invalid scenario:\n{}", .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ParamError>),
+    /// The schedule could not be built (a bug: systems with ambiguous order).
+    #[error("schedule error: {0}")]
+    Schedule(String),
+}
+
+/// The phases of a month, run in this order (MODEL.md's pipeline).
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// 1. Shocks and policy clock.
+    Clock,
+    /// 2. Chip supply.
+    Supply,
+    /// 3. Needs, orders, vendor allocation.
+    Allocation,
+    /// 4. Contract market.
+    Contracts,
+    /// 5. Spot market.
+    Spot,
+    /// 6. Research.
+    Research,
+    /// 8. User choice.
+    Users,
+    /// 13. Finance, entry and exit.
+    Finance,
+    /// 14. Record.
+    Record,
+}
+
+/// Builds the monthly schedule: every system totally ordered, ambiguity an error.
+pub fn build_schedule() -> Schedule {
+    let mut s = Schedule::default();
+    s.set_executor(SingleThreadedExecutor::new());
+    s.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..Default::default()
+    });
+    s.configure_sets(
+        (
+            Phase::Clock,
+            Phase::Supply,
+            Phase::Allocation,
+            Phase::Contracts,
+            Phase::Spot,
+            Phase::Research,
+            Phase::Users,
+            Phase::Finance,
+            Phase::Record,
+        )
+            .chain(),
+    );
+    s.add_systems(clock::open_month.in_set(Phase::Clock));
+    s.add_systems(
+        (supply::produce_chips, supply::depreciate_fleets)
+            .chain()
+            .in_set(Phase::Supply),
+    );
+    s.add_systems(
+        (
+            allocation::plan_compute_needs,
+            allocation::place_orders,
+            allocation::allocate_chips,
+        )
+            .chain()
+            .in_set(Phase::Allocation),
+    );
+    s.add_systems(
+        (contracts::settle_contracts, contracts::sign_contracts)
+            .chain()
+            .in_set(Phase::Contracts),
+    );
+    s.add_systems(
+        (spot::clear_spot_market, spot::review_lessors)
+            .chain()
+            .in_set(Phase::Spot),
+    );
+    s.add_systems(
+        (
+            research::train_models,
+            research::release_open_models,
+            research::tune_startup_products,
+        )
+            .chain()
+            .in_set(Phase::Research),
+    );
+    s.add_systems(
+        (
+            users::refresh_platform_table,
+            users::reconsider_platforms,
+            users::count_platform_users,
+        )
+            .chain()
+            .in_set(Phase::Users),
+    );
+    s.add_systems(
+        (
+            finance::bill_platform_users,
+            startups::serve_app_customers,
+            finance::pay_operating_costs,
+            finance::raise_funding,
+            finance::exit_firms,
+            startups::enter_startups,
+            finance::close_books,
+        )
+            .chain()
+            .in_set(Phase::Finance),
+    );
+    s.add_systems(record::record_metrics.in_set(Phase::Record));
+    s
+}
+
+/// A running simulation.
+pub struct Sim {
+    world: World,
+    schedule: Schedule,
+    scenario: Arc<Scenario>,
+}
+
+/// One platform's standing, for summaries.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlatformStanding {
+    pub name: String,
+    pub kind: String,
+    pub alive: bool,
+    pub quality: f64,
+    pub users: f64,
+    pub share: f64,
+}
+
+impl Sim {
+    /// Validates the scenario and builds month 0.
+    pub fn new(scenario: Scenario) -> Result<Self, SimError> {
+        scenario.validate().map_err(SimError::Invalid)?;
+        let scenario = Arc::new(scenario);
+        let mut world = World::new();
+        populate(&mut world, &scenario);
+        let mut schedule = build_schedule();
+        schedule
+            .initialize(&mut world)
+            .map_err(|e| SimError::Schedule(e.to_string(schedule.graph(), &world)))?;
+        Ok(Self {
+            world,
+            schedule,
+            scenario,
+        })
+    }
+
+    /// Simulates one month.
+    pub fn step(&mut self) {
+        self.schedule.run(&mut self.world);
+        self.world.resource_mut::<Clock>().month += 1;
+    }
+
+    /// Simulates `months` months.
+    pub fn run(&mut self, months: u32) {
+        for _ in 0..months {
+            self.step();
+        }
+    }
+
+    /// Months simulated so far.
+    pub fn month(&self) -> u32 {
+        self.world.resource::<Clock>().month
+    }
+
+    /// Months the scenario asks for.
+    pub fn horizon(&self) -> u32 {
+        self.scenario.run.months
+    }
+
+    /// The validated scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Metrics of every month simulated so far.
+    pub fn metrics(&self) -> &[Metrics] {
+        &self.world.resource::<MetricsLog>().0
+    }
+
+    /// Number of user agents.
+    pub fn user_agents(&self) -> u64 {
+        self.world.resource::<Users>().len() as u64
+    }
+
+    /// Platforms with their current users and quality, in slot order.
+    pub fn platforms(&self) -> Vec<PlatformStanding> {
+        let table = self.world.resource::<PlatformTable>();
+        let people = self.world.resource::<Users>().people_by_option();
+        let adopted: f64 = people[..people.len() - 1].iter().sum();
+        table
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| PlatformStanding {
+                name: s.name.clone(),
+                kind: s.kind.map_or("", |k| k.as_str()).to_string(),
+                alive: s.alive,
+                quality: s.quality,
+                users: people[i],
+                share: if adopted > 0.0 {
+                    people[i] / adopted
+                } else {
+                    0.0
+                },
+            })
+            .collect()
+    }
+
+    /// A stable 64-bit digest of the whole state.
+    pub fn state_hash(&mut self) -> u64 {
+        let mut h = StateHasher::new();
+        let w = &mut self.world;
+        h.u64(u64::from(w.resource::<Clock>().month));
+        let m = w.resource::<Market>().clone();
+        for x in [
+            m.capacity,
+            m.shock_factor,
+            m.list_price,
+            m.orders,
+            m.shipments,
+            m.depreciation,
+            m.vendor_revenue,
+            m.spot_price,
+            m.spot_volume,
+            m.spot_expected,
+            m.contract_price,
+            m.contract_volume,
+            m.break_even,
+            m.algo_efficiency,
+            m.buyer_share_cap,
+        ] {
+            h.f64(x);
+        }
+        h.u64(w.resource::<Directory>().next_id);
+        let book = w.resource::<ContractBook>();
+        h.u64(book.next_id);
+        for c in &book.contracts {
+            h.u64(c.id);
+            h.u64(c.buyer.0);
+            h.u64(c.seller.0);
+            h.f64(c.gpus);
+            h.f64(c.price);
+            h.u64(u64::from(c.start));
+            h.u64(u64::from(c.end));
+        }
+        for x in &w.resource::<FrontierHistory>().best {
+            h.f64(*x);
+        }
+        for s in &w.resource::<PlatformTable>().slots {
+            h.u64(u64::from(s.alive));
+            h.f64(s.quality);
+            h.f64(s.people);
+        }
+        let users = w.resource::<Users>();
+        for (i, &p) in users.platform.iter().enumerate() {
+            h.u64(
+                u64::from(p)
+                    | (u64::from(users.class[i]) << 8)
+                    | ((users.joined[i] as u32 as u64) << 16),
+            );
+        }
+        for e in &users.extra {
+            h.u64(u64::from(e[0]) | (u64::from(e[1]) << 8));
+        }
+        for c in &users.counts {
+            h.f64(*c);
+        }
+        let mut q = w.query::<(
+            &AgentId,
+            Option<&Firm>,
+            Option<&Books>,
+            Option<&Fleet>,
+            Option<&Lab>,
+            Option<&Platform>,
+            Option<&Lessor>,
+            Option<&Startup>,
+            Option<&Nation>,
+        )>();
+        let mut rows: Vec<_> = q.iter(w).collect();
+        rows.sort_by_key(|r| *r.0);
+        for (id, firm, books, fleet, lab, platform, lessor, startup, nation) in rows {
+            h.u64(id.0);
+            if let Some(f) = firm {
+                h.u64(f.kind.code());
+                h.u64(u64::from(f.nation));
+                h.u64(f.founded as i64 as u64);
+            }
+            if let Some(b) = books {
+                for x in [
+                    b.cash,
+                    b.cash_start,
+                    b.revenue,
+                    b.costs,
+                    b.funding,
+                    b.last_burn,
+                    b.parent_funding,
+                ] {
+                    h.f64(x);
+                }
+                for x in b.revenue_history {
+                    h.f64(x);
+                }
+            }
+            if let Some(f) = fleet {
+                for x in [
+                    f.owned,
+                    f.reserved,
+                    f.reserved_price,
+                    f.committed,
+                    f.need,
+                    f.serving_need,
+                    f.training_base,
+                    f.ordered,
+                    f.delivered,
+                    f.spot_wanted,
+                    f.spot_bought,
+                    f.spot_sold,
+                    f.used,
+                    f.served_fraction,
+                    f.training_used,
+                ] {
+                    h.f64(x);
+                }
+                h.u64(u64::from(f.large));
+            }
+            if let Some(l) = lab {
+                for x in [l.cumulative_flop, l.quality, l.talent, l.served_quality] {
+                    h.f64(x);
+                }
+                h.u64(u64::from(l.open_lag));
+            }
+            if let Some(p) = platform {
+                h.u64(u64::from(p.slot));
+                for x in [p.consumer_price, p.enterprise_price, p.consumers, p.seats] {
+                    h.f64(x);
+                }
+            }
+            if let Some(l) = lessor {
+                h.f64(l.break_even);
+                h.f64(l.realised_price);
+                h.u64(u64::from(l.months_below));
+            }
+            if let Some(s) = startup {
+                h.u64(match s.base {
+                    Base::Platform(slot) => u64::from(slot),
+                    Base::Open => 1 << 16,
+                });
+                for x in [s.customers, s.team, s.finetune_flop, s.quality] {
+                    h.f64(x);
+                }
+                h.u64(s.cohort as i64 as u64);
+            }
+            if let Some(n) = nation {
+                h.u64(u64::from(n.index));
+            }
+        }
+        h.finish()
+    }
+
+    /// Checks the model's accounting identities; returns every violation found.
+    ///
+    /// * GPUs shipped ≤ vendor capacity and ≤ orders, and equal to the sum of deliveries;
+    /// * users conserved: the counts per option equal a fresh recount and sum to the population;
+    /// * every firm's `cash = cash_start + revenue − costs + funding`;
+    /// * spot GPUs bought = spot GPUs sold; reserved GPUs = committed GPUs.
+    pub fn check_invariants(&mut self) -> Result<(), Vec<String>> {
+        let mut errs = Vec::new();
+        let month = self.month();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+        let m = self.world.resource::<Market>().clone();
+        if m.shipments > m.capacity * (1.0 + 1e-9) + 1e-6 {
+            errs.push(format!(
+                "month {month}: shipped {} GPUs above capacity {}",
+                m.shipments, m.capacity
+            ));
+        }
+        if m.shipments > m.orders * (1.0 + 1e-9) + 1e-6 {
+            errs.push(format!(
+                "month {month}: shipped {} GPUs above orders {}",
+                m.shipments, m.orders
+            ));
+        }
+        let users = self.world.resource::<Users>();
+        let recount = users.recount();
+        for (i, (a, b)) in users.counts.iter().zip(&recount).enumerate() {
+            if !close(*a, *b) {
+                errs.push(format!(
+                    "month {month}: user count cell {i} is {a}, recount gives {b}"
+                ));
+            }
+        }
+        let population: f64 = users
+            .groups
+            .iter()
+            .map(|g| g.weight * f64::from(g.end - g.start))
+            .sum();
+        let counted: f64 = users.counts.iter().sum();
+        if !close(population, counted) {
+            errs.push(format!(
+                "month {month}: users not conserved: {counted} counted, {population} exist"
+            ));
+        }
+        let mut q = self.world.query::<(&AgentId, &Books, &Fleet)>();
+        let mut rows: Vec<_> = q.iter(&self.world).collect();
+        rows.sort_by_key(|r| *r.0);
+        let (mut bought, mut sold, mut reserved, mut committed, mut delivered) =
+            (0.0, 0.0, 0.0, 0.0, 0.0);
+        for (id, b, f) in rows {
+            let expect = b.cash_start + b.revenue - b.costs + b.funding;
+            if !close(b.cash, expect) {
+                errs.push(format!(
+                    "month {month}: firm {} cash {} != start {} + revenue {} - costs {} + funding {}",
+                    id.0, b.cash, b.cash_start, b.revenue, b.costs, b.funding
+                ));
+            }
+            if f.owned < -1e-9 || !f.owned.is_finite() {
+                errs.push(format!(
+                    "month {month}: firm {} owns {} GPUs",
+                    id.0, f.owned
+                ));
+            }
+            bought += f.spot_bought;
+            sold += f.spot_sold;
+            reserved += f.reserved;
+            committed += f.committed;
+            delivered += f.delivered;
+        }
+        if !close(bought, sold) {
+            errs.push(format!(
+                "month {month}: spot bought {bought} != sold {sold}"
+            ));
+        }
+        if !close(reserved, committed) {
+            errs.push(format!(
+                "month {month}: reserved {reserved} != committed {committed}"
+            ));
+        }
+        if !close(delivered, m.shipments) {
+            errs.push(format!(
+                "month {month}: deliveries {delivered} != shipments {}",
+                m.shipments
+            ));
+        }
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+}
+
+/// Spawns nations, firms, users and initial startups, and sets every resource for month 0.
+fn populate(world: &mut World, sc: &Arc<Scenario>) {
+    let mut dir = Directory::default();
+    let mut nations = Vec::new();
+    for (i, n) in sc.nations.iter().enumerate() {
+        let id = dir.allocate();
+        let nation = Nation {
+            index: i as u16,
+            name: n.name.clone(),
+            population_millions: n.population_millions,
+            internet_users_millions: n.internet_users_millions,
+            enterprise_seats_millions: n.enterprise_seats_millions,
+            gdp_per_capita_usd: n.gdp_per_capita_usd,
+            tier: n.tier,
+            foreign_platforms: n.foreign_platforms,
+        };
+        nations.push(nation.clone());
+        let e = world.spawn((id, nation)).id();
+        dir.entities.insert(id, e);
+    }
+    let nation_index =
+        |name: &str| sc.nations.iter().position(|n| n.name == name).unwrap_or(0) as u16;
+    let mut table = PlatformTable::default();
+    let mut best_frontier = f64::NEG_INFINITY;
+    for f in &sc.firms {
+        let id = dir.allocate();
+        let mut books = Books::with_cash(f.cash_usd);
+        books.parent_funding = f.parent_funding_usd_per_month;
+        let fleet = Fleet {
+            owned: f.owned_gpus,
+            training_base: f.training_share * f.owned_gpus,
+            served_fraction: 1.0,
+            ..Default::default()
+        };
+        let firm = Firm {
+            kind: f.kind,
+            name: f.name.clone(),
+            nation: nation_index(&f.nation),
+            founded: -1,
+        };
+        let mut e = world.spawn((id, firm, books, fleet, Staff(f64::from(f.staff))));
+        match f.kind {
+            FirmKind::Frontier | FirmKind::OpenWeights => {
+                let q = research::quality(&sc.research, f.cumulative_flop, f.talent);
+                if f.kind == FirmKind::Frontier {
+                    best_frontier = best_frontier.max(q);
+                }
+                let slot = table.slots.len() as Slot;
+                e.insert((
+                    Lab {
+                        cumulative_flop: f.cumulative_flop,
+                        quality: q,
+                        talent: f.talent,
+                        open_lag: f.open_lag_months,
+                        served_quality: q,
+                    },
+                    Platform {
+                        slot,
+                        consumer_price: f.consumer_price_usd,
+                        enterprise_price: f.enterprise_price_usd,
+                        consumers: 0.0,
+                        seats: 0.0,
+                    },
+                ));
+                table.slots.push(SlotInfo {
+                    id: Some(id),
+                    alive: true,
+                    nation: nation_index(&f.nation),
+                    quality: q,
+                    consumer_price: f.consumer_price_usd,
+                    enterprise_price: f.enterprise_price_usd,
+                    people: 0.0,
+                    name: f.name.clone(),
+                    kind: Some(f.kind),
+                });
+            }
+            FirmKind::Neocloud => {
+                e.insert(Lessor::default());
+            }
+            FirmKind::Startup => {}
+        }
+        let entity = e.id();
+        dir.entities.insert(id, entity);
+    }
+    let users = users::initial_users(sc, &nations, &table);
+    let people = users.people_by_option();
+    for (i, s) in table.slots.iter_mut().enumerate() {
+        s.people = people[i];
+    }
+    // Initial startups, with ages spread over the past and heavy-tailed customer bases.
+    let st = &sc.startups;
+    for _ in 0..st.initial_count {
+        let id = dir.allocate();
+        let mut d = rng::stream(sc.run.seed, Stream::InitStartups, id.0, 0);
+        let age = d.int_inclusive(0, st.initial_age_max_months) as i32;
+        let mut bundle = startups::new_startup(sc, &table, id, -age, &mut d);
+        let k = st.attachment_scale * 0.2 * (crate::math::pow(d.open01(), -1.0 / 1.2) - 1.0);
+        bundle.4.customers = k.min(st.attachment_scale * 1000.0);
+        let e = world.spawn(bundle).id();
+        dir.entities.insert(id, e);
+    }
+    // Books of initial startups open at their seed cash (funding happened before the run).
+    for mut b in world.query::<&mut Books>().iter_mut(world) {
+        b.cash_start = b.cash;
+        b.funding = 0.0;
+    }
+    let be = spot::break_even(sc);
+    world.insert_resource(Market {
+        capacity: sc.supply.capacity_gpus_per_month,
+        shock_factor: 1.0,
+        list_price: sc.supply.list_price_usd,
+        spot_price: sc.spot.initial_price_usd,
+        spot_expected: sc.spot.initial_price_usd,
+        contract_price: sc.contracts.initial_price_usd,
+        break_even: be,
+        algo_efficiency: 1.0,
+        buyer_share_cap: 1.0,
+        ..Default::default()
+    });
+    world.insert_resource(FrontierHistory {
+        initial: if best_frontier.is_finite() {
+            best_frontier
+        } else {
+            0.0
+        },
+        best: Vec::new(),
+    });
+    world.insert_resource(Config(sc.clone()));
+    world.insert_resource(Clock::default());
+    world.insert_resource(dir);
+    world.insert_resource(MonthFlows::default());
+    world.insert_resource(ContractBook::default());
+    world.insert_resource(table);
+    world.insert_resource(SwitchCostTable(SwitchCosts::new(sc)));
+    world.insert_resource(MetricsLog::default());
+    world.insert_resource(users);
+    world
+        .run_system_cached(users::count_platform_users)
+        .expect("count users at month 0");
+}

@@ -1,0 +1,359 @@
+//! The model's state: components of firm and nation entities, and the resources every
+//! mechanism shares. Mechanisms communicate only through these types.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+
+use crate::params::{FirmKind, Scenario};
+
+/// Our own stable identity of an agent: never reused, independent of bevy's `Entity`, and the
+/// key of every random stream and every sorted iteration.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AgentId(pub u64);
+
+/// Slot of a platform in the [`PlatformTable`]; users refer to platforms by slot.
+pub type Slot = u8;
+/// "No platform": a user who uses no AI platform (the outside option).
+pub const NO_PLATFORM: Slot = u8::MAX;
+/// Hours in a month (8760 / 12).
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// A nation: home of users and firms.
+#[derive(Component, Clone, Debug)]
+pub struct Nation {
+    /// Index in the scenario's `[[nations]]` list.
+    pub index: u16,
+    pub name: String,
+    pub population_millions: f64,
+    pub internet_users_millions: f64,
+    pub enterprise_seats_millions: f64,
+    pub gdp_per_capita_usd: f64,
+    /// Export-control tier (1 open, 2 capped, 3 embargoed).
+    pub tier: u32,
+    pub foreign_platforms: bool,
+}
+
+/// What every firm is.
+#[derive(Component, Clone, Debug)]
+pub struct Firm {
+    pub kind: FirmKind,
+    pub name: String,
+    /// Index of the home nation.
+    pub nation: u16,
+    /// Month founded (negative: before the run started).
+    pub founded: i32,
+}
+
+/// A firm's cash and this month's flows. Cash moves only through [`Books::earn`],
+/// [`Books::spend`] and [`Books::fund`], so that `cash = cash_start + revenue - costs + funding`
+/// holds every month (checked by the invariants).
+#[derive(Component, Clone, Debug, Default)]
+pub struct Books {
+    pub cash: f64,
+    /// Cash when the month opened.
+    pub cash_start: f64,
+    /// Revenue this month.
+    pub revenue: f64,
+    /// Costs this month (operating costs and capital spending).
+    pub costs: f64,
+    /// Funding received this month (parent, strategic, venture).
+    pub funding: f64,
+    /// Revenue of the last 7 months, most recent first (traction).
+    pub revenue_history: [f64; 7],
+    /// Net burn (costs - revenue) of the last completed month.
+    pub last_burn: f64,
+    /// Monthly funding from a parent's orthogonal business.
+    pub parent_funding: f64,
+}
+
+impl Books {
+    /// Books with opening cash.
+    pub fn with_cash(cash: f64) -> Self {
+        Self {
+            cash,
+            cash_start: cash,
+            ..Default::default()
+        }
+    }
+    /// Records revenue.
+    #[inline]
+    pub fn earn(&mut self, amount: f64) {
+        debug_assert!(amount.is_finite() && amount >= 0.0, "revenue {amount}");
+        self.revenue += amount;
+        self.cash += amount;
+    }
+    /// Records a cost.
+    #[inline]
+    pub fn spend(&mut self, amount: f64) {
+        debug_assert!(amount.is_finite() && amount >= 0.0, "cost {amount}");
+        self.costs += amount;
+        self.cash -= amount;
+    }
+    /// Records funding.
+    #[inline]
+    pub fn fund(&mut self, amount: f64) {
+        debug_assert!(amount.is_finite() && amount >= 0.0, "funding {amount}");
+        self.funding += amount;
+        self.cash += amount;
+    }
+    /// Months of runway at last month's burn (infinite when not burning).
+    pub fn runway_months(&self) -> f64 {
+        if self.last_burn <= 0.0 {
+            f64::INFINITY
+        } else {
+            self.cash.max(0.0) / self.last_burn
+        }
+    }
+}
+
+/// A firm's compute position this month, in H100e.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Fleet {
+    /// GPUs owned.
+    pub owned: f64,
+    /// GPUs reserved under contracts as buyer.
+    pub reserved: f64,
+    /// Average price of the reserved GPUs (USD/GPU-h).
+    pub reserved_price: f64,
+    /// GPUs committed under contracts as seller (lessors).
+    pub committed: f64,
+    /// Compute wanted this month (serving + training or fine-tuning).
+    pub need: f64,
+    /// Part of `need` that serves users.
+    pub serving_need: f64,
+    /// Training target at month 0 (labs); grows with `research.training_growth_per_year`.
+    pub training_base: f64,
+    /// GPUs ordered from the vendor this month.
+    pub ordered: f64,
+    /// GPUs delivered by the vendor this month.
+    pub delivered: f64,
+    /// Spot compute wanted and obtained this month.
+    pub spot_wanted: f64,
+    pub spot_bought: f64,
+    /// Idle capacity sold on spot this month.
+    pub spot_sold: f64,
+    /// Compute actually used this month (min of need and what was available).
+    pub used: f64,
+    /// Share of serving need that was met (1 = fully served).
+    pub served_fraction: f64,
+    /// Compute used for training this month.
+    pub training_used: f64,
+    /// Among the five largest compute holders at the start of the month.
+    pub large: bool,
+}
+
+impl Fleet {
+    /// Compute at the firm's disposal before the spot market: owned + reserved - committed.
+    pub fn available(&self) -> f64 {
+        (self.owned + self.reserved - self.committed).max(0.0)
+    }
+}
+
+/// A model-building lab (frontier or open-weights).
+#[derive(Component, Clone, Debug, Default)]
+pub struct Lab {
+    /// Cumulative effective training FLOP.
+    pub cumulative_flop: f64,
+    /// Quality of the lab's own research.
+    pub quality: f64,
+    /// Research talent factor.
+    pub talent: f64,
+    /// Open-weights makers: months their releases trail the frontier.
+    pub open_lag: u32,
+    /// Quality of the model the lab serves (= `quality`, or the latest open release).
+    pub served_quality: f64,
+}
+
+/// A firm that serves users: frontier labs and open-weights labs' assistants.
+#[derive(Component, Clone, Debug)]
+pub struct Platform {
+    pub slot: Slot,
+    pub consumer_price: f64,
+    pub enterprise_price: f64,
+    /// Consumers (people) using it as their platform.
+    pub consumers: f64,
+    /// Enterprise seats using it (weighted by portfolio share).
+    pub seats: f64,
+}
+
+/// A GPU lessor's break-even and exit clock.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Lessor {
+    /// Break-even price (USD/GPU-h).
+    pub break_even: f64,
+    /// Consecutive months with realised price below break-even.
+    pub months_below: u32,
+    /// Realised revenue per owned GPU-hour this month.
+    pub realised_price: f64,
+}
+
+/// What a startup builds on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// A platform's API (pays API fees; exposed to the platform).
+    Platform(Slot),
+    /// The best open-weights release (pays hosting compute).
+    Open,
+}
+
+/// An app or agent startup.
+#[derive(Component, Clone, Debug)]
+pub struct Startup {
+    pub base: Base,
+    /// App customers.
+    pub customers: f64,
+    /// Employees.
+    pub team: f64,
+    /// Cumulative fine-tuning FLOP.
+    pub finetune_flop: f64,
+    /// Product quality = base quality + fine-tuning increment.
+    pub quality: f64,
+    /// Cohort: month founded.
+    pub cohort: i32,
+}
+
+/// Staff of labs and clouds.
+#[derive(Component, Clone, Debug, Default)]
+pub struct Staff(pub f64);
+
+/// The run's validated parameters.
+#[derive(Resource, Clone)]
+pub struct Config(pub Arc<Scenario>);
+
+/// The clock: the month being simulated (0-based).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Clock {
+    pub month: u32,
+}
+
+/// Allocator of fresh agent ids and the id → entity directory.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Directory {
+    pub next_id: u64,
+    pub entities: BTreeMap<AgentId, Entity>,
+}
+
+impl Directory {
+    /// A new, never used id.
+    pub fn allocate(&mut self) -> AgentId {
+        self.next_id += 1;
+        AgentId(self.next_id)
+    }
+}
+
+/// Market-wide state of the compute economy.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Market {
+    /// Vendor capacity this month (H100e).
+    pub capacity: f64,
+    /// Supply-shock multiplier this month.
+    pub shock_factor: f64,
+    /// Vendor list price per H100e.
+    pub list_price: f64,
+    /// GPUs ordered and shipped this month.
+    pub orders: f64,
+    pub shipments: f64,
+    /// GPUs retired by depreciation this month.
+    pub depreciation: f64,
+    /// Vendor revenue this month.
+    pub vendor_revenue: f64,
+    /// Spot clearing price and volume (GPUs for the month).
+    pub spot_price: f64,
+    pub spot_volume: f64,
+    /// Exponential average of spot: buyers' expectation.
+    pub spot_expected: f64,
+    /// Contract price index (clearing price, or the lowest posted ask when nothing traded).
+    pub contract_price: f64,
+    /// GPUs newly contracted this month.
+    pub contract_volume: f64,
+    /// Break-even price of a GPU lessor.
+    pub break_even: f64,
+    /// Algorithmic efficiency A_t.
+    pub algo_efficiency: f64,
+    /// The buyer share cap in force (1 = none).
+    pub buyer_share_cap: f64,
+}
+
+/// Monthly counters filled by mechanisms and read by the recorder.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct MonthFlows {
+    /// Compute requested and obtained by large (top-5) and small firms (vendor + spot).
+    pub requested_large: f64,
+    pub obtained_large: f64,
+    pub requested_small: f64,
+    pub obtained_small: f64,
+    /// People who switched platform this month.
+    pub switched_people: f64,
+    pub entered: u32,
+    pub exited_cash: u32,
+    pub exited_break_even: u32,
+    /// Exits of startups this month, and their ages in months.
+    pub startup_exits: u32,
+    pub startup_exit_ages: Vec<u32>,
+    /// Inter-firm payments this month (API fees, contracts, spot), recorded by payer and payee.
+    pub paid_between_firms: f64,
+    pub received_between_firms: f64,
+}
+
+/// A reserved, take-or-pay GPU contract.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contract {
+    pub id: u64,
+    pub buyer: AgentId,
+    pub seller: AgentId,
+    pub gpus: f64,
+    /// USD per GPU-hour.
+    pub price: f64,
+    pub start: u32,
+    /// First month no longer covered.
+    pub end: u32,
+}
+
+/// All active contracts, in id order.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct ContractBook {
+    pub next_id: u64,
+    pub contracts: Vec<Contract>,
+}
+
+/// What users see of a platform this month.
+#[derive(Clone, Debug, Default)]
+pub struct SlotInfo {
+    pub id: Option<AgentId>,
+    pub alive: bool,
+    pub nation: u16,
+    pub quality: f64,
+    pub consumer_price: f64,
+    pub enterprise_price: f64,
+    /// People using it (consumers + seats), last month.
+    pub people: f64,
+    pub name: String,
+    pub kind: Option<FirmKind>,
+}
+
+/// The platforms users choose among, indexed by slot.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct PlatformTable {
+    pub slots: Vec<SlotInfo>,
+}
+
+/// Best frontier quality by month (index = month), for open-weights lags.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct FrontierHistory {
+    /// Best frontier quality at month 0 (before the first step).
+    pub initial: f64,
+    pub best: Vec<f64>,
+}
+
+impl FrontierHistory {
+    /// Best frontier quality `lag` months before `month` (clamped at the start).
+    pub fn lagged(&self, month: u32, lag: u32) -> f64 {
+        if month < lag || self.best.is_empty() {
+            return self.initial;
+        }
+        let i = (month - lag) as usize;
+        self.best.get(i).copied().unwrap_or(self.initial)
+    }
+}

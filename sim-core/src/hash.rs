@@ -34,9 +34,7 @@ impl StateHasher {
     /// Feeds one word.
     #[inline]
     pub fn u64(&mut self, w: u64) {
-        self.h = (self.h.rotate_left(23) ^ w)
-            .wrapping_mul(K)
-            .wrapping_add(self.n);
+        self.h = (self.h.rotate_left(23) ^ w).wrapping_mul(K).wrapping_add(self.n);
         self.n = self.n.wrapping_add(1);
     }
 

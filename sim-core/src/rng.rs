@@ -264,8 +264,7 @@ mod tests {
     fn distributions_have_the_right_moments() {
         let mut d = stream(1, Stream::AppDemand, 0, 0);
         let n = 200_000;
-        let (mut s_u, mut s_n, mut s_n2, mut s_p, mut s_g, mut s_ln) =
-            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut s_u, mut s_n, mut s_n2, mut s_p, mut s_g, mut s_ln) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         for _ in 0..n {
             s_u += d.uniform();
             let z = d.normal();
@@ -280,10 +279,7 @@ mod tests {
         assert!((s_n / n).abs() < 0.01);
         assert!((s_n2 / n - 1.0).abs() < 0.02);
         assert!((s_p / n - 3.5).abs() < 0.03);
-        assert!(
-            (s_g / n - 9.0).abs() < 0.15,
-            "mean of geometric(0.1) failures is 9"
-        );
+        assert!((s_g / n - 9.0).abs() < 0.15, "mean of geometric(0.1) failures is 9");
         assert!((s_ln / n - 4.0).abs() < 0.08);
         assert_eq!(stream(1, Stream::AppDemand, 0, 0).poisson(0.0), 0);
         let big = (0..2000).map(|_| f64::from(d.poisson(400.0))).sum::<f64>() / 2000.0;

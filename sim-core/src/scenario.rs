@@ -17,10 +17,7 @@ use crate::params::{self, ParamError, Scenario};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("baseline", include_str!("../../scenarios/baseline.toml")),
     ("classroom", include_str!("../../scenarios/classroom.toml")),
-    (
-        "supply-shock",
-        include_str!("../../scenarios/supply-shock.toml"),
-    ),
+    ("supply-shock", include_str!("../../scenarios/supply-shock.toml")),
     ("tiny", include_str!("../../scenarios/tiny.toml")),
 ];
 
@@ -79,20 +76,14 @@ pub fn builtin_resolver(name: &str, _from: &str) -> Result<(String, String), Str
         .map(|t| (t.to_string(), format!("builtin:{name}")))
         .ok_or_else(|| {
             let names: Vec<&str> = BUILTIN.iter().map(|b| b.0).collect();
-            format!(
-                "no built-in scenario of that name (built-ins: {})",
-                names.join(", ")
-            )
+            format!("no built-in scenario of that name (built-ins: {})", names.join(", "))
         })
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.len(), |i| before.len() - i - 1)
-        + 1;
+    let col = before.rfind('\n').map_or(before.len(), |i| before.len() - i - 1) + 1;
     (line, col)
 }
 
@@ -250,9 +241,7 @@ fn set_path(node: &mut Value, segs: &[Seg], value: Value) -> Result<(), String> 
     };
     match (seg, node) {
         (Seg::Key(k), Value::Table(t)) => {
-            let child = t
-                .entry(k.clone())
-                .or_insert_with(|| Value::Table(Table::new()));
+            let child = t.entry(k.clone()).or_insert_with(|| Value::Table(Table::new()));
             set_path(child, rest, value)
         }
         (Seg::Index(idx), Value::Array(a)) => {
@@ -263,9 +252,7 @@ fn set_path(node: &mut Value, segs: &[Seg], value: Value) -> Result<(), String> 
             set_path(child, rest, value)
         }
         (Seg::Key(k), _) => Err(format!("{k:?} is not inside a table")),
-        (Seg::Index(i), _) => Err(format!(
-            "[{i}] applies only to an array such as firms or nations"
-        )),
+        (Seg::Index(i), _) => Err(format!("[{i}] applies only to an array such as firms or nations")),
     }
 }
 
@@ -315,12 +302,8 @@ fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
                     span = t.span();
                     // Continue into the table.
                     let (_, child) = (0, t);
-                    return locate_in_table(
-                        text,
-                        child,
-                        &segs[segs.iter().position(|s| s == seg).unwrap() + 1..],
-                    )
-                    .or_else(|| span.map(|s| line_col(text, s.start)));
+                    return locate_in_table(text, child, &segs[segs.iter().position(|s| s == seg).unwrap() + 1..])
+                        .or_else(|| span.map(|s| line_col(text, s.start)));
                 }
                 return None;
             }
@@ -443,9 +426,7 @@ mod tests {
         let e = load(text, "my.toml", &mut builtin_resolver, &[]).unwrap_err();
         let msg = e.to_string();
         assert!(
-            msg.contains("my.toml:3:1")
-                && msg.contains("users.reconsider_consumer")
-                && msg.contains("0 to 1"),
+            msg.contains("my.toml:3:1") && msg.contains("users.reconsider_consumer") && msg.contains("0 to 1"),
             "{msg}"
         );
         let e = load("[users]\nbogus = 1\n", "x.toml", &mut builtin_resolver, &[])
@@ -458,24 +439,14 @@ mod tests {
     fn overrides_apply_and_unknown_keys_are_refused() {
         let s = load_builtin(
             "tiny",
-            &[
-                "users.theta_network=2.5".into(),
-                "firms[0].cash_usd=1e9".into(),
-            ],
+            &["users.theta_network=2.5".into(), "firms[0].cash_usd=1e9".into()],
         )
         .unwrap();
         assert_eq!(s.users.theta_network, 2.5);
         assert_eq!(s.firms[0].cash_usd, 1e9);
-        let e = load_builtin("tiny", &["users.nope=1".into()])
-            .unwrap_err()
-            .to_string();
+        let e = load_builtin("tiny", &["users.nope=1".into()]).unwrap_err().to_string();
         assert!(e.contains("no parameter named \"users.nope\""), "{e}");
-        let e = load_builtin("tiny", &["run.months=0".into()])
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("--set run.months=0") && e.contains("1 to 1200"),
-            "{e}"
-        );
+        let e = load_builtin("tiny", &["run.months=0".into()]).unwrap_err().to_string();
+        assert!(e.contains("--set run.months=0") && e.contains("1 to 1200"), "{e}");
     }
 }

@@ -9,9 +9,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 use crate::hash::StateHasher;
 use crate::mechanisms::record::MetricsLog;
 use crate::mechanisms::users::{self, SwitchCostTable, SwitchCosts, Users};
-use crate::mechanisms::{
-    allocation, clock, contracts, finance, record, research, spot, startups, supply,
-};
+use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
 use crate::metrics::Metrics;
 use crate::params::{FirmKind, ParamError, Scenario};
 use crate::rng::{self, Source, Stream};
@@ -123,6 +121,7 @@ pub fn build_schedule() -> Schedule {
             finance::pay_operating_costs,
             finance::raise_funding,
             finance::exit_firms,
+            contracts::retally_contracts,
             startups::enter_startups,
             finance::close_books,
         )
@@ -222,11 +221,7 @@ impl Sim {
                 alive: s.alive,
                 quality: s.quality,
                 users: people[i],
-                share: if adopted > 0.0 {
-                    people[i] / adopted
-                } else {
-                    0.0
-                },
+                share: if adopted > 0.0 { people[i] / adopted } else { 0.0 },
             })
             .collect()
     }
@@ -278,11 +273,7 @@ impl Sim {
         }
         let users = w.resource::<Users>();
         for (i, &p) in users.platform.iter().enumerate() {
-            h.u64(
-                u64::from(p)
-                    | (u64::from(users.class[i]) << 8)
-                    | ((users.joined[i] as u32 as u64) << 16),
-            );
+            h.u64(u64::from(p) | (u64::from(users.class[i]) << 8) | ((users.joined[i] as u32 as u64) << 16));
         }
         for e in &users.extra {
             h.u64(u64::from(e[0]) | (u64::from(e[1]) << 8));
@@ -409,16 +400,10 @@ impl Sim {
         let recount = users.recount();
         for (i, (a, b)) in users.counts.iter().zip(&recount).enumerate() {
             if !close(*a, *b) {
-                errs.push(format!(
-                    "month {month}: user count cell {i} is {a}, recount gives {b}"
-                ));
+                errs.push(format!("month {month}: user count cell {i} is {a}, recount gives {b}"));
             }
         }
-        let population: f64 = users
-            .groups
-            .iter()
-            .map(|g| g.weight * f64::from(g.end - g.start))
-            .sum();
+        let population: f64 = users.groups.iter().map(|g| g.weight * f64::from(g.end - g.start)).sum();
         let counted: f64 = users.counts.iter().sum();
         if !close(population, counted) {
             errs.push(format!(
@@ -428,8 +413,10 @@ impl Sim {
         let mut q = self.world.query::<(&AgentId, &Books, &Fleet)>();
         let mut rows: Vec<_> = q.iter(&self.world).collect();
         rows.sort_by_key(|r| *r.0);
-        let (mut bought, mut sold, mut reserved, mut committed, mut delivered) =
-            (0.0, 0.0, 0.0, 0.0, 0.0);
+        let flows = self.world.resource::<MonthFlows>().clone();
+        let (bought, sold) = (flows.spot_bought, flows.spot_sold);
+        let (mut reserved, mut committed) = (0.0, 0.0);
+        let delivered = flows.delivered;
         for (id, b, f) in rows {
             let expect = b.cash_start + b.revenue - b.costs + b.funding;
             if !close(b.cash, expect) {
@@ -439,26 +426,16 @@ impl Sim {
                 ));
             }
             if f.owned < -1e-9 || !f.owned.is_finite() {
-                errs.push(format!(
-                    "month {month}: firm {} owns {} GPUs",
-                    id.0, f.owned
-                ));
+                errs.push(format!("month {month}: firm {} owns {} GPUs", id.0, f.owned));
             }
-            bought += f.spot_bought;
-            sold += f.spot_sold;
             reserved += f.reserved;
             committed += f.committed;
-            delivered += f.delivered;
         }
         if !close(bought, sold) {
-            errs.push(format!(
-                "month {month}: spot bought {bought} != sold {sold}"
-            ));
+            errs.push(format!("month {month}: spot bought {bought} != sold {sold}"));
         }
         if !close(reserved, committed) {
-            errs.push(format!(
-                "month {month}: reserved {reserved} != committed {committed}"
-            ));
+            errs.push(format!("month {month}: reserved {reserved} != committed {committed}"));
         }
         if !close(delivered, m.shipments) {
             errs.push(format!(
@@ -490,8 +467,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         let e = world.spawn((id, nation)).id();
         dir.entities.insert(id, e);
     }
-    let nation_index =
-        |name: &str| sc.nations.iter().position(|n| n.name == name).unwrap_or(0) as u16;
+    let nation_index = |name: &str| sc.nations.iter().position(|n| n.name == name).unwrap_or(0) as u16;
     let mut table = PlatformTable::default();
     let mut best_frontier = f64::NEG_INFINITY;
     for f in &sc.firms {
@@ -500,7 +476,6 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         books.parent_funding = f.parent_funding_usd_per_month;
         let fleet = Fleet {
             owned: f.owned_gpus,
-            training_base: f.training_share * f.owned_gpus,
             served_fraction: 1.0,
             ..Default::default()
         };
@@ -590,18 +565,13 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         ..Default::default()
     });
     world.insert_resource(FrontierHistory {
-        initial: if best_frontier.is_finite() {
-            best_frontier
-        } else {
-            0.0
-        },
+        initial: if best_frontier.is_finite() { best_frontier } else { 0.0 },
         best: Vec::new(),
     });
     world.insert_resource(Config(sc.clone()));
     world.insert_resource(Clock::default());
     world.insert_resource(dir);
     world.insert_resource(MonthFlows::default());
-    world.insert_resource(ContractBook::default());
     world.insert_resource(table);
     world.insert_resource(SwitchCostTable(SwitchCosts::new(sc)));
     world.insert_resource(MetricsLog::default());
@@ -609,4 +579,73 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world
         .run_system_cached(users::count_platform_users)
         .expect("count users at month 0");
+    // Training targets: the need beyond serving at month 0.
+    let gc = sc.users.gpus_per_million_consumers;
+    let gs = sc.users.gpus_per_million_seats;
+    let mut labs = world.query::<(&Firm, &Platform, &mut Fleet)>();
+    for (firm, p, mut fleet) in labs.iter_mut(world) {
+        let spec = sc
+            .firms
+            .iter()
+            .find(|f| f.name == firm.name)
+            .expect("lab comes from a spec");
+        let serving = p.consumers / 1e6 * gc + p.seats / 1e6 * gs;
+        fleet.training_base = (spec.need_ratio * fleet.owned - serving).max(0.0);
+        fleet.serving_need = serving;
+    }
+    world.insert_resource(ContractBook::default());
+    seed_initial_contracts(world, sc);
+}
+
+/// The contract book at month 0: each lab's need beyond its own fleet is already reserved from
+/// the lessors (in proportion to their fleets, up to 90% of each), at the initial contract
+/// price, with remaining terms drawn uniformly up to the longest term.
+fn seed_initial_contracts(world: &mut World, sc: &Scenario) {
+    let mut lessors: Vec<(AgentId, f64)> = world
+        .query::<(&AgentId, &Firm, &Fleet)>()
+        .iter(world)
+        .filter(|(_, f, _)| f.kind == FirmKind::Neocloud)
+        .map(|(id, _, fl)| (*id, 0.9 * fl.owned))
+        .collect();
+    lessors.sort_by_key(|l| l.0);
+    let mut labs: Vec<(AgentId, f64)> = world
+        .query::<(&AgentId, &Fleet, &Platform)>()
+        .iter(world)
+        .map(|(id, fl, _)| {
+            let need = fl.training_base + (fl.need_ratio_serving());
+            (*id, (need - fl.owned).max(0.0))
+        })
+        .collect();
+    labs.sort_by_key(|l| l.0);
+    let capacity: f64 = lessors.iter().map(|l| l.1).sum();
+    let wanted: f64 = labs.iter().map(|l| l.1).sum();
+    if capacity <= 0.0 || wanted <= 0.0 {
+        return;
+    }
+    let fill = (capacity / wanted).min(1.0);
+    let mut book = ContractBook::default();
+    for (buyer, want) in labs {
+        for &(seller, cap) in &lessors {
+            let gpus = want * fill * cap / capacity;
+            if gpus <= 0.0 {
+                continue;
+            }
+            book.next_id += 1;
+            let mut d = rng::stream(sc.run.seed, Stream::ContractTerm, book.next_id, 0);
+            let end = d.int_inclusive(1, sc.contracts.term_max_months);
+            book.contracts.push(Contract {
+                id: book.next_id,
+                buyer,
+                seller,
+                gpus,
+                price: sc.contracts.initial_price_usd,
+                start: 0,
+                end,
+            });
+        }
+    }
+    world.insert_resource(book);
+    world
+        .run_system_cached(contracts::retally_contracts)
+        .expect("tally initial contracts");
 }

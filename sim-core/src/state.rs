@@ -145,6 +145,11 @@ pub struct Fleet {
 }
 
 impl Fleet {
+    /// Serving need recorded at month 0 (before the first planning step).
+    pub fn need_ratio_serving(&self) -> f64 {
+        self.serving_need
+    }
+
     /// Compute at the firm's disposal before the spot market: owned + reserved - committed.
     pub fn available(&self) -> f64 {
         (self.owned + self.reserved - self.committed).max(0.0)
@@ -292,9 +297,11 @@ pub struct MonthFlows {
     /// Exits of startups this month, and their ages in months.
     pub startup_exits: u32,
     pub startup_exit_ages: Vec<u32>,
-    /// Inter-firm payments this month (API fees, contracts, spot), recorded by payer and payee.
-    pub paid_between_firms: f64,
-    pub received_between_firms: f64,
+    /// GPUs delivered by the vendor this month, summed over deliveries as they were booked.
+    pub delivered: f64,
+    /// Spot GPUs bought and sold this month, summed over fills as they were booked.
+    pub spot_bought: f64,
+    pub spot_sold: f64,
 }
 
 /// A reserved, take-or-pay GPU contract.

@@ -1,1 +1,10 @@
+//! goldrush integration tests, one binary. Modules:
+//! - `scenarios`: every shipped scenario validates and runs;
+//! - `determinism`: same seed → same hash at every month, golden hashes, different seeds differ;
+//! - `invariants`: accounting identities hold every month;
+//! - `mechanisms`: model claims checked on whole runs (supply shock, rationing, lock-in).
 
+mod determinism;
+mod invariants;
+mod mechanisms;
+mod scenarios;

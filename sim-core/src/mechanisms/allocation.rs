@@ -28,19 +28,10 @@ use crate::state::*;
 pub fn plan_compute_needs(
     cfg: Res<Config>,
     clock: Res<Clock>,
-    mut firms: Query<(
-        &AgentId,
-        &Firm,
-        &mut Fleet,
-        Option<&Platform>,
-        Option<&Startup>,
-    )>,
+    mut firms: Query<(&AgentId, &Firm, &mut Fleet, Option<&Platform>, Option<&Startup>)>,
 ) {
     let sc = &cfg.0;
-    let growth = math::pow(
-        sc.research.training_growth_per_year,
-        f64::from(clock.month) / 12.0,
-    );
+    let growth = math::pow(sc.research.training_growth_per_year, f64::from(clock.month) / 12.0);
     let mut sizes: Vec<(AgentId, f64)> = Vec::new();
     for (id, firm, mut fleet, platform, startup) in &mut firms {
         let (serving, other) = match (firm.kind, platform, startup) {
@@ -98,8 +89,7 @@ pub fn place_orders(
                 } else {
                     1.0
                 };
-                let pays =
-                    market.contract_price >= market.break_even * (1.0 + sc.contracts.lessor_margin);
+                let pays = market.contract_price >= market.break_even * (1.0 + sc.contracts.lessor_margin);
                 if util >= sc.lessors.expand_utilisation && pays {
                     fleet.owned * sc.lessors.expand_rate_per_month
                 } else {
@@ -119,17 +109,11 @@ pub fn place_orders(
 pub fn ration(orders: &[f64], weights: &[f64], capacity: f64, per_buyer_cap: f64) -> Vec<f64> {
     let n = orders.len();
     let mut y = vec![0.0; n];
-    let limit: Vec<f64> = orders
-        .iter()
-        .map(|&o| o.min(per_buyer_cap).max(0.0))
-        .collect();
+    let limit: Vec<f64> = orders.iter().map(|&o| o.min(per_buyer_cap).max(0.0)).collect();
     let mut active: Vec<bool> = limit.iter().map(|&l| l > 0.0).collect();
     let mut remaining = capacity.min(orders.iter().sum::<f64>()).max(0.0);
     for _ in 0..=n {
-        let w: f64 = (0..n)
-            .filter(|&b| active[b])
-            .map(|b| weights[b] * orders[b])
-            .sum();
+        let w: f64 = (0..n).filter(|&b| active[b]).map(|b| weights[b] * orders[b]).sum();
         if w <= 0.0 || remaining <= 0.0 {
             break;
         }
@@ -172,16 +156,10 @@ pub fn allocate_chips(
     mut firms: Query<(&AgentId, &mut Fleet, &mut Books)>,
 ) {
     let theta = cfg.0.allocation.priority_theta;
-    let mut rows: Vec<_> = firms
-        .iter_mut()
-        .filter(|(_, f, _)| f.ordered > 0.0)
-        .collect();
+    let mut rows: Vec<_> = firms.iter_mut().filter(|(_, f, _)| f.ordered > 0.0).collect();
     rows.sort_by_key(|(id, _, _)| **id);
     let orders: Vec<f64> = rows.iter().map(|(_, f, _)| f.ordered).collect();
-    let weights: Vec<f64> = rows
-        .iter()
-        .map(|(_, f, _)| math::pow(1.0 + f.owned, theta))
-        .collect();
+    let weights: Vec<f64> = rows.iter().map(|(_, f, _)| math::pow(1.0 + f.owned, theta)).collect();
     let y = ration(
         &orders,
         &weights,
@@ -197,6 +175,7 @@ pub fn allocate_chips(
         books.spend(bill);
         fleet.owned += got;
         fleet.delivered = got;
+        flows.delivered += got;
         if fleet.large {
             flows.requested_large += fleet.ordered;
             flows.obtained_large += got;
@@ -224,10 +203,7 @@ mod tests {
     fn scarcity_favours_heavy_weights_and_never_exceeds_capacity_or_orders() {
         let y = ration(&[100.0, 100.0], &[1.0, 3.0], 100.0, f64::INFINITY);
         assert!((y.iter().sum::<f64>() - 100.0).abs() < 1e-9);
-        assert!(
-            (y[0] - 25.0).abs() < 1e-9 && (y[1] - 75.0).abs() < 1e-9,
-            "{y:?}"
-        );
+        assert!((y[0] - 25.0).abs() < 1e-9 && (y[1] - 75.0).abs() < 1e-9, "{y:?}");
         let y = ration(&[10.0, 100.0], &[1.0, 100.0], 50.0, f64::INFINITY);
         assert!(y[1] <= 50.0 && y.iter().sum::<f64>() <= 50.0 + 1e-9);
     }

@@ -74,10 +74,7 @@ pub fn clear(bids: &[Bid], asks: &[Ask]) -> Clearing {
     if asks_live.is_empty() {
         return out;
     }
-    let lo = asks_live
-        .iter()
-        .map(|a| a.price)
-        .fold(f64::INFINITY, f64::min);
+    let lo = asks_live.iter().map(|a| a.price).fold(f64::INFINITY, f64::min);
     let max_bid = bids
         .iter()
         .filter(|b| b.qty > 0.0)
@@ -160,31 +157,18 @@ mod tests {
 
     #[test]
     fn a_glut_clears_at_the_lowest_ask() {
-        let c = clear(
-            &[bid(1, 10.0, 5.0)],
-            &[ask(2, 100.0, 1.0), ask(3, 100.0, 2.0)],
-        );
+        let c = clear(&[bid(1, 10.0, 5.0)], &[ask(2, 100.0, 1.0), ask(3, 100.0, 2.0)]);
         assert_eq!(c.price, Some(1.0));
         assert_eq!(c.volume, 10.0);
-        assert_eq!(
-            c.ask_fills,
-            vec![10.0, 0.0],
-            "the cheapest seller sells first"
-        );
+        assert_eq!(c.ask_fills, vec![10.0, 0.0], "the cheapest seller sells first");
     }
 
     #[test]
     fn scarcity_raises_the_price_to_the_marginal_bid() {
         // 10 GPUs offered at $1; buyers want 10 at up to $8 and 10 at up to $3.
-        let c = clear(
-            &[bid(1, 10.0, 8.0), bid(2, 10.0, 3.0)],
-            &[ask(9, 10.0, 1.0)],
-        );
+        let c = clear(&[bid(1, 10.0, 8.0), bid(2, 10.0, 3.0)], &[ask(9, 10.0, 1.0)]);
         let p = c.price.unwrap();
-        assert!(
-            (p - 3.0).abs() < 1e-9,
-            "price {p} should rise to the marginal limit 3"
-        );
+        assert!((p - 3.0).abs() < 1e-9, "price {p} should rise to the marginal limit 3");
         assert!((c.volume - 10.0).abs() < 1e-9);
         let filled: f64 = c.bid_fills.iter().sum();
         assert!(

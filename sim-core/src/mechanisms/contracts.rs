@@ -55,11 +55,7 @@ pub fn tally_contracts(
     }
 }
 
-fn pay(
-    c: &Contract,
-    fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
-    dir: &Directory,
-) {
+fn pay(c: &Contract, fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>, dir: &Directory) {
     let amount = c.gpus * c.price * HOURS_PER_MONTH;
     if let Some(&e) = dir.entities.get(&c.buyer) {
         if let Ok((_, _, _, mut b)) = fleets.get_mut(e) {
@@ -71,6 +67,15 @@ fn pay(
             b.earn(amount);
         }
     }
+}
+
+/// Recounts reserved and committed GPUs after exits changed the book.
+pub fn retally_contracts(
+    book: Res<ContractBook>,
+    dir: Res<Directory>,
+    mut fleets: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
+) {
+    tally_contracts(&book, &mut fleets, &dir);
 }
 
 /// Ends expired contracts and collects this month's take-or-pay payments.

@@ -29,23 +29,16 @@ use crate::rng::{self, Stream};
 use crate::state::*;
 
 /// Platforms bill their consumers and enterprise seats.
-pub fn bill_platform_users(
-    cfg: Res<Config>,
-    mut platforms: Query<(&Platform, &Fleet, &mut Books)>,
-) {
+pub fn bill_platform_users(cfg: Res<Config>, mut platforms: Query<(&Platform, &Fleet, &mut Books)>) {
     let conv = cfg.0.users.paid_conversion;
     for (p, f, mut b) in &mut platforms {
-        let revenue = (p.consumers * conv * p.consumer_price + p.seats * p.enterprise_price)
-            * f.served_fraction;
+        let revenue = (p.consumers * conv * p.consumer_price + p.seats * p.enterprise_price) * f.served_fraction;
         b.earn(revenue);
     }
 }
 
 /// Wages and GPU running costs.
-pub fn pay_operating_costs(
-    cfg: Res<Config>,
-    mut firms: Query<(&Fleet, &mut Books, Option<&Staff>, Option<&Startup>)>,
-) {
+pub fn pay_operating_costs(cfg: Res<Config>, mut firms: Query<(&Fleet, &mut Books, Option<&Staff>, Option<&Startup>)>) {
     let sc = &cfg.0;
     for (f, mut b, staff, startup) in &mut firms {
         let wages = match (staff, startup) {
@@ -86,14 +79,10 @@ pub fn raise_funding(
         match firm.kind {
             FirmKind::Startup => {
                 if b.cash < st.runway_trigger_months * burn {
-                    let traction = (math::ln(
-                        (b.revenue_history[0] + 1000.0) / (b.revenue_history[6] + 1000.0),
-                    ))
-                    .clamp(-3.0, 3.0);
+                    let traction =
+                        (math::ln((b.revenue_history[0] + 1000.0) / (b.revenue_history[6] + 1000.0))).clamp(-3.0, 3.0);
                     let p0 = st.round_probability.clamp(1e-9, 1.0 - 1e-9);
-                    let p = math::logistic(
-                        math::ln(p0 / (1.0 - p0)) + st.round_traction_weight * traction,
-                    );
+                    let p = math::logistic(math::ln(p0 / (1.0 - p0)) + st.round_traction_weight * traction);
                     if d.bernoulli(p) {
                         b.fund(st.round_months_of_burn * burn);
                     }
@@ -109,10 +98,7 @@ pub fn raise_funding(
                                 0.3
                             }
                         }
-                        None => {
-                            1.0 / (1.0
-                                + labs.iter().position(|l| l.0 == *id).unwrap_or(labs.len()) as f64)
-                        }
+                        None => 1.0 / (1.0 + labs.iter().position(|l| l.0 == *id).unwrap_or(labs.len()) as f64),
                     };
                     let mut d = rng::stream(sc.run.seed, Stream::StrategicRound, id.0, clock.month);
                     if d.bernoulli(f.strategic_round_probability * factor) {
@@ -176,9 +162,7 @@ pub fn exit_firms(
         // The richest remaining frontier lab acquires the fleet.
         let acquirer = firms
             .iter()
-            .filter(|(_, aid, f, _, _, _, _, _)| {
-                f.kind == FirmKind::Frontier && !leaving.contains(aid)
-            })
+            .filter(|(_, aid, f, _, _, _, _, _)| f.kind == FirmKind::Frontier && !leaving.contains(aid))
             .map(|(e, aid, _, _, b, _, _, _)| (*aid, e, b.cash))
             .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)));
         let (owned, slot, kind, founded) = {

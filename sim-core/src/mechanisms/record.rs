@@ -35,9 +35,7 @@ pub fn record_metrics(
     let (compute_hhi, compute_cr1, compute_cr3, compute_cr5) = concentration(&owned);
     let held: Vec<f64> = rows
         .iter()
-        .map(|r| {
-            (r.2.owned + r.2.reserved - r.2.committed + r.2.spot_bought - r.2.spot_sold).max(0.0)
-        })
+        .map(|r| (r.2.owned + r.2.reserved - r.2.committed + r.2.spot_bought - r.2.spot_sold).max(0.0))
         .collect();
     let count = |k: FirmKind| rows.iter().filter(|r| r.1.kind == k).count() as f64;
     let best = |k: FirmKind| {
@@ -46,29 +44,16 @@ pub fn record_metrics(
             .filter_map(|r| r.4.map(|l| l.served_quality))
             .fold(f64::NAN, f64::max)
     };
-    let revenue = |f: &dyn Fn(FirmKind) -> bool| {
-        rows.iter()
-            .filter(|r| f(r.1.kind))
-            .map(|r| r.3.revenue)
-            .sum::<f64>()
-    };
+    let revenue = |f: &dyn Fn(FirmKind) -> bool| rows.iter().filter(|r| f(r.1.kind)).map(|r| r.3.revenue).sum::<f64>();
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
         users_cr1,
         users_cr3,
         users_cr5,
-        users_effective_platforms: if users_hhi > 0.0 {
-            10000.0 / users_hhi
-        } else {
-            0.0
-        },
+        users_effective_platforms: if users_hhi > 0.0 { 10000.0 / users_hhi } else { 0.0 },
         leader_user_share: users_cr1,
-        adoption_rate: if potential > 0.0 {
-            adopted / potential
-        } else {
-            0.0
-        },
+        adoption_rate: if potential > 0.0 { adopted / potential } else { 0.0 },
         switching_rate: if adopted > 0.0 {
             flows.switched_people / adopted
         } else {

@@ -22,9 +22,7 @@ use crate::state::*;
 
 /// Quality from cumulative effective FLOP.
 pub fn quality(cfg: &crate::params::Research, cumulative_flop: f64, talent: f64) -> f64 {
-    cfg.quality_per_decade
-        * talent
-        * (math::log10(cumulative_flop.max(1.0)) - cfg.quality_offset_log10)
+    cfg.quality_per_decade * talent * (math::log10(cumulative_flop.max(1.0)) - cfg.quality_offset_log10)
 }
 
 /// Labs train; the best frontier quality is recorded.
@@ -100,8 +98,7 @@ pub fn tune_startup_products(
             Base::Open => best_open,
         };
         let base = if base.is_finite() { base } else { 0.0 };
-        s.quality = base
-            + sc.research.finetune_quality_per_decade * math::log10(1.0 + s.finetune_flop / 1e20);
+        s.quality = base + sc.research.finetune_quality_per_decade * math::log10(1.0 + s.finetune_flop / 1e20);
     }
 }
 
@@ -116,10 +113,7 @@ mod tests {
         let q1 = quality(&r, 1e26, 1.0);
         let q2 = quality(&r, 1e27, 1.0);
         assert!((q2 - q1 - r.quality_per_decade).abs() < 1e-9);
-        assert!(
-            (quality(&r, 1e27, 2.0) - quality(&r, 1e26, 2.0) - 2.0 * r.quality_per_decade).abs()
-                < 1e-9
-        );
+        assert!((quality(&r, 1e27, 2.0) - quality(&r, 1e26, 2.0) - 2.0 * r.quality_per_decade).abs() < 1e-9);
     }
 
     #[test]
@@ -129,10 +123,6 @@ mod tests {
             best: vec![10.0, 11.0, 12.0, 13.0, 14.0],
         };
         assert_eq!(h.lagged(4, 3), 11.0);
-        assert_eq!(
-            h.lagged(2, 3),
-            10.0,
-            "before the start the initial frontier applies"
-        );
+        assert_eq!(h.lagged(2, 3), 10.0, "before the start the initial frontier applies");
     }
 }

@@ -5,9 +5,9 @@
 //! * bids: every firm whose need exceeds its available compute (owned + reserved − committed)
 //!   bids for the gap at its kind's willingness to pay (`wtp_*`), budget-limited — startups may
 //!   spend `startup_budget_share` of their cash, labs half of theirs;
-//! * asks: lessors' uncommitted fleets and any firm's idle owned GPUs at
-//!   `lessor_reserve_fraction × p_BE`, and idle *reserved* GPUs resold at
-//!   `resale_fraction × contract price paid`.
+//! * asks: lessors' uncommitted fleets at `lessor_reserve_fraction × p_BE`, and a startup's
+//!   idle *reserved* GPUs resold at `resale_fraction × contract price paid`. Labs sell nothing:
+//!   whatever their serving leaves free goes to training.
 //!
 //! The clearing price is the spot price. Scarcity (a supply shock leaves needs unmet while
 //! idle capacity shrinks) lifts it toward the labs' willingness to pay; a glut (idle reserved
@@ -44,7 +44,10 @@ pub fn clear_spot_market(
     let owned_ask = s.lessor_reserve_fraction * market.break_even;
     for (i, (id, firm, f, b)) in rows.iter().enumerate() {
         let avail = f.available();
-        if firm.kind == FirmKind::Neocloud || avail > f.need {
+        let lab = matches!(firm.kind, FirmKind::Frontier | FirmKind::OpenWeights);
+        if lab && avail >= f.need {
+            // A lab trains on whatever its serving leaves free: it sells nothing.
+        } else if firm.kind == FirmKind::Neocloud || avail > f.need {
             // Idle capacity: owned first, then resold reservations.
             let idle = if firm.kind == FirmKind::Neocloud {
                 avail
@@ -97,16 +100,24 @@ pub fn clear_spot_market(
         let (_, _, f, b) = &mut rows[i];
         f.spot_wanted = bid.qty;
         f.spot_bought = fill;
+        flows.spot_bought += fill;
         b.spend(fill * price * HOURS_PER_MONTH);
     }
     for (&i, &fill) in ask_rows.iter().zip(&c.ask_fills) {
         let (_, _, f, b) = &mut rows[i];
         f.spot_sold += fill;
+        flows.spot_sold += fill;
         b.earn(fill * price * HOURS_PER_MONTH);
     }
     for (_, firm, f, _) in rows.iter_mut() {
         let usable = f.available() - f.spot_sold + f.spot_bought;
-        f.used = f.need.min(usable).max(0.0);
+        let lab = matches!(firm.kind, FirmKind::Frontier | FirmKind::OpenWeights);
+        // Labs put every GPU they hold to work (training absorbs the rest); others use up to need.
+        f.used = if lab {
+            usable.max(0.0)
+        } else {
+            f.need.min(usable).max(0.0)
+        };
         let serving = f.serving_need.min(f.used);
         f.served_fraction = if f.serving_need > 0.0 {
             serving / f.serving_need
@@ -161,8 +172,7 @@ pub fn break_even(sc: &crate::params::Scenario) -> f64 {
     } else {
         1.0 / n
     };
-    l.capex_per_gpu_usd * crf / (8760.0 * l.breakeven_utilisation)
-        + sc.spot.variable_cost_usd_per_hour
+    l.capex_per_gpu_usd * crf / (8760.0 * l.breakeven_utilisation) + sc.spot.variable_cost_usd_per_hour
 }
 
 #[cfg(test)]

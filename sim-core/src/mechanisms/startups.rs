@@ -30,13 +30,7 @@ use crate::state::*;
 pub type StartupBundle = (AgentId, Firm, Books, Fleet, Startup);
 
 /// Draws a new startup's traits. `month` is its founding month (negative for initial firms).
-pub fn new_startup(
-    sc: &Scenario,
-    table: &PlatformTable,
-    id: AgentId,
-    month: i32,
-    d: &mut Draws,
-) -> StartupBundle {
+pub fn new_startup(sc: &Scenario, table: &PlatformTable, id: AgentId, month: i32, d: &mut Draws) -> StartupBundle {
     let st = &sc.startups;
     let cash = if st.seed_cash_usd > 0.0 {
         d.lognormal_mean(st.seed_cash_usd, st.seed_cash_sigma)
@@ -77,13 +71,7 @@ pub fn new_startup(
     let vmax = utils.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let w: Vec<f64> = utils
         .iter()
-        .map(|&u| {
-            if u.is_finite() {
-                math::exp(u - vmax)
-            } else {
-                0.0
-            }
-        })
+        .map(|&u| if u.is_finite() { math::exp(u - vmax) } else { 0.0 })
         .collect();
     let base = match pick(&w, d.uniform()) {
         Some(k) if k < table.slots.len() => Base::Platform(k as Slot),
@@ -148,13 +136,10 @@ pub fn serve_app_customers(
     let st = &sc.startups;
     let people = users.people_by_option();
     let adopted: f64 = people[..people.len() - 1].iter().sum();
-    let inflow = st.app_adoption_per_month * adopted;
+    let inflow = st.app_adoption_per_month * adopted * st.app_market_scale;
     let mut rows: Vec<_> = startups.iter_mut().collect();
     rows.sort_by_key(|r| *r.0);
-    let q_max = rows
-        .iter()
-        .map(|r| r.1.quality)
-        .fold(f64::NEG_INFINITY, f64::max);
+    let q_max = rows.iter().map(|r| r.1.quality).fold(f64::NEG_INFINITY, f64::max);
     let attraction: Vec<f64> = rows
         .iter()
         .map(|(id, s, _, _)| {

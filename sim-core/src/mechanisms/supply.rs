@@ -17,18 +17,12 @@ use crate::state::*;
 pub fn produce_chips(cfg: Res<Config>, clock: Res<Clock>, mut market: ResMut<Market>) {
     let s = &cfg.0.supply;
     let years = f64::from(clock.month) / 12.0;
-    market.capacity = s.capacity_gpus_per_month
-        * math::pow(s.capacity_growth_per_year, years)
-        * market.shock_factor;
+    market.capacity = s.capacity_gpus_per_month * math::pow(s.capacity_growth_per_year, years) * market.shock_factor;
     market.list_price = s.list_price_usd * math::pow(s.price_factor_per_year, years);
 }
 
 /// Depreciates every fleet; sums what was retired in id order.
-pub fn depreciate_fleets(
-    cfg: Res<Config>,
-    mut market: ResMut<Market>,
-    mut fleets: Query<(&AgentId, &mut Fleet)>,
-) {
+pub fn depreciate_fleets(cfg: Res<Config>, mut market: ResMut<Market>, mut fleets: Query<(&AgentId, &mut Fleet)>) {
     let rate = 1.0 / (12.0 * cfg.0.supply.life_years);
     let mut rows: Vec<_> = fleets.iter_mut().collect();
     rows.sort_by_key(|(id, _)| **id);
@@ -74,10 +68,6 @@ mod tests {
             m.capacity
         );
         let retired = 1200.0 / (12.0 * sc.supply.life_years);
-        assert!(
-            (m.depreciation - retired).abs() < 1e-9,
-            "retired {}",
-            m.depreciation
-        );
+        assert!((m.depreciation - retired).abs() < 1e-9, "retired {}", m.depreciation);
     }
 }

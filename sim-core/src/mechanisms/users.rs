@@ -178,8 +178,7 @@ impl Users {
                 let (port, n) = self.portfolio(i);
                 if port[..n].contains(&slot) {
                     self.tally(i, g, -1.0);
-                    let kept: Vec<Slot> =
-                        port[..n].iter().copied().filter(|&s| s != slot).collect();
+                    let kept: Vec<Slot> = port[..n].iter().copied().filter(|&s| s != slot).collect();
                     self.set_portfolio(i, &kept);
                     self.tally(i, g, 1.0);
                 }
@@ -236,27 +235,19 @@ pub fn initial_users(sc: &Scenario, nations: &[Nation], table: &PlatformTable) -
         .iter()
         .map(|s| {
             let f = sc.firms.iter().find(|f| f.name == s.name);
-            f.map_or((0.0, 0.0), |f| {
-                (f.initial_consumer_share, f.initial_enterprise_share)
-            })
+            f.map_or((0.0, 0.0), |f| (f.initial_consumer_share, f.initial_enterprise_share))
         })
         .collect();
     for enterprise in [false, true] {
         let (agents, total) = if enterprise {
             (
                 u.enterprise_agents,
-                nations
-                    .iter()
-                    .map(|n| n.enterprise_seats_millions)
-                    .sum::<f64>(),
+                nations.iter().map(|n| n.enterprise_seats_millions).sum::<f64>(),
             )
         } else {
             (
                 u.consumer_agents,
-                nations
-                    .iter()
-                    .map(|n| n.internet_users_millions)
-                    .sum::<f64>(),
+                nations.iter().map(|n| n.internet_users_millions).sum::<f64>(),
             )
         };
         if enterprise {
@@ -276,10 +267,7 @@ pub fn initial_users(sc: &Scenario, nations: &[Nation], table: &PlatformTable) -
                 }
             })
             .collect();
-        let quotas: Vec<f64> = sizes
-            .iter()
-            .map(|s| f64::from(agents) * s / total)
-            .collect();
+        let quotas: Vec<f64> = sizes.iter().map(|s| f64::from(agents) * s / total).collect();
         let mut counts: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
         let mut left = agents - counts.iter().sum::<u32>();
         let mut order: Vec<usize> = (0..nations.len()).collect();
@@ -308,10 +296,7 @@ pub fn initial_users(sc: &Scenario, nations: &[Nation], table: &PlatformTable) -
                 nation: n.index,
                 enterprise,
                 weight: sizes[ni] * 1e6 / f64::from(counts[ni]),
-                income_factor: math::pow(
-                    u.gdp_reference_usd / n.gdp_per_capita_usd,
-                    u.income_elasticity,
-                ),
+                income_factor: math::pow(u.gdp_reference_usd / n.gdp_per_capita_usd, u.income_elasticity),
                 foreign_platforms: n.foreign_platforms,
             };
             let gi = users.groups.len();
@@ -347,12 +332,7 @@ pub fn initial_users(sc: &Scenario, nations: &[Nation], table: &PlatformTable) -
                 u.initial_adoption_consumer
             };
             for i in g.start..g.end {
-                let mut d = rng::fast_stream(
-                    sc.run.seed,
-                    Stream::InitUsers,
-                    USER_ID_BASE + u64::from(i),
-                    0,
-                );
+                let mut d = rng::fast_stream(sc.run.seed, Stream::InitUsers, USER_ID_BASE + u64::from(i), 0);
                 let class = (d.next_u64() % SENSITIVITY_CLASSES as u64) as u8;
                 let tenure = (d.uniform() * f64::from(u.initial_tenure_max_months + 1)) as i32;
                 let mut primary = NO_PLATFORM;
@@ -367,10 +347,7 @@ pub fn initial_users(sc: &Scenario, nations: &[Nation], table: &PlatformTable) -
                         }
                     }
                     if primary == NO_PLATFORM {
-                        primary = shares
-                            .iter()
-                            .rposition(|&s| s > 0.0)
-                            .map_or(NO_PLATFORM, |s| s as Slot);
+                        primary = shares.iter().rposition(|&s| s > 0.0).map_or(NO_PLATFORM, |s| s as Slot);
                     }
                 }
                 users.platform.push(primary);
@@ -409,11 +386,7 @@ pub fn count_platform_users(users: Res<Users>, mut platforms: Query<&mut Platfor
     let mut consumers = vec![0.0; users.options];
     let mut seats = vec![0.0; users.options];
     for (g, grp) in users.groups.iter().enumerate() {
-        let target = if grp.enterprise {
-            &mut seats
-        } else {
-            &mut consumers
-        };
+        let target = if grp.enterprise { &mut seats } else { &mut consumers };
         for (o, v) in target.iter_mut().enumerate() {
             *v += users.counts[users.cell(g, o)];
         }
@@ -454,8 +427,7 @@ pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class:
             } else {
                 (u.theta_price_consumer, slot.consumer_price)
             };
-            u.theta_quality * slot.quality - theta_p * s * price
-                + u.theta_network * math::ln_1p(slot.people / 1e6)
+            u.theta_quality * slot.quality - theta_p * s * price + u.theta_network * math::ln_1p(slot.people / 1e6)
         })
         .collect();
     v.push(u.outside_utility);
@@ -512,8 +484,7 @@ pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, users: &Users) -> 
                 );
             let s = sensitivity(u.price_sensitivity_sigma, c as u8) * g.income_factor;
             if theta_p * s > 0.0 {
-                total +=
-                    people / SENSITIVITY_CLASSES as f64 * (iv - u.outside_utility) / (theta_p * s);
+                total += people / SENSITIVITY_CLASSES as f64 * (iv - u.outside_utility) / (theta_p * s);
             }
         }
     }
@@ -597,9 +568,7 @@ pub fn reconsider_platforms(
             let exit_factor = if current == NO_PLATFORM {
                 costs.0.adoption
             } else {
-                costs
-                    .0
-                    .stay_bonus_inverse(i64::from(month as i32 - users.joined[idx]))
+                costs.0.stay_bonus_inverse(i64::from(month as i32 - users.joined[idx]))
             };
             let (held, held_n) = users.portfolio(idx);
             let mut total = 0.0;
@@ -675,11 +644,7 @@ mod tests {
         let s = portfolio_shares(0.4);
         for n in 0..3 {
             let total: f64 = s[n].iter().sum();
-            assert!(
-                (total - 1.0).abs() < 1e-12,
-                "portfolio of {} sums to {total}",
-                n + 1
-            );
+            assert!((total - 1.0).abs() < 1e-12, "portfolio of {} sums to {total}", n + 1);
         }
         assert!(s[2][0] > s[2][1] && s[2][1] > s[2][2]);
     }

@@ -6,11 +6,7 @@ pub fn concentration(sizes: &[f64]) -> (f64, f64, f64, f64) {
     if total <= 0.0 {
         return (0.0, 0.0, 0.0, 0.0);
     }
-    let mut shares: Vec<f64> = sizes
-        .iter()
-        .filter(|&&x| x > 0.0)
-        .map(|x| x / total)
-        .collect();
+    let mut shares: Vec<f64> = sizes.iter().filter(|&&x| x > 0.0).map(|x| x / total).collect();
     shares.sort_by(|a, b| b.total_cmp(a));
     let hhi = shares.iter().map(|s| (100.0 * s) * (100.0 * s)).sum();
     let cr = |k: usize| shares.iter().take(k).sum::<f64>();
@@ -51,9 +47,7 @@ mod tests {
     fn a_monopoly_has_hhi_10000_and_equal_shares_have_low_gini() {
         assert_eq!(concentration(&[5.0]), (10000.0, 1.0, 1.0, 1.0));
         let (hhi, cr1, cr3, _) = concentration(&[1.0, 1.0, 1.0, 1.0]);
-        assert!(
-            (hhi - 2500.0).abs() < 1e-9 && (cr1 - 0.25).abs() < 1e-12 && (cr3 - 0.75).abs() < 1e-12
-        );
+        assert!((hhi - 2500.0).abs() < 1e-9 && (cr1 - 0.25).abs() < 1e-12 && (cr3 - 0.75).abs() < 1e-12);
         assert!(gini(&[1.0, 1.0, 1.0]).abs() < 1e-12);
         assert!((gini(&[0.0, 0.0, 0.0, 1.0]) - 0.75).abs() < 1e-12);
         assert_eq!(rationing(10.0, 4.0), 0.6);

@@ -135,11 +135,11 @@ crate::section! {
     /// Chip supply: the dominant vendor's production capacity and the fleets' depreciation.
     pub struct Supply {
         /// Vendor production capacity at month 0.
-        capacity_gpus_per_month: f64 = 600_000.0;
-            unit "H100e/month", range [0, 1e9], source "calibration.md §1.2-1.3: ~21M H100e installed by Apr 2026, 2.5x/yr cluster growth; backs out ~7M H100e/yr shipped in 2026";
+        capacity_gpus_per_month: f64 = 1_000_000.0;
+            unit "H100e/month", range [0, 1e9], source "calibration.md §1.2-1.3: ~21M H100e installed by Apr 2026, 2.5x/yr cluster growth; backs out ~12M H100e/yr shipped in 2026 (Blackwell ~2.5 H100e per unit)";
         /// Annual growth factor of capacity (Cap_t = Cap_0 g^(t/12)).
-        capacity_growth_per_year: f64 = 1.8;
-            unit "x/yr", range [0.2, 10], source "MODEL.md step 2; calibration.md §7 capacity_growth_per_year 1.8 (CoWoS ~2x in 2025)";
+        capacity_growth_per_year: f64 = 1.6;
+            unit "x/yr", range [0.2, 10], source "MODEL.md step 2 (x1.8/yr); calibration.md §1.3: hyperscaler capex +40-80%/yr; 1.6 keeps chips scarce but not rationed away";
         /// Economic life of a GPU; fleets depreciate at 1/(12 life) per month.
         life_years: f64 = 5.0;
             unit "years", range [0.5, 20], source "calibration.md §2.7: 4-6 year life";
@@ -171,7 +171,7 @@ crate::section! {
         order_horizon_months: f64 = 6.0;
             unit "months", range [0, 60], source "calibration.md §1.2: lead times 36-52 weeks at peak";
         /// Largest share of cash a firm spends on chips in one month.
-        capex_cash_share: f64 = 0.2;
+        capex_cash_share: f64 = 0.06;
             unit "share/month", range [0, 1], source "assumption: capex is paced by cash";
     }
 }
@@ -282,8 +282,8 @@ crate::section! {
         quality_offset_log10: f64 = 24.0;
             unit "log10 FLOP", range [0, 40], source "normalisation";
         /// Annual growth of frontier labs' training compute targets.
-        training_growth_per_year: f64 = 2.5;
-            unit "x/yr", range [0.5, 20], source "calibration.md §1.3: frontier training compute 4-5x/yr, fleets ~2.5x/yr";
+        training_growth_per_year: f64 = 1.8;
+            unit "x/yr", range [0.5, 20], source "calibration.md §1.3: frontier runs grow 4-5x/yr, but fleet-level training compute grows with capacity (~2x/yr)";
         /// Months between open-weights releases.
         open_release_interval_months: u32 = 4;
             unit "months", range [1, 120], source "calibration.md §1.6: frequent open releases";
@@ -312,8 +312,8 @@ crate::section! {
         theta_quality: f64 = 0.15;
             unit "utils/point", range [0, 100], source "calibration: one year of frontier progress ~1.5 utils";
         /// Consumers' utility per dollar of monthly price (theta_P), before individual sensitivity.
-        theta_price_consumer: f64 = 0.04;
-            unit "utils/USD", range [0, 100], source "calibration: a $20 subscription ~0.8 utils";
+        theta_price_consumer: f64 = 0.01;
+            unit "utils/USD", range [0, 100], source "calibration: most consumers use free tiers; a $20 list price ~0.2 utils";
         /// Enterprises' utility per dollar of monthly seat price.
         theta_price_enterprise: f64 = 0.01;
             unit "utils/USD", range [0, 100], source "calibration: enterprises less price-sensitive per seat";
@@ -404,6 +404,10 @@ crate::section! {
         /// Revenue per employee at which a startup hires (team = max(founders, revenue / this)).
         revenue_per_employee_usd: f64 = 25_000.0;
             unit "USD/person-month", range [1, 1e9], source "assumption: ~$300k ARR per employee";
+        /// Share of the world's app market that this scenario's startups stand for (scale the
+        /// initial count and entry rate by the same factor to keep per-startup economics).
+        app_market_scale: f64 = 1.0;
+            unit "share", range [0, 1], source "scale choice";
         /// Share of adopted platform users who start using some app each month.
         app_adoption_per_month: f64 = 0.004;
             unit "share/month", range [0, 1], source "assumption";
@@ -468,7 +472,7 @@ crate::section! {
         strategic_runway_months: f64 = 12.0;
             unit "months", range [0, 240], source "assumption";
         /// Monthly probability of closing a strategic round while seeking, for the quality leader.
-        strategic_round_probability: f64 = 0.3;
+        strategic_round_probability: f64 = 0.5;
             unit "1/month", range [0, 1], source "assumption; scaled by quality rank";
         /// Months of burn a strategic round funds.
         strategic_round_months: f64 = 24.0;
@@ -542,9 +546,10 @@ crate::section! {
         /// Enterprise market share (of adopters) at month 0.
         initial_enterprise_share: f64 = 0.0;
             unit "share", range [0, 1], source "calibration.md §1.5: Menlo enterprise API shares";
-        /// Share of the fleet devoted to training at month 0 (sets the training target).
-        training_share: f64 = 0.5;
-            unit "share", range [0, 1], source "calibration.md §1.1: inference 55-70% of neocloud pipeline";
+        /// Compute need at month 0 as a multiple of owned GPUs; above 1 the lab rents the rest.
+        /// Training need = this × owned − serving need (then grows with training_growth_per_year).
+        need_ratio: f64 = 1.2;
+            unit "x", range [0, 100], source "calibration.md §1.3: labs own few chips and rent from clouds (Epoch tracks ownership, not use)";
         /// Monthly funding from a parent's orthogonal business (ads, cloud, devices).
         parent_funding_usd_per_month: f64 = 0.0;
             unit "USD/month", range [0, 1e13], source "calibration.md §2.10: commoditise your complement";
@@ -745,24 +750,15 @@ impl Scenario {
             ));
         }
         if self.nations.len() > 250 {
-            errs.push(ParamError::rule(
-                "nations",
-                "at most 250 nations are supported",
-            ));
+            errs.push(ParamError::rule("nations", "at most 250 nations are supported"));
         }
         let total_internet: f64 = self.nations.iter().map(|n| n.internet_users_millions).sum();
         if !self.nations.is_empty() && total_internet <= 0.0 {
-            errs.push(ParamError::rule(
-                "nations",
-                "total internet users must be positive",
-            ));
+            errs.push(ParamError::rule("nations", "total internet users must be positive"));
         }
         for (i, n) in self.nations.iter().enumerate() {
             if n.name.trim().is_empty() {
-                errs.push(ParamError::rule(
-                    &format!("nations[{i}].name"),
-                    "must not be empty",
-                ));
+                errs.push(ParamError::rule(&format!("nations[{i}].name"), "must not be empty"));
             }
             if self.nations[..i].iter().any(|m| m.name == n.name) {
                 errs.push(ParamError::rule(
@@ -799,7 +795,10 @@ impl Scenario {
                 FirmKind::Frontier | FirmKind::OpenWeights => platforms += 1,
                 FirmKind::Neocloud => {
                     if f.initial_consumer_share > 0.0 || f.initial_enterprise_share > 0.0 {
-                        errs.push(ParamError::rule(&format!("{p}.initial_consumer_share"), "a neocloud has no users"));
+                        errs.push(ParamError::rule(
+                            &format!("{p}.initial_consumer_share"),
+                            "a neocloud has no users",
+                        ));
                     }
                 }
             }
@@ -854,10 +853,7 @@ mod tests {
 
     #[test]
     fn find_spec_resolves_sections_and_arrays() {
-        assert_eq!(
-            find_spec("users.theta_network").unwrap().name,
-            "theta_network"
-        );
+        assert_eq!(find_spec("users.theta_network").unwrap().name, "theta_network");
         assert_eq!(find_spec("firms[3].cash_usd").unwrap().unit, "USD");
         assert!(find_spec("users.nope").is_none());
     }
@@ -880,8 +876,10 @@ mod tests {
         s.users.reconsider_consumer = 1.5;
         s.spot.wtp_frontier_usd = f64::NAN;
         let errs = s.validate().unwrap_err();
-        assert!(errs.iter().any(|e| e.path == "users.reconsider_consumer"
-            && e.allowed.as_deref() == Some("0 to 1 share/month")));
+        assert!(
+            errs.iter()
+                .any(|e| e.path == "users.reconsider_consumer" && e.allowed.as_deref() == Some("0 to 1 share/month"))
+        );
         assert!(
             errs.iter()
                 .any(|e| e.path == "spot.wtp_frontier_usd" && e.message.contains("finite"))

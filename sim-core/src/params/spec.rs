@@ -70,19 +70,10 @@ impl Checkable for Vec<f64> {
 }
 
 /// Checks one field against its spec, pushing an error naming the path and allowed range.
-pub fn check_field<T: Checkable>(
-    value: &T,
-    path: &str,
-    spec: &FieldSpec,
-    errs: &mut Vec<ParamError>,
-) {
+pub fn check_field<T: Checkable>(value: &T, path: &str, spec: &FieldSpec, errs: &mut Vec<ParamError>) {
     if let Some(v) = value.numeric() {
         if !v.is_finite() {
-            errs.push(ParamError::new(
-                path,
-                format!("must be a finite number, got {v}"),
-                spec,
-            ));
+            errs.push(ParamError::new(path, format!("must be a finite number, got {v}"), spec));
         } else if v < spec.min || v > spec.max {
             errs.push(ParamError::new(path, format!("{v} is out of range"), spec));
         }

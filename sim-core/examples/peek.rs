@@ -1,0 +1,63 @@
+//! Prints a few metrics of a built-in scenario every 12 months (a calibration aid).
+//! `cargo run --release -p sim-core --example peek -- tiny [--set k=v]...`
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let name = args.first().cloned().unwrap_or_else(|| "tiny".into());
+    let sets: Vec<String> = args.iter().skip(1).filter(|a| a.contains('=')).cloned().collect();
+    let sc = sim_core::scenario::load_builtin(&name, &sets).unwrap_or_else(|e| panic!("{e}"));
+    let t0 = std::time::Instant::now();
+    let mut sim = sim_core::Sim::new(sc).unwrap_or_else(|e| panic!("{e}"));
+    let setup = t0.elapsed();
+    let cols = [
+        "month",
+        "adoption_rate",
+        "users_cr1",
+        "users_hhi",
+        "switching_rate",
+        "compute_cr5",
+        "compute_gini",
+        "spot_price_usd",
+        "contract_price_usd",
+        "spot_volume_gpus",
+        "rationing_large",
+        "rationing_small",
+        "installed_gpus",
+        "shipments_gpus",
+        "startups_alive",
+        "startups_entered",
+        "startups_exited",
+        "neoclouds_alive",
+        "frontier_quality",
+        "open_quality",
+        "platform_revenue_usd",
+        "startup_revenue_usd",
+        "consumer_surplus_usd",
+    ];
+    println!("{}", cols.join("\t"));
+    let t1 = std::time::Instant::now();
+    let months = sim.horizon();
+    for m in 0..months {
+        sim.step();
+        if let Err(e) = sim.check_invariants() {
+            println!("INVARIANT month {m}: {:?}", &e[..e.len().min(3)]);
+        }
+        if m % 6 == 5 || m == 0 {
+            let last = sim.metrics().last().unwrap();
+            let row: Vec<String> = cols.iter().map(|c| format!("{:.4}", last.get(c).unwrap())).collect();
+            println!("{}", row.join("\t"));
+        }
+    }
+    let stepping = t1.elapsed();
+    for p in sim.platforms() {
+        println!(
+            "{:10} {:12} alive={} q={:.1} share={:.3}",
+            p.name, p.kind, p.alive, p.quality, p.share
+        );
+    }
+    println!(
+        "hash {:#018x} setup {:?} stepping {:?}",
+        sim.state_hash(),
+        setup,
+        stepping
+    );
+}

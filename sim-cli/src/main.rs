@@ -1,1 +1,214 @@
-fn main() {}
+//! `goldrush`: the command-line front end of the goldrush simulator.
+//!
+//! Every command funnels its errors into one place ([`main`]): the message and its whole context
+//! chain go to stderr as `error: ...`, and the exit code says whose fault it was — 2 for bad
+//! input (a scenario that does not parse or validate, a bad `--set`, a missing file, an output
+//! directory that cannot be written), 1 for anything else. clap's usage errors keep clap's 2.
+
+mod bench;
+mod docs;
+mod errors;
+mod load;
+mod output;
+mod progress;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::errors::{emit, exit_code};
+
+/// Version and build commit, e.g. `0.1.0 (1a2b3c4d5e6f)`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Commit the binary was built from (12 hex digits), or `unknown`.
+pub const GIT_COMMIT: &str = env!("GOLDRUSH_GIT_COMMIT");
+
+const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("GOLDRUSH_GIT_COMMIT"), ")");
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "goldrush",
+    version = VERSION,
+    long_version = LONG_VERSION,
+    about = "goldrush: a deterministic agent-based simulator of the AI economy",
+    long_about = "goldrush: a deterministic agent-based simulator of the AI economy.\n\n\
+        Who gets the GPUs, the users and the money? Run a scenario (built-in or a TOML file), \
+        change any parameter with --set section.key=value, and read the monthly metrics \
+        (metrics.csv) and the run summary (summary.json). The same scenario and seed always \
+        give the same results and the same state hash.",
+    after_help = "Examples:\n  goldrush run tiny --out out/tiny\n  goldrush run baseline --set allocation.priority_theta=1.5 --seed 7\n  goldrush show classroom > my.toml && goldrush validate my.toml\n  goldrush params | grep users."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario and write metrics.csv and summary.json.
+    #[command(
+        long_about = "Run a scenario month by month and write metrics.csv (one row per month, \
+            one column per metric; see `goldrush metrics`) and summary.json (version, seed, \
+            state hash, final metrics, platforms, the fully resolved scenario, and timings under \
+            \"timing\") into --out. Files are written atomically. A short summary is printed \
+            on stdout; a progress bar on stderr when it is a terminal."
+    )]
+    Run(RunArgs),
+    /// List the built-in scenarios with their descriptions.
+    Scenarios,
+    /// Print a scenario fully resolved (extends and --set applied) as TOML.
+    #[command(long_about = "Print a scenario fully resolved (extends and --set applied) as TOML. \
+            The output is itself a valid scenario file: `goldrush show tiny > t.toml` then \
+            `goldrush run t.toml` gives the same run as `goldrush run tiny`.")]
+    Show(ScenarioArgs),
+    /// Check a scenario file: parse, resolve extends, apply --set, validate every range.
+    #[command(
+        long_about = "Check a scenario file: parse it, resolve `extends`, apply --set overrides \
+            and validate every parameter against its allowed range. Prints `OK: ...` and exits \
+            0, or prints every problem with its file:line:column, key path and allowed range \
+            and exits 2."
+    )]
+    Validate(ValidateArgs),
+    /// Document every scenario parameter: path, unit, range, default, meaning, source.
+    Params(DocArgs),
+    /// Document every metric column of metrics.csv: name, unit, meaning.
+    Metrics(DocArgs),
+    /// Time repeated single-threaded runs of a scenario (the performance benchmark).
+    #[command(
+        long_about = "Time repeated single-threaded runs of a scenario: for each run the setup \
+            and stepping seconds, user agents, agent-months per second (user agents x months / \
+            stepping seconds) and months per second, then the median of each. Prints the \
+            command line and machine facts so results can be compared. Writes no files."
+    )]
+    Bench(BenchArgs),
+}
+
+/// A scenario and parameter overrides.
+#[derive(Args, Debug)]
+struct ScenarioArgs {
+    /// Built-in scenario name (see `goldrush scenarios`) or path to a .toml scenario file.
+    #[arg(value_name = "SCENARIO")]
+    scenario: String,
+    /// Override a parameter, e.g. --set users.theta_network=1.0 or --set firms[0].cash_usd=1e9
+    /// (repeatable; applied in order, after the file and its extends).
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    set: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct ValidateArgs {
+    /// Scenario file to check (a built-in name works too).
+    #[arg(value_name = "FILE")]
+    file: String,
+    /// Override a parameter before validating (repeatable), e.g. --set run.months=24.
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    set: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Built-in scenario name (see `goldrush scenarios`) or path to a .toml scenario file.
+    #[arg(value_name = "SCENARIO", default_value = "baseline")]
+    scenario: String,
+    /// Master random seed (same as --set run.seed=N). At most 9223372036854775807, the
+    /// largest integer a TOML scenario file can hold.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
+    seed: Option<u64>,
+    /// Months to simulate (same as --set run.months=N).
+    #[arg(long, value_name = "N")]
+    months: Option<u32>,
+    /// Override a parameter, e.g. --set users.theta_network=1.0 or --set firms[0].cash_usd=1e9
+    /// (repeatable; applied in order, after the file and its extends).
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    set: Vec<String>,
+    /// Directory for metrics.csv and summary.json (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// No progress bar and no summary on stdout (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct DocArgs {
+    /// Print a Markdown table (what docs/PARAMETERS.md and docs/METRICS.md contain).
+    #[arg(long)]
+    markdown: bool,
+}
+
+#[derive(Args, Debug)]
+struct BenchArgs {
+    /// Built-in scenario name or path to a .toml scenario file.
+    #[arg(value_name = "SCENARIO", default_value = "baseline")]
+    scenario: String,
+    /// Months per run (default: the scenario's run.months).
+    #[arg(long, value_name = "N")]
+    months: Option<u32>,
+    /// Number of runs; the median is reported.
+    #[arg(long, value_name = "R", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    repeat: u32,
+    /// Override a parameter (repeatable), e.g. --set users.consumer_agents=100000.
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    set: Vec<String>,
+}
+
+/// `--seed` and `--months` are plain overrides appended after `--set`, so they are validated
+/// and reported like any other.
+fn with_run_overrides(set: &[String], seed: Option<u64>, months: Option<u32>) -> Vec<String> {
+    let mut v = set.to_vec();
+    if let Some(s) = seed {
+        v.push(format!("run.seed={s}"));
+    }
+    if let Some(m) = months {
+        v.push(format!("run.months={m}"));
+    }
+    v
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Run(a) => {
+            let overrides = with_run_overrides(&a.set, a.seed, a.months);
+            run::run(&run::RunOptions {
+                scenario: a.scenario,
+                overrides,
+                out: a.out,
+                quiet: a.quiet,
+            })
+        }
+        Command::Scenarios => docs::scenarios(),
+        Command::Show(a) => {
+            let loaded = load::load_scenario(&a.scenario, &a.set)?;
+            emit(&sim_core::scenario::to_toml(&loaded.scenario))
+        }
+        Command::Validate(a) => {
+            let loaded = load::load_scenario(&a.file, &a.set)?;
+            emit(&format!("{}\n", load::describe_ok(&a.file, &loaded.scenario)))
+        }
+        Command::Params(a) => emit(&docs::params(a.markdown)?),
+        Command::Metrics(a) => emit(&docs::metrics(a.markdown)),
+        Command::Bench(a) => {
+            let overrides = with_run_overrides(&a.set, None, a.months);
+            bench::bench(&a.scenario, &overrides, a.repeat)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    // A panic is a bug, never the user's fault: report it as an error and exit with 1 rather
+    // than Rust's 101 and a bare backtrace hint.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error (a bug in goldrush, please report it): {info}");
+    }));
+    let cli = Cli::parse();
+    match std::panic::catch_unwind(|| dispatch(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            errors::report(&e);
+            ExitCode::from(exit_code(&e))
+        }
+        Err(_) => ExitCode::from(1),
+    }
+}

@@ -4,6 +4,7 @@
 //! - `invariants`: accounting identities hold every month;
 //! - `mechanisms`: model claims checked on whole runs (supply shock, rationing, lock-in).
 
+mod cli;
 mod determinism;
 mod invariants;
 mod mechanisms;

@@ -1,0 +1,87 @@
+//! Output directory checks and atomic file writes.
+//!
+//! Every file is first written to `DIR/.NAME.tmp-<pid>` and then renamed over `DIR/NAME`, so a
+//! reader never sees a half-written file. All files of a run are staged before any is renamed;
+//! if anything fails, every temporary file is removed (also on panic, through `Drop`).
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::errors::{bad_input, io_message};
+
+fn shown(p: &Path) -> String {
+    format!("{:?}", p.display().to_string())
+}
+
+/// Creates `dir` if needed and proves it writable with a probe file, before any work is done.
+pub fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(bad_input(format!("output directory {} is not a directory", shown(dir))));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        bad_input(format!(
+            "cannot create output directory {}: {}",
+            shown(dir),
+            io_message(&e)
+        ))
+    })?;
+    let probe = dir.join(format!(".probe.tmp-{}", std::process::id()));
+    let result = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|mut f| f.write_all(b"goldrush"));
+    let _ = std::fs::remove_file(&probe);
+    result.map_err(|e| {
+        bad_input(format!(
+            "output directory {} is not writable: {}",
+            shown(dir),
+            io_message(&e)
+        ))
+    })
+}
+
+/// Temporary files not yet renamed into place; removed on drop.
+struct Staged {
+    files: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.files {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+fn write_tmp(tmp: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let mut f = OpenOptions::new().write(true).create(true).truncate(true).open(tmp)?;
+    f.write_all(contents)?;
+    f.sync_all()
+}
+
+/// Writes each `(name, contents)` into `dir` atomically; returns the final paths.
+pub fn write_atomically(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<Vec<PathBuf>> {
+    let pid = std::process::id();
+    let mut staged = Staged { files: Vec::new() };
+    for (name, contents) in files {
+        let tmp = dir.join(format!(".{name}.tmp-{pid}"));
+        let dest = dir.join(name);
+        // Register before writing so a partial temporary file is removed too.
+        staged.files.push((tmp.clone(), dest.clone()));
+        write_tmp(&tmp, contents).with_context(|| format!("cannot write {}", shown(&tmp)))?;
+    }
+    let mut written = Vec::new();
+    while !staged.files.is_empty() {
+        let (tmp, dest) = staged.files.remove(0);
+        if let Err(e) = std::fs::rename(&tmp, &dest) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(anyhow::Error::new(e).context(format!("cannot rename {} to {}", shown(&tmp), shown(&dest))));
+        }
+        written.push(dest);
+    }
+    Ok(written)
+}

@@ -1,0 +1,259 @@
+//! `goldrush run`: simulate a scenario, write metrics.csv and summary.json, print a summary.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use serde::Serialize;
+use sim_core::sim::PlatformStanding;
+use sim_core::{METRICS, Metrics, Scenario, Sim, SimError};
+
+use crate::errors::emit;
+use crate::load::{Loaded, load_scenario};
+use crate::output::{prepare_out_dir, write_atomically};
+use crate::progress::Progress;
+use crate::{GIT_COMMIT, VERSION};
+
+/// What `goldrush run` was asked to do.
+pub struct RunOptions {
+    pub scenario: String,
+    pub overrides: Vec<String>,
+    pub out: PathBuf,
+    pub quiet: bool,
+}
+
+/// Wall-clock timings of a run (the only non-deterministic part of the outputs).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Timing {
+    pub setup_seconds: f64,
+    pub stepping_seconds: f64,
+    pub months_per_second: f64,
+    pub agent_months_per_second: f64,
+}
+
+/// A finished simulation.
+pub struct Finished {
+    pub sim: Sim,
+    pub state_hash: u64,
+    pub timing: Timing,
+}
+
+/// Builds the world and steps it to the scenario's horizon, timing setup and stepping apart.
+pub fn simulate(scenario: Scenario, mut progress: Progress) -> anyhow::Result<Finished> {
+    let t0 = Instant::now();
+    let mut sim = Sim::new(scenario).map_err(|e| match e {
+        SimError::Invalid(_) => anyhow::Error::new(e).context("invalid scenario"),
+        other => anyhow::Error::new(other).context("cannot build the simulation"),
+    })?;
+    let setup_seconds = t0.elapsed().as_secs_f64();
+    let months = sim.horizon();
+    let t1 = Instant::now();
+    progress.update(0);
+    for m in 0..months {
+        sim.step();
+        progress.update(m + 1);
+    }
+    let stepping_seconds = t1.elapsed().as_secs_f64();
+    progress.finish();
+    let state_hash = sim.state_hash();
+    let agent_months = sim.user_agents() as f64 * f64::from(months);
+    let per_second = |x: f64| {
+        if stepping_seconds > 0.0 {
+            x / stepping_seconds
+        } else {
+            0.0
+        }
+    };
+    Ok(Finished {
+        timing: Timing {
+            setup_seconds,
+            stepping_seconds,
+            months_per_second: per_second(f64::from(months)),
+            agent_months_per_second: per_second(agent_months),
+        },
+        sim,
+        state_hash,
+    })
+}
+
+/// `0x` and 16 lower-case hex digits.
+pub fn hash_hex(h: u64) -> String {
+    format!("0x{h:016x}")
+}
+
+/// metrics.csv: a header of metric names, then one row per month; floats in Rust's shortest
+/// round-trip `{}` form so the file is byte-for-byte deterministic.
+pub fn metrics_csv(rows: &[Metrics]) -> String {
+    let mut s = METRICS.iter().map(|m| m.name).collect::<Vec<_>>().join(",");
+    s.push('\n');
+    for row in rows {
+        let mut first = true;
+        for v in row.values() {
+            if !first {
+                s.push(',');
+            }
+            first = false;
+            let _ = write!(s, "{v}");
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// summary.json. Everything but `timing` is a deterministic function of the binary, the
+/// scenario and the seed.
+#[derive(Serialize)]
+struct Summary<'a> {
+    goldrush_version: &'static str,
+    git_commit: &'static str,
+    scenario: &'a str,
+    scenario_origin: &'a str,
+    seed: u64,
+    months: u32,
+    user_agents: u64,
+    state_hash: String,
+    final_metrics: Option<&'a Metrics>,
+    platforms: &'a [PlatformStanding],
+    resolved_scenario: &'a Scenario,
+    timing: Timing,
+}
+
+fn summary_json(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding]) -> String {
+    let sim = &f.sim;
+    let summary = Summary {
+        goldrush_version: VERSION,
+        git_commit: GIT_COMMIT,
+        scenario: &sim.scenario().name,
+        scenario_origin: &loaded.origin,
+        seed: sim.scenario().run.seed,
+        months: sim.month(),
+        user_agents: sim.user_agents(),
+        state_hash: hash_hex(f.state_hash),
+        final_metrics: sim.metrics().last(),
+        platforms,
+        resolved_scenario: sim.scenario(),
+        timing: f.timing,
+    };
+    let mut s = serde_json::to_string_pretty(&summary)
+        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise summary: {e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// Platforms by user share, largest first (ties by name, so the order is stable).
+pub fn platforms_by_share(sim: &Sim) -> Vec<PlatformStanding> {
+    let mut p = sim.platforms();
+    p.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| a.name.cmp(&b.name)));
+    p
+}
+
+/// A large number with a k/M/B/T suffix: `1.23 B`.
+pub fn si(x: f64) -> String {
+    let a = x.abs();
+    let (v, suffix) = if a >= 1e12 {
+        (x / 1e12, " T")
+    } else if a >= 1e9 {
+        (x / 1e9, " B")
+    } else if a >= 1e6 {
+        (x / 1e6, " M")
+    } else if a >= 1e4 {
+        (x / 1e3, " k")
+    } else {
+        (x, "")
+    };
+    format!("{v:.2}{suffix}")
+}
+
+/// Seconds to a readable duration.
+pub fn secs(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+fn human_summary(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding], written: &[PathBuf]) -> String {
+    let sim = &f.sim;
+    let sc = sim.scenario();
+    let t = &f.timing;
+    let mut s = String::new();
+    let _ = writeln!(s, "goldrush {VERSION} (git {GIT_COMMIT})");
+    let _ = writeln!(s, "scenario     {} ({})", sc.name, loaded.origin);
+    let _ = writeln!(s, "seed         {}", sc.run.seed);
+    let _ = writeln!(s, "months       {} (from {})", sim.month(), sc.run.start_year);
+    let _ = writeln!(s, "user agents  {}", sim.user_agents());
+    let _ = writeln!(s, "state hash   {}", hash_hex(f.state_hash));
+    let _ = writeln!(s, "setup        {}", secs(t.setup_seconds));
+    let _ = writeln!(
+        s,
+        "stepping     {} ({:.1} months/s, {} agent-months/s)",
+        secs(t.stepping_seconds),
+        t.months_per_second,
+        si(t.agent_months_per_second)
+    );
+    if let Some(m) = sim.metrics().last() {
+        let _ = writeln!(s, "\nfinal month ({})", m.month);
+        let _ = writeln!(s, "  leader user share   {:.1}%", m.leader_user_share * 100.0);
+        let _ = writeln!(s, "  users HHI           {:.0}", m.users_hhi);
+        let _ = writeln!(s, "  compute CR5         {:.1}%", m.compute_cr5 * 100.0);
+        let _ = writeln!(s, "  spot price          {:.2} USD/GPU-h", m.spot_price_usd);
+        let _ = writeln!(s, "  contract price      {:.2} USD/GPU-h", m.contract_price_usd);
+        let _ = writeln!(s, "  startups alive      {:.0}", m.startups_alive);
+        let _ = writeln!(s, "  consumer surplus    {} USD/month", si(m.consumer_surplus_usd));
+    }
+    let name_w = platforms
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let _ = writeln!(s, "\nplatforms by user share");
+    let _ = writeln!(
+        s,
+        "  {:<name_w$}  {:<12}  {:>7}  {:>7}",
+        "name", "kind", "share %", "quality"
+    );
+    for p in platforms {
+        let _ = writeln!(
+            s,
+            "  {:<name_w$}  {:<12}  {:>7.1}  {:>7.1}{}",
+            p.name,
+            p.kind,
+            p.share * 100.0,
+            p.quality,
+            if p.alive { "" } else { "  (exited)" }
+        );
+    }
+    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    let _ = writeln!(s, "\nwrote {}", files.join(", "));
+    s
+}
+
+/// `goldrush run`.
+pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
+    let loaded = load_scenario(&opts.scenario, &opts.overrides)?;
+    // Fail fast: an unwritable --out must not cost a whole simulation.
+    prepare_out_dir(&opts.out)?;
+    let show_bar = !opts.quiet && std::io::stderr().is_terminal();
+    let progress = Progress::new(loaded.scenario.run.months, show_bar);
+    let finished = simulate(loaded.scenario.clone(), progress)?;
+    let platforms = platforms_by_share(&finished.sim);
+    let csv = metrics_csv(finished.sim.metrics());
+    let json = summary_json(&loaded, &finished, &platforms);
+    let written = write_atomically(
+        &opts.out,
+        &[("metrics.csv", csv.as_bytes()), ("summary.json", json.as_bytes())],
+    )
+    .with_context(|| format!("cannot write results into {:?}", display(&opts.out)))?;
+    if !opts.quiet {
+        emit(&human_summary(&loaded, &finished, &platforms, &written))?;
+    }
+    Ok(())
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

@@ -222,7 +222,8 @@ fn human_summary(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding], 
             "  {:<name_w$}  {:<12}  {:>7.1}  {:>7.1}{}",
             p.name,
             p.kind,
-            p.share * 100.0,
+            // Exited platforms keep float residue (±1e-17) in their user counts: show 0.0.
+            if p.share.abs() < 5e-4 { 0.0 } else { p.share * 100.0 },
             p.quality,
             if p.alive { "" } else { "  (exited)" }
         );

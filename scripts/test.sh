@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# The whole goldrush test suite, in one command. Runs on a fresh Debian machine and installs what
+# it needs (Rust toolchain pieces, wasm-bindgen-cli, node). CI runs it through `.ci/run`.
+#
+#   scripts/test.sh
+#
+# Stages: toolchain, fmt, clippy, test (native, release), wasm build, native-vs-wasm parity.
+# Every stage runs even if an earlier one failed (except that nothing runs without a toolchain);
+# the last line is `N passed, M failed` and the exit status is non-zero if any stage failed.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export DEBIAN_FRONTEND=noninteractive
+export PATH="$HOME/.cargo/bin:$PATH"
+
+WASM_TARGET=wasm32-unknown-unknown
+WASM_OUT="target/$WASM_TARGET/release/sim_web.wasm"
+# Built-in scenarios compared natively and in wasm; empty = every built-in.
+PARITY_SCENARIOS=()
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+SUMMARY=()
+
+ts() { date -u +%H:%M:%S; }
+now() { date +%s.%N; }
+log() { echo "[$(ts)] $*"; }
+
+# apt-get as root, or through sudo when available.
+apt_install() {
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo -n)
+        else
+            echo "need root (or sudo) to apt-get install $*" >&2
+            return 1
+        fi
+    fi
+    "${sudo[@]}" apt-get update -q
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@"
+}
+
+# stage NAME FUNCTION: runs FUNCTION, timing it and recording pass/fail without stopping.
+stage() {
+    local name=$1 fn=$2 t0 t1 secs rc
+    echo
+    log "=== stage $name: start"
+    t0=$(now)
+    set +e
+    ( set -euo pipefail; "$fn" )
+    rc=$?
+    set -e
+    t1=$(now)
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+    if [ "$rc" -eq 0 ]; then
+        PASSED=$((PASSED + 1))
+        SUMMARY+=("$(printf '  %-10s ok      %7ss' "$name" "$secs")")
+        log "=== stage $name: ok (${secs}s)"
+    else
+        FAILED=$((FAILED + 1))
+        FAILED_NAMES+=("$name")
+        SUMMARY+=("$(printf '  %-10s FAILED  %7ss (exit %s)' "$name" "$secs" "$rc")")
+        log "=== stage $name: FAILED (exit $rc, ${secs}s)"
+    fi
+    return 0
+}
+
+# ---------------------------------------------------------------------------------------------
+stage_toolchain() {
+    if ! command -v cc >/dev/null 2>&1; then
+        log "no C compiler/linker: installing build-essential"
+        apt_install build-essential ca-certificates curl
+    fi
+    if ! command -v rustup >/dev/null 2>&1; then
+        log "no rustup: installing it (the toolchain itself comes from rust-toolchain.toml)"
+        command -v curl >/dev/null 2>&1 || apt_install ca-certificates curl
+        curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs |
+            sh -s -- -y --profile minimal --default-toolchain none
+    fi
+    # rustup >= 1.28 no longer installs the rust-toolchain.toml toolchain implicitly.
+    rustup toolchain install || rustup show active-toolchain
+    rustup target add "$WASM_TARGET"
+    rustup component add rustfmt clippy
+    rustup show
+    cargo --version
+    rustc --version
+}
+
+stage_fmt() {
+    cargo fmt --all -- --check
+}
+
+stage_clippy() {
+    cargo clippy --workspace --all-targets -- -D warnings
+}
+
+stage_test() {
+    cargo test --workspace --release --no-fail-fast
+}
+
+stage_wasm() {
+    cargo build --release --target "$WASM_TARGET" -p sim-web
+    ls -l "$WASM_OUT"
+}
+
+# A digest of the model's sources (to tell a real parity failure from files edited mid-check).
+source_fingerprint() {
+    git ls-files -co --exclude-standard -- sim-core scenarios sim-web Cargo.lock |
+        sort | xargs -d '\n' sha1sum 2>/dev/null | sha1sum
+}
+
+# The exact wasm-bindgen crate version in Cargo.lock; the CLI must match it.
+locked_wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock
+}
+
+stage_parity() {
+    local want have native wasm before after
+    want=$(locked_wasm_bindgen_version)
+    [ -n "$want" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; return 1; }
+    have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+    if [ "$have" != "$want" ]; then
+        log "wasm-bindgen-cli ${have:-missing}, need $want: installing (a few minutes)"
+        # Not --locked: the CLI's lockfile pins crates this registry may lack (stack.md P2).
+        cargo install wasm-bindgen-cli --version "$want" --force
+    fi
+    wasm-bindgen --version
+    if ! command -v node >/dev/null 2>&1; then
+        log "no node: installing nodejs"
+        apt_install nodejs
+    fi
+    node --version
+
+    # Native: the same scenarios through sim-core directly. --workspace --examples keeps the
+    # feature set equal to the test stage's, so nothing is rebuilt. The wasm build is repeated
+    # (a no-op when fresh) so both sides come from the same sources.
+    before=$(source_fingerprint || true)
+    cargo build --release --workspace --examples
+    cargo build --release --target "$WASM_TARGET" -p sim-web
+    after=$(source_fingerprint || true)
+    pkg=$(mktemp -d)
+    trap 'rm -rf "$pkg"' EXIT # this stage runs in its own subshell
+    wasm-bindgen --target nodejs --out-dir "$pkg" "$WASM_OUT"
+
+    native=$(target/release/examples/native_hashes ${PARITY_SCENARIOS[@]+"${PARITY_SCENARIOS[@]}"})
+    wasm=$(node tests/wasm/parity.cjs "$pkg" ${PARITY_SCENARIOS[@]+"${PARITY_SCENARIOS[@]}"})
+    echo "native:"; echo "$native" | sed 's/^/  /'
+    echo "wasm:";   echo "$wasm" | sed 's/^/  /'
+    if [ "$native" != "$wasm" ]; then
+        echo "PARITY FAILURE: native and WebAssembly state hashes differ" >&2
+        diff <(echo "$native") <(echo "$wasm") >&2 || true
+        if [ "$before" != "$after" ]; then
+            echo "NOTE: sources changed while the two sides were being built, so they may come" >&2
+            echo "      from different code; rerun before trusting this failure." >&2
+        fi
+        return 1
+    fi
+    echo "native and wasm hashes match for: $(echo "$native" | awk '{ print $1 }' | xargs)"
+}
+
+# ---------------------------------------------------------------------------------------------
+T_START=$(now)
+log "goldrush test suite in $ROOT (CI=${CI:-})"
+
+stage toolchain stage_toolchain
+if [ "$FAILED" -ne 0 ]; then
+    log "no usable toolchain; stopping"
+else
+    stage fmt stage_fmt
+    stage clippy stage_clippy
+    stage test stage_test
+    stage wasm stage_wasm
+    stage parity stage_parity
+fi
+
+T_END=$(now)
+echo
+log "summary ($(awk -v a="$T_START" -v b="$T_END" 'BEGIN { printf "%.0f", b - a }')s total):"
+printf '%s\n' "${SUMMARY[@]}"
+if [ "$FAILED" -ne 0 ]; then
+    echo "failed stages: ${FAILED_NAMES[*]}"
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

@@ -36,10 +36,34 @@ fn main() {
     println!("{}", cols.join("\t"));
     let t1 = std::time::Instant::now();
     let months = sim.horizon();
+    // Survival of startups founded during the run: id -> (founded, last month seen).
+    let mut seen: std::collections::BTreeMap<u64, (i32, u32)> = std::collections::BTreeMap::new();
     for m in 0..months {
         sim.step();
+        for f in sim.firms().iter().filter(|f| f.kind == "startup" && f.founded >= 0) {
+            seen.entry(f.id).or_insert((f.founded, m)).1 = m;
+        }
         if let Err(e) = sim.check_invariants() {
             println!("INVARIANT month {m}: {:?}", &e[..e.len().min(3)]);
+        }
+        if std::env::var("PEEK_FIRMS").is_ok() && m % 12 == 11 {
+            for f in sim.firms().iter().filter(|f| f.kind != "startup") {
+                println!(
+                    "  m{m} {:10} cash {:>10.2e} rev {:>9.2e} cost {:>9.2e} fund {:>9.2e} own {:>9.0} res {:>8.0} com {:>8.0} used {:>9.0} srv {:.2} users {:>9.2e} q {:.1}",
+                    f.name,
+                    f.cash,
+                    f.revenue,
+                    f.costs,
+                    f.funding,
+                    f.owned_gpus,
+                    f.reserved_gpus,
+                    f.committed_gpus,
+                    f.compute_used,
+                    f.served_fraction,
+                    f.users,
+                    f.quality
+                );
+            }
         }
         if m % 6 == 5 || m == 0 {
             let last = sim.metrics().last().unwrap();
@@ -48,6 +72,15 @@ fn main() {
         }
     }
     let stepping = t1.elapsed();
+    for horizon in [12u32, 24, 60] {
+        let eligible: Vec<_> = seen.values().filter(|(f, _)| (*f as u32) + horizon < months).collect();
+        let alive = eligible.iter().filter(|(f, last)| *last >= *f as u32 + horizon).count();
+        println!(
+            "survival {horizon} months: {alive}/{} = {:.2}",
+            eligible.len(),
+            alive as f64 / eligible.len().max(1) as f64
+        );
+    }
     for p in sim.platforms() {
         println!(
             "{:10} {:12} alive={} q={:.1} share={:.3}",

@@ -13,6 +13,9 @@
 //! ([`sim::Phase`]). The same scenario and seed give the same [`Sim::state_hash`] natively and
 //! in WebAssembly.
 
+// bevy systems take queries of component tuples; naming each would hide what a system reads.
+#![allow(clippy::type_complexity)]
+
 pub mod hash;
 pub mod math;
 pub mod mechanisms;

@@ -129,10 +129,14 @@ fn load_table(
     let Some(base_name) = table.remove("extends") else {
         return Ok(table);
     };
+    let (line, column) = match locate(text, "extends") {
+        Some((l, c)) => (Some(l), Some(c)),
+        None => (None, None),
+    };
     let here = Location {
         origin: origin.to_string(),
-        line: None,
-        column: None,
+        line,
+        column,
     };
     let Value::String(name) = base_name else {
         return Err(ScenarioError::Parse {
@@ -339,6 +343,11 @@ pub fn load(
     let mut set_paths = Vec::new();
     for o in overrides {
         let path = apply_override(&mut table, o)?;
+        // Type-check after each override so that a wrong type is blamed on the right one.
+        Scenario::deserialize(Value::Table(table.clone())).map_err(|e| ScenarioError::Override {
+            assignment: o.clone(),
+            message: e.message().trim().to_string(),
+        })?;
         set_paths.push((path, o.clone()));
     }
     let scenario = Scenario::deserialize(Value::Table(table)).map_err(|e| {

@@ -139,6 +139,28 @@ pub struct Sim {
     scenario: Arc<Scenario>,
 }
 
+/// One firm's state at the end of the last simulated month (a row of a firm panel).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FirmSnapshot {
+    pub id: u64,
+    pub name: String,
+    pub kind: String,
+    pub nation: u16,
+    pub founded: i32,
+    pub cash: f64,
+    pub revenue: f64,
+    pub costs: f64,
+    pub funding: f64,
+    pub owned_gpus: f64,
+    pub reserved_gpus: f64,
+    pub committed_gpus: f64,
+    pub compute_used: f64,
+    pub served_fraction: f64,
+    /// Platform users (people) or app customers.
+    pub users: f64,
+    pub quality: f64,
+}
+
 /// One platform's standing, for summaries.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PlatformStanding {
@@ -224,6 +246,50 @@ impl Sim {
                 share: if adopted > 0.0 { people[i] / adopted } else { 0.0 },
             })
             .collect()
+    }
+
+    /// Every alive firm, in id order.
+    pub fn firms(&mut self) -> Vec<FirmSnapshot> {
+        let mut q = self.world.query::<(
+            &AgentId,
+            &Firm,
+            &Books,
+            &Fleet,
+            Option<&Lab>,
+            Option<&Platform>,
+            Option<&Startup>,
+        )>();
+        let mut rows: Vec<FirmSnapshot> = q
+            .iter(&self.world)
+            .map(|(id, f, b, fl, lab, p, st)| FirmSnapshot {
+                id: id.0,
+                name: f.name.clone(),
+                kind: f.kind.as_str().to_string(),
+                nation: f.nation,
+                founded: f.founded,
+                cash: b.cash,
+                revenue: b.revenue,
+                costs: b.costs,
+                funding: b.funding,
+                owned_gpus: fl.owned,
+                reserved_gpus: fl.reserved,
+                committed_gpus: fl.committed,
+                compute_used: fl.used,
+                served_fraction: fl.served_fraction,
+                users: p
+                    .map(|p| p.consumers + p.seats)
+                    .or(st.map(|s| s.customers))
+                    .unwrap_or(0.0),
+                quality: lab.map(|l| l.served_quality).or(st.map(|s| s.quality)).unwrap_or(0.0),
+            })
+            .collect();
+        rows.sort_by_key(|r| r.id);
+        rows
+    }
+
+    /// Ages (months) of the startups that exited in the last simulated month.
+    pub fn startup_exit_ages(&self) -> Vec<u32> {
+        self.world.resource::<MonthFlows>().startup_exit_ages.clone()
     }
 
     /// A stable 64-bit digest of the whole state.
@@ -560,6 +626,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         spot_expected: sc.spot.initial_price_usd,
         contract_price: sc.contracts.initial_price_usd,
         break_even: be,
+        cost_index: 1.0,
         algo_efficiency: 1.0,
         buyer_share_cap: 1.0,
         ..Default::default()

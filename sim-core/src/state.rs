@@ -129,7 +129,7 @@ pub struct Fleet {
     pub ordered: f64,
     /// GPUs delivered by the vendor this month.
     pub delivered: f64,
-    /// Spot compute wanted and obtained this month.
+    /// Spot compute wanted at the clearing price (budget-limited demand) and obtained this month.
     pub spot_wanted: f64,
     pub spot_bought: f64,
     /// Idle capacity sold on spot this month.
@@ -273,8 +273,11 @@ pub struct Market {
     pub contract_price: f64,
     /// GPUs newly contracted this month.
     pub contract_volume: f64,
-    /// Break-even price of a GPU lessor.
+    /// Break-even price of a GPU lessor this month (falls with the cost index).
     pub break_even: f64,
+    /// Cost of an H100e-hour relative to month 0: `price_factor_per_year^(t/12)`. Prices and
+    /// costs per H100e-hour (willingness to pay, running costs, break-even) scale with it.
+    pub cost_index: f64,
     /// Algorithmic efficiency A_t.
     pub algo_efficiency: f64,
     /// The buyer share cap in force (1 = none).

@@ -8,7 +8,8 @@
 //!   startups `reserve_share_startup × need − reserved`, each with limit price
 //!   `E[spot] × (1 + certainty_premium)` (E[spot] an exponential average of past spot prices)
 //!   and a budget of three months of cash;
-//! * sellers — lessors offer their uncommitted fleet at `p_BE × (1 + lessor_margin)`, so the
+//! * sellers — lessors offer their uncommitted fleet, less the `on_demand_share` they keep for
+//!   the spot market, at `p_BE × (1 + lessor_margin)`, so the
 //!   contract price never falls below break-even while spot can (the curves diverge).
 //!
 //! Terms are drawn uniformly in `[term_min, term_max]` months from the buyer's stream. The
@@ -36,8 +37,8 @@ pub fn tally_contracts(
         f.reserved_price = 0.0;
     }
     for c in &book.contracts {
-        if let Some(&e) = dir.entities.get(&c.buyer) {
-            if let Ok((_, _, mut f, _)) = fleets.get_mut(e) {
+        if let Some(&e) = dir.entities.get(&c.buyer)
+            && let Ok((_, _, mut f, _)) = fleets.get_mut(e) {
                 let total = f.reserved + c.gpus;
                 f.reserved_price = if total > 0.0 {
                     (f.reserved_price * f.reserved + c.price * c.gpus) / total
@@ -46,27 +47,23 @@ pub fn tally_contracts(
                 };
                 f.reserved = total;
             }
-        }
-        if let Some(&e) = dir.entities.get(&c.seller) {
-            if let Ok((_, _, mut f, _)) = fleets.get_mut(e) {
+        if let Some(&e) = dir.entities.get(&c.seller)
+            && let Ok((_, _, mut f, _)) = fleets.get_mut(e) {
                 f.committed += c.gpus;
             }
-        }
     }
 }
 
 fn pay(c: &Contract, fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>, dir: &Directory) {
     let amount = c.gpus * c.price * HOURS_PER_MONTH;
-    if let Some(&e) = dir.entities.get(&c.buyer) {
-        if let Ok((_, _, _, mut b)) = fleets.get_mut(e) {
+    if let Some(&e) = dir.entities.get(&c.buyer)
+        && let Ok((_, _, _, mut b)) = fleets.get_mut(e) {
             b.spend(amount);
         }
-    }
-    if let Some(&e) = dir.entities.get(&c.seller) {
-        if let Ok((_, _, _, mut b)) = fleets.get_mut(e) {
+    if let Some(&e) = dir.entities.get(&c.seller)
+        && let Ok((_, _, _, mut b)) = fleets.get_mut(e) {
             b.earn(amount);
         }
-    }
 }
 
 /// Recounts reserved and committed GPUs after exits changed the book.
@@ -120,7 +117,7 @@ pub fn sign_contracts(
             }
             FirmKind::Startup => c.reserve_share_startup * f.need - f.reserved,
             FirmKind::Neocloud => {
-                let free = f.owned - f.committed;
+                let free = f.owned * (1.0 - sc.lessors.on_demand_share) - f.committed;
                 if free > 0.0 {
                     asks.push(Ask {
                         id,

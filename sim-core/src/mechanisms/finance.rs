@@ -6,8 +6,10 @@
 //! **Costs.** Wages (`staff · lab_wage` or `team · startup wage`) and GPU running costs
 //! (`owned · 730 h · variable_cost`); capital spending and compute purchases are booked where
 //! they happen. **Funding.** Parents fund their labs every month; a lab or lessor whose runway
-//! falls below `strategic_runway_months` raises `strategic_round_months` of burn with
-//! probability `p / (1 + quality rank)` (lessors: `p` above break-even, `0.3 p` below); a
+//! falls below `strategic_runway_months` raises `strategic_round_months` of burn (at most
+//! `strategic_revenue_multiple` × annual revenue, and at least `strategic_round_floor_usd` of cap)
+//! with probability `p / (1 + rank/4)` by quality rank (lessors: `p` above break-even, `0.3 p`
+//! below); a
 //! startup whose runway falls below `runway_trigger_months` raises `round_months_of_burn` of
 //! burn with probability `logistic(logit p₀ + w · traction)`, traction = ln of 6-month revenue
 //! growth. **Exit.** A firm exits when its cash is negative after funding (cause: cash) or, for
@@ -38,7 +40,11 @@ pub fn bill_platform_users(cfg: Res<Config>, mut platforms: Query<(&Platform, &F
 }
 
 /// Wages and GPU running costs.
-pub fn pay_operating_costs(cfg: Res<Config>, mut firms: Query<(&Fleet, &mut Books, Option<&Staff>, Option<&Startup>)>) {
+pub fn pay_operating_costs(
+    cfg: Res<Config>,
+    market: Res<Market>,
+    mut firms: Query<(&Fleet, &mut Books, Option<&Staff>, Option<&Startup>)>,
+) {
     let sc = &cfg.0;
     for (f, mut b, staff, startup) in &mut firms {
         let wages = match (staff, startup) {
@@ -46,7 +52,7 @@ pub fn pay_operating_costs(cfg: Res<Config>, mut firms: Query<(&Fleet, &mut Book
             (Some(s), None) => s.0 * sc.finance.lab_wage_usd_per_month,
             (None, None) => 0.0,
         };
-        let running = f.owned * HOURS_PER_MONTH * sc.spot.variable_cost_usd_per_hour;
+        let running = f.owned * HOURS_PER_MONTH * sc.spot.variable_cost_usd_per_hour * market.cost_index;
         b.spend(wages + running);
     }
 }
@@ -79,8 +85,11 @@ pub fn raise_funding(
         match firm.kind {
             FirmKind::Startup => {
                 if b.cash < st.runway_trigger_months * burn {
-                    let traction =
-                        (math::ln((b.revenue_history[0] + 1000.0) / (b.revenue_history[6] + 1000.0))).clamp(-3.0, 3.0);
+                    let traction = (math::ln(
+                        (b.revenue_history[0] + st.traction_reference_usd)
+                            / (b.revenue_history[6] + st.traction_reference_usd),
+                    ))
+                    .clamp(-3.0, 3.0);
                     let p0 = st.round_probability.clamp(1e-9, 1.0 - 1e-9);
                     let p = math::logistic(math::ln(p0 / (1.0 - p0)) + st.round_traction_weight * traction);
                     if d.bernoulli(p) {
@@ -98,11 +107,12 @@ pub fn raise_funding(
                                 0.3
                             }
                         }
-                        None => 1.0 / (1.0 + labs.iter().position(|l| l.0 == *id).unwrap_or(labs.len()) as f64),
+                        None => 1.0 / (1.0 + 0.25 * labs.iter().position(|l| l.0 == *id).unwrap_or(labs.len()) as f64),
                     };
                     let mut d = rng::stream(sc.run.seed, Stream::StrategicRound, id.0, clock.month);
                     if d.bernoulli(f.strategic_round_probability * factor) {
-                        b.fund(f.strategic_round_months * burn);
+                        let cap = (f.strategic_revenue_multiple * 12.0 * b.revenue).max(f.strategic_round_floor_usd);
+                        b.fund((f.strategic_round_months * burn).min(cap));
                     }
                 }
             }
@@ -195,11 +205,10 @@ pub fn exit_firms(
             users.evict_platform(slot);
             table.slots[slot as usize].alive = false;
             for (_, _, _, _, _, _, _, s) in &mut firms {
-                if let Some(mut s) = s {
-                    if s.base == Base::Platform(slot) {
+                if let Some(mut s) = s
+                    && s.base == Base::Platform(slot) {
                         s.base = Base::Open;
                     }
-                }
             }
         }
         if kind == FirmKind::Startup {

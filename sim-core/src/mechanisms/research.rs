@@ -62,7 +62,7 @@ pub fn release_open_models(
     for (firm, mut lab) in &mut labs {
         match firm.kind {
             FirmKind::OpenWeights => {
-                if clock.month % interval == 0 {
+                if clock.month.is_multiple_of(interval) {
                     let lagged = history.lagged(clock.month, lab.open_lag);
                     lab.served_quality = lab.quality.max(lagged).max(lab.served_quality);
                 }

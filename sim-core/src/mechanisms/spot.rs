@@ -3,9 +3,14 @@
 //! A uniform-price clearing ([`auction`](super::auction)) each month of
 //!
 //! * bids: every firm whose need exceeds its available compute (owned + reserved − committed)
-//!   bids for the gap at its kind's willingness to pay (`wtp_*`), budget-limited — startups may
-//!   spend `startup_budget_share` of their cash, labs half of theirs;
-//! * asks: lessors' uncommitted fleets at `lessor_reserve_fraction × p_BE`, and a startup's
+//!   bids for the gap, budget-limited (startups may spend `startup_budget_share` of their cash
+//!   in a month, labs `lab_budget_share`): the part that serves users at its kind's willingness
+//!   to pay (`wtp_*`), a lab's training shortfall at the lower
+//!   `wtp_training_usd × (1 + rationing_urgency × share of its chip order not delivered)`
+//!   (capped at `wtp_frontier_usd`): chips that do not arrive send labs to the rental market;
+//! * asks: lessors' uncommitted fleets in eight equal tranches priced evenly from
+//!   `lessor_reserve_fraction × p_BE` to `lessor_ask_ceiling × p_BE` (an upward-sloping supply
+//!   schedule: the scarcer idle capacity, the dearer), and a startup's
 //!   idle *reserved* GPUs resold at `resale_fraction × contract price paid`. Labs sell nothing:
 //!   whatever their serving leaves free goes to training.
 //!
@@ -27,6 +32,9 @@ use super::auction::{self, Ask, Bid};
 use crate::params::FirmKind;
 use crate::state::*;
 
+/// Tranches in a lessor's spot supply schedule.
+const ASK_TRANCHES: usize = 8;
+
 /// Clears the spot market and settles it.
 pub fn clear_spot_market(
     cfg: Res<Config>,
@@ -41,7 +49,7 @@ pub fn clear_spot_market(
     let mut bid_rows = Vec::new();
     let mut asks = Vec::new();
     let mut ask_rows = Vec::new();
-    let owned_ask = s.lessor_reserve_fraction * market.break_even;
+    let ci = market.cost_index;
     for (i, (id, firm, f, b)) in rows.iter().enumerate() {
         let avail = f.available();
         let lab = matches!(firm.kind, FirmKind::Frontier | FirmKind::OpenWeights);
@@ -57,12 +65,19 @@ pub fn clear_spot_market(
             let idle_owned = idle.min((f.owned - f.committed).max(0.0));
             let idle_reserved = idle - idle_owned;
             if idle_owned > 0.0 {
-                asks.push(Ask {
-                    id: **id,
-                    qty: idle_owned,
-                    price: owned_ask,
-                });
-                ask_rows.push(i);
+                // An upward-sloping schedule: equal tranches priced from the reserve price up to
+                // the ceiling (lessors price their last idle GPUs dearer).
+                for k in 0..ASK_TRANCHES {
+                    let x = k as f64 / (ASK_TRANCHES - 1) as f64;
+                    let ratio =
+                        s.lessor_reserve_fraction + (s.lessor_ask_ceiling - s.lessor_reserve_fraction).max(0.0) * x;
+                    asks.push(Ask {
+                        id: **id,
+                        qty: idle_owned / ASK_TRANCHES as f64,
+                        price: ratio * market.break_even,
+                    });
+                    ask_rows.push(i);
+                }
             }
             if idle_reserved > 0.0 {
                 asks.push(Ask {
@@ -73,19 +88,35 @@ pub fn clear_spot_market(
                 ask_rows.push(i);
             }
         } else if f.need > avail {
-            let (limit, budget) = match firm.kind {
-                FirmKind::Frontier => (s.wtp_frontier_usd, 0.5 * b.cash),
-                FirmKind::OpenWeights => (s.wtp_open_weights_usd, 0.5 * b.cash),
-                _ => (s.wtp_startup_usd, s.startup_budget_share * b.cash),
+            // Serving shortfalls are urgent (paying users wait); a lab's training shortfall is
+            // deferrable and bid at the lower training value.
+            let serving_gap = (f.serving_need - avail).max(0.0);
+            let rest = f.need - avail - serving_gap;
+            // Chips ordered but not delivered make a lab scramble for rentals.
+            let vendor_shortfall = if f.ordered > 0.0 {
+                1.0 - f.delivered / f.ordered
+            } else {
+                0.0
+            };
+            let training =
+                (s.wtp_training_usd * (1.0 + s.rationing_urgency * vendor_shortfall)).min(s.wtp_frontier_usd);
+            let (limit, budget, rest_limit) = match firm.kind {
+                FirmKind::Frontier => (s.wtp_frontier_usd, s.lab_budget_share * b.cash, training),
+                FirmKind::OpenWeights => (s.wtp_open_weights_usd, s.lab_budget_share * b.cash, training),
+                _ => (s.wtp_startup_usd, s.startup_budget_share * b.cash, s.wtp_startup_usd),
             };
             if budget > 0.0 {
-                bids.push(Bid {
-                    id: **id,
-                    qty: f.need - avail,
-                    limit,
-                    budget: Some(budget),
-                });
-                bid_rows.push(i);
+                for (qty, lim) in [(serving_gap, limit), (rest, rest_limit)] {
+                    if qty > 0.0 {
+                        bids.push(Bid {
+                            id: **id,
+                            qty,
+                            limit: lim * ci,
+                            budget: Some(budget),
+                        });
+                        bid_rows.push(i);
+                    }
+                }
             }
         }
     }
@@ -98,8 +129,8 @@ pub fn clear_spot_market(
     let price = c.price.unwrap_or(market.spot_price).max(s.price_floor_usd);
     for ((bid, &i), &fill) in bids.iter().zip(&bid_rows).zip(&c.bid_fills) {
         let (_, _, f, b) = &mut rows[i];
-        f.spot_wanted = bid.qty;
-        f.spot_bought = fill;
+        f.spot_wanted += bid.demand(price);
+        f.spot_bought += fill;
         flows.spot_bought += fill;
         b.spend(fill * price * HOURS_PER_MONTH);
     }

@@ -185,7 +185,7 @@ pub fn enter_startups(
     let st = &sc.startups;
     let lambda = st.entry_rate_per_month
         * math::pow(
-            st.entry_reference_price_usd / market.spot_price.max(1e-6),
+            st.entry_reference_price_usd * market.cost_index / market.spot_price.max(1e-6),
             st.entry_price_elasticity,
         );
     let n = rng::stream(sc.run.seed, Stream::StartupEntry, 0, clock.month).poisson(lambda);

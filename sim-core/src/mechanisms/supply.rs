@@ -2,7 +2,9 @@
 //!
 //! The dominant vendor's capacity grows geometrically and is cut by scheduled shocks:
 //! `Cap_t = Cap_0 · g^(t/12) · shock_t`. Its list price per H100e follows
-//! `price_t = price_0 · f^(t/12)` (newer generations deliver more H100e per dollar). Installed
+//! `price_t = price_0 · f^(t/12)` (newer generations deliver more H100e per dollar); the same
+//! cost index `f^(t/12)` scales every cost per H100e-hour (running costs, lessors' break-even,
+//! buyers' willingness to pay). Installed
 //! fleets depreciate exponentially over their economic life: `K ← K · (1 − 1/(12·life))`.
 //!
 //! Reads: [`Config`], [`Clock`], [`Market::shock_factor`]. Writes: [`Market`] (capacity, list
@@ -18,7 +20,9 @@ pub fn produce_chips(cfg: Res<Config>, clock: Res<Clock>, mut market: ResMut<Mar
     let s = &cfg.0.supply;
     let years = f64::from(clock.month) / 12.0;
     market.capacity = s.capacity_gpus_per_month * math::pow(s.capacity_growth_per_year, years) * market.shock_factor;
-    market.list_price = s.list_price_usd * math::pow(s.price_factor_per_year, years);
+    market.cost_index = math::pow(s.price_factor_per_year, years);
+    market.list_price = s.list_price_usd * market.cost_index;
+    market.break_even = super::spot::break_even(&cfg.0) * market.cost_index;
 }
 
 /// Depreciates every fleet; sums what was retired in id order.

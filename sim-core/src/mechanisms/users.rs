@@ -171,7 +171,8 @@ impl Users {
         copy.counts
     }
 
-    /// Moves every user of a platform that left the market to "no platform".
+    /// Moves every user of a platform that left the market to "no platform", then recounts so
+    /// that no float residue of the incremental counts is left on the dead platform.
     pub fn evict_platform(&mut self, slot: Slot) {
         for g in 0..self.groups.len() {
             for i in self.groups[g].start as usize..self.groups[g].end as usize {
@@ -184,6 +185,7 @@ impl Users {
                 }
             }
         }
+        self.counts = self.recount();
     }
 
     fn set_portfolio(&mut self, i: usize, slots: &[Slot]) {
@@ -642,8 +644,8 @@ mod tests {
     #[test]
     fn portfolio_shares_sum_to_one_and_decline() {
         let s = portfolio_shares(0.4);
-        for n in 0..3 {
-            let total: f64 = s[n].iter().sum();
+        for (n, shares) in s.iter().enumerate() {
+            let total: f64 = shares.iter().sum();
             assert!((total - 1.0).abs() < 1e-12, "portfolio of {} sums to {total}", n + 1);
         }
         assert!(s[2][0] > s[2][1] && s[2][1] > s[2][2]);

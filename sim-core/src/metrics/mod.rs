@@ -64,7 +64,7 @@ metrics! {
     contract_price_usd: "USD/GPU-h", "Reserved-contract price index (clearing price, or the lowest posted ask).";
     spot_volume_gpus: "H100e", "GPUs traded on spot this month.";
     contract_volume_gpus: "H100e", "GPUs newly contracted this month.";
-    rationing_large: "share", "Unmet share of compute requested (vendor orders + spot bids) by the five largest holders.";
+    rationing_large: "share", "Unmet share of compute requested by the five largest holders: vendor orders and spot demand at the clearing price.";
     rationing_small: "share", "Unmet share of compute requested by all other firms.";
     capacity_gpus: "H100e/month", "Vendor production capacity.";
     shipments_gpus: "H100e/month", "GPUs shipped by the vendor.";

@@ -121,7 +121,7 @@ crate::section! {
     pub struct Run {
         /// Master seed of every random stream.
         seed: u64 = 42;
-            unit "1", range [0, 1.8446744073709552e19], source "user choice";
+            unit "1", range [0, 9.223_372_036_854_776e18], source "user choice (TOML integers stop at 2^63 - 1)";
         /// Months to simulate (one tick = one month).
         months: u32 = 120;
             unit "months", range [1, 1200], source "MODEL.md: default horizon 120 months";
@@ -135,8 +135,8 @@ crate::section! {
     /// Chip supply: the dominant vendor's production capacity and the fleets' depreciation.
     pub struct Supply {
         /// Vendor production capacity at month 0.
-        capacity_gpus_per_month: f64 = 1_000_000.0;
-            unit "H100e/month", range [0, 1e9], source "calibration.md §1.2-1.3: ~21M H100e installed by Apr 2026, 2.5x/yr cluster growth; backs out ~12M H100e/yr shipped in 2026 (Blackwell ~2.5 H100e per unit)";
+        capacity_gpus_per_month: f64 = 700_000.0;
+            unit "H100e/month", range [0, 1e9], source "calibration.md §1.2-1.3: ~21M H100e installed by Apr 2026, 2.5x/yr cluster growth; backs out ~8-12M H100e/yr shipped in 2026; 0.7M/month leaves the market roughly balanced at month 0";
         /// Annual growth factor of capacity (Cap_t = Cap_0 g^(t/12)).
         capacity_growth_per_year: f64 = 1.6;
             unit "x/yr", range [0.2, 10], source "MODEL.md step 2 (x1.8/yr); calibration.md §1.3: hyperscaler capex +40-80%/yr; 1.6 keeps chips scarce but not rationed away";
@@ -171,7 +171,7 @@ crate::section! {
         order_horizon_months: f64 = 6.0;
             unit "months", range [0, 60], source "calibration.md §1.2: lead times 36-52 weeks at peak";
         /// Largest share of cash a firm spends on chips in one month.
-        capex_cash_share: f64 = 0.06;
+        capex_cash_share: f64 = 0.08;
             unit "share/month", range [0, 1], source "assumption: capex is paced by cash";
     }
 }
@@ -215,18 +215,31 @@ crate::section! {
         /// Lessors' spot reserve price as a share of their break-even.
         lessor_reserve_fraction: f64 = 0.6;
             unit "share", range [0, 5], source "calibration.md §1.1: Oct 2025 trough $1.70 vs break-even $1.65-2.85";
+        /// Price of a lessor's last idle tranche as a multiple of break-even (top of its supply schedule).
+        lessor_ask_ceiling: f64 = 2.5;
+            unit "x break-even", range [0, 50], source "calibration.md §1.1: spot can spike 60-120% above reserved; $8+/h at 2023 scarcity";
         /// Ask for resold idle reserved capacity as a share of the contract price paid.
         resale_fraction: f64 = 0.5;
             unit "share", range [0, 5], source "calibration.md §2.7c: idle reserved capacity resold to spot (2024 glut)";
-        /// Frontier labs' willingness to pay for spot compute.
+        /// Frontier labs' willingness to pay for spot compute to serve their users.
         wtp_frontier_usd: f64 = 9.0;
             unit "USD/GPU-h", range [0.01, 1000], source "calibration.md §1.1: $8-12/h paid at peak scarcity 2023";
+        /// Labs' willingness to pay for spot compute to train (deferrable, so lower than serving).
+        wtp_training_usd: f64 = 2.6;
+            unit "USD/GPU-h", range [0.01, 1000], source "calibration.md §1.1: 1-yr contracts ~$2.2-2.65/h (2025-26): labs rarely pay more to train";
+        /// How much a lab's training bid rises with the share of its chip order the vendor did not
+        /// deliver: limit = wtp_training (1 + urgency x shortfall), capped at wtp_frontier.
+        rationing_urgency: f64 = 3.0;
+            unit "1", range [0, 100], source "calibration.md §1.1: $8+/h spot at 2023 scarcity vs ~$2.5 normally";
         /// Open-weights labs' willingness to pay for spot compute.
         wtp_open_weights_usd: f64 = 5.0;
             unit "USD/GPU-h", range [0.01, 1000], source "assumption: below frontier labs";
         /// Startups' willingness to pay for spot compute.
-        wtp_startup_usd: f64 = 4.5;
-            unit "USD/GPU-h", range [0.01, 1000], source "calibration.md §1.1: marketplace H100 $1.8-2.8/h in normal times";
+        wtp_startup_usd: f64 = 12.0;
+            unit "USD/GPU-h", range [0.01, 1000], source "derivation: serving paying customers earns ~$40/GPU-h (arpu x 1000 / gpus_per_thousand_customers / 730); startups pay up to a third of that";
+        /// Share of cash a lab may spend on spot compute in one month.
+        lab_budget_share: f64 = 0.03;
+            unit "share/month", range [0, 1], source "assumption: labs pace rentals like capex";
         /// Share of cash a startup may spend on spot compute in one month.
         startup_budget_share: f64 = 0.3;
             unit "share/month", range [0, 1], source "assumption: budget-limited bids";
@@ -251,6 +264,9 @@ crate::section! {
         /// Utilisation assumed in the break-even price.
         breakeven_utilisation: f64 = 0.75;
             unit "share", range [0.05, 1], source "calibration.md §2.7f: 60-90% utilisation";
+        /// Share of its fleet a lessor keeps out of contracts for on-demand (spot) customers.
+        on_demand_share: f64 = 0.15;
+            unit "share", range [0, 1], source "calibration.md §1.1: 96% of CoreWeave revenue is take-or-pay; marketplaces keep on-demand capacity";
         /// Consecutive months of realised price below break-even after which a lessor exits.
         exit_months_below: u32 = 12;
             unit "months", range [1, 240], source "calibration.md §2.7f: exit after several quarters below p_BE";
@@ -282,7 +298,7 @@ crate::section! {
         quality_offset_log10: f64 = 24.0;
             unit "log10 FLOP", range [0, 40], source "normalisation";
         /// Annual growth of frontier labs' training compute targets.
-        training_growth_per_year: f64 = 1.8;
+        training_growth_per_year: f64 = 1.6;
             unit "x/yr", range [0.5, 20], source "calibration.md §1.3: frontier runs grow 4-5x/yr, but fleet-level training compute grows with capacity (~2x/yr)";
         /// Months between open-weights releases.
         open_release_interval_months: u32 = 4;
@@ -387,10 +403,10 @@ crate::section! {
         entry_reference_price_usd: f64 = 2.4;
             unit "USD/GPU-h", range [0.01, 100], source "calibration.md §1.1";
         /// Mean seed round of a new startup (lognormal).
-        seed_cash_usd: f64 = 3.0e6;
+        seed_cash_usd: f64 = 2.5e6;
             unit "USD", range [0, 1e12], source "assumption: seed rounds $1-5M";
         /// Log-scale spread of the seed round.
-        seed_cash_sigma: f64 = 0.8;
+        seed_cash_sigma: f64 = 0.9;
             unit "1", range [0, 5], source "assumption";
         /// Smallest founding team.
         team_min: u32 = 3;
@@ -451,11 +467,15 @@ crate::section! {
         runway_trigger_months: f64 = 6.0;
             unit "months", range [0, 120], source "assumption";
         /// Monthly probability of closing a round while seeking, at zero traction.
-        round_probability: f64 = 0.08;
+        round_probability: f64 = 0.055;
             unit "1/month", range [0, 1], source "calibrated toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8)";
         /// Logit weight of traction (6-month revenue growth) on round probability.
         round_traction_weight: f64 = 2.0;
             unit "1", range [0, 100], source "MODEL.md step 13";
+        /// Revenue added to both ends of the traction ratio, so that tiny revenues do not read as
+        /// explosive growth: traction = ln((R_now + R0) / (R_6 months ago + R0)).
+        traction_reference_usd: f64 = 100_000.0;
+            unit "USD/month", range [1, 1e12], source "assumption: investors look at absolute as well as relative growth";
         /// Months of burn a round funds.
         round_months_of_burn: f64 = 18.0;
             unit "months", range [0, 240], source "assumption: 18-24 month runway per round";
@@ -477,6 +497,12 @@ crate::section! {
         /// Months of burn a strategic round funds.
         strategic_round_months: f64 = 24.0;
             unit "months", range [0, 240], source "assumption";
+        /// Largest strategic round as a multiple of annualised revenue (investors price on revenue).
+        strategic_revenue_multiple: f64 = 3.0;
+            unit "x annual revenue", range [0, 1000], source "calibration.md §1.5: ~$40B raised on ~$13B revenue (2025)";
+        /// Smallest cap on a strategic round, whatever the revenue.
+        strategic_round_floor_usd: f64 = 2.0e9;
+            unit "USD", range [0, 1e13], source "assumption: pre-revenue labs still raise billions";
     }
 }
 
@@ -577,6 +603,7 @@ crate::section! {
 /// A whole scenario: every parameter of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(Default)]
 pub struct Scenario {
     /// Name of the scenario this one extends (resolved by the loader; never serialised).
     #[serde(default, skip_serializing)]
@@ -887,25 +914,3 @@ mod tests {
     }
 }
 
-impl Default for Scenario {
-    fn default() -> Self {
-        Self {
-            extends: None,
-            name: String::new(),
-            description: String::new(),
-            run: Run::default(),
-            supply: Supply::default(),
-            allocation: Allocation::default(),
-            contracts: Contracts::default(),
-            spot: Spot::default(),
-            lessors: Lessors::default(),
-            research: Research::default(),
-            users: Users::default(),
-            startups: Startups::default(),
-            finance: Finance::default(),
-            shocks: Vec::new(),
-            nations: Vec::new(),
-            firms: Vec::new(),
-        }
-    }
-}

@@ -23,78 +23,91 @@ use bevy_ecs::prelude::*;
 use super::auction::{self, Ask, Bid};
 use crate::params::FirmKind;
 use crate::rng::{self, Stream};
+use std::collections::BTreeMap;
+
 use crate::state::*;
 
-/// Recomputes every firm's reserved and committed GPUs from the contract book.
-pub fn tally_contracts(
-    book: &ContractBook,
-    fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
-    dir: &Directory,
-) {
-    for (_, _, mut f, _) in fleets.iter_mut() {
-        f.reserved = 0.0;
-        f.committed = 0.0;
-        f.reserved_price = 0.0;
-    }
+/// A firm's position in the contract book.
+#[derive(Clone, Copy, Debug, Default)]
+struct Position {
+    reserved: f64,
+    /// Σ gpus × price over contracts as buyer.
+    reserved_value: f64,
+    committed: f64,
+}
+
+/// Sums the book per firm, in contract-id order (so float sums are reproducible).
+fn positions(book: &ContractBook) -> BTreeMap<AgentId, Position> {
+    let mut out: BTreeMap<AgentId, Position> = BTreeMap::new();
     for c in &book.contracts {
-        if let Some(&e) = dir.entities.get(&c.buyer)
-            && let Ok((_, _, mut f, _)) = fleets.get_mut(e) {
-                let total = f.reserved + c.gpus;
-                f.reserved_price = if total > 0.0 {
-                    (f.reserved_price * f.reserved + c.price * c.gpus) / total
-                } else {
-                    0.0
-                };
-                f.reserved = total;
-            }
-        if let Some(&e) = dir.entities.get(&c.seller)
-            && let Ok((_, _, mut f, _)) = fleets.get_mut(e) {
-                f.committed += c.gpus;
-            }
+        let b = out.entry(c.buyer).or_default();
+        b.reserved += c.gpus;
+        b.reserved_value += c.gpus * c.price;
+        out.entry(c.seller).or_default().committed += c.gpus;
+    }
+    out
+}
+
+/// Recomputes every firm's reserved and committed GPUs from the contract book.
+pub fn tally_contracts(book: &ContractBook, fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>) {
+    let pos = positions(book);
+    for (id, _, mut f, _) in fleets.iter_mut() {
+        let p = pos.get(id).copied().unwrap_or_default();
+        f.reserved = p.reserved;
+        f.committed = p.committed;
+        f.reserved_price = if p.reserved > 0.0 {
+            p.reserved_value / p.reserved
+        } else {
+            0.0
+        };
     }
 }
 
-fn pay(c: &Contract, fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>, dir: &Directory) {
-    let amount = c.gpus * c.price * HOURS_PER_MONTH;
-    if let Some(&e) = dir.entities.get(&c.buyer)
-        && let Ok((_, _, _, mut b)) = fleets.get_mut(e) {
-            b.spend(amount);
+/// Books the take-or-pay payments of `contracts`: each firm pays (or receives) the sum of its
+/// contracts, summed in contract order.
+fn pay_all<'a>(
+    contracts: impl Iterator<Item = &'a Contract>,
+    fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
+) {
+    let mut flows: BTreeMap<AgentId, (f64, f64)> = BTreeMap::new();
+    for c in contracts {
+        let amount = c.gpus * c.price * HOURS_PER_MONTH;
+        flows.entry(c.buyer).or_default().0 += amount;
+        flows.entry(c.seller).or_default().1 += amount;
+    }
+    for (id, _, _, mut b) in fleets.iter_mut() {
+        if let Some(&(paid, received)) = flows.get(id) {
+            if paid > 0.0 {
+                b.spend(paid);
+            }
+            if received > 0.0 {
+                b.earn(received);
+            }
         }
-    if let Some(&e) = dir.entities.get(&c.seller)
-        && let Ok((_, _, _, mut b)) = fleets.get_mut(e) {
-            b.earn(amount);
-        }
+    }
 }
 
 /// Recounts reserved and committed GPUs after exits changed the book.
-pub fn retally_contracts(
-    book: Res<ContractBook>,
-    dir: Res<Directory>,
-    mut fleets: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
-) {
-    tally_contracts(&book, &mut fleets, &dir);
+pub fn retally_contracts(book: Res<ContractBook>, mut fleets: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>) {
+    tally_contracts(&book, &mut fleets);
 }
 
 /// Ends expired contracts and collects this month's take-or-pay payments.
 pub fn settle_contracts(
     clock: Res<Clock>,
-    dir: Res<Directory>,
     mut book: ResMut<ContractBook>,
     mut fleets: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
 ) {
     let month = clock.month;
     book.contracts.retain(|c| c.end > month);
-    for c in &book.contracts {
-        pay(c, &mut fleets, &dir);
-    }
-    tally_contracts(&book, &mut fleets, &dir);
+    pay_all(book.contracts.iter(), &mut fleets);
+    tally_contracts(&book, &mut fleets);
 }
 
 /// Trades new reserved contracts.
 pub fn sign_contracts(
     cfg: Res<Config>,
     clock: Res<Clock>,
-    dir: Res<Directory>,
     mut market: ResMut<Market>,
     mut book: ResMut<ContractBook>,
     mut fleets: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
@@ -128,7 +141,8 @@ pub fn sign_contracts(
                 0.0
             }
         };
-        if want > 0.0 && cash > 0.0 {
+        // Contracting has a fixed cost: nobody signs for less than `min_contract_share` of need.
+        if want > 0.0 && want >= c.min_contract_share * f.need && cash > 0.0 {
             bids.push(Bid {
                 id,
                 qty: want,
@@ -156,6 +170,7 @@ pub fn sign_contracts(
         .map(|(a, &q)| (a.id, q))
         .collect();
     let mut si = 0;
+    let first_new = book.contracts.len();
     for (b, &fill) in bids.iter().zip(&clearing.bid_fills) {
         let term = rng::stream(sc.run.seed, Stream::ContractTerm, b.id.0, clock.month)
             .int_inclusive(c.term_min_months, c.term_max_months);
@@ -172,7 +187,6 @@ pub fn sign_contracts(
                 start: clock.month,
                 end: clock.month + term,
             };
-            pay(&contract, &mut fleets, &dir);
             book.contracts.push(contract);
             left -= q;
             sellers[si].1 -= q;
@@ -181,5 +195,145 @@ pub fn sign_contracts(
             }
         }
     }
-    tally_contracts(&book, &mut fleets, &dir);
+    // The first month of every new contract is paid at signing.
+    pay_all(book.contracts[first_new..].iter(), &mut fleets);
+    tally_contracts(&book, &mut fleets);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanisms::testkit::{self, books, close, fleet, fleet_of, id_of, spawn_firm};
+    use crate::params::Scenario;
+
+    /// A lab needing 1000 GPUs and owning none, and a lessor with 10 000 idle GPUs; break-even
+    /// $2/h, so the lessor asks $2 × (1 + 0.15) = $2.30/h. Returns (world, lab, lessor).
+    fn lab_and_lessor(spot_expected: f64) -> (World, Entity, Entity) {
+        let mut w = testkit::world(Scenario::default());
+        {
+            let mut m = w.resource_mut::<Market>();
+            m.break_even = 2.0;
+            m.spot_expected = spot_expected;
+        }
+        let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(0.0, 1_000.0));
+        let lessor = spawn_firm(&mut w, FirmKind::Neocloud, 1e8, fleet(10_000.0, 0.0));
+        (w, lab, lessor)
+    }
+
+    #[test]
+    fn settling_pays_every_active_contract_in_full_and_drops_expired_ones() {
+        let (mut w, lab, lessor) = lab_and_lessor(2.4);
+        let (buyer, seller) = (id_of(&w, lab), id_of(&w, lessor));
+        let contract = |id, gpus, end| Contract {
+            id,
+            buyer,
+            seller,
+            gpus,
+            price: 2.0,
+            start: 0,
+            end,
+        };
+        w.resource_mut::<ContractBook>().contracts = vec![contract(1, 100.0, 6), contract(2, 50.0, 5)];
+        w.resource_mut::<Clock>().month = 5;
+        w.run_system_cached(settle_contracts).unwrap();
+        let due = 100.0 * 2.0 * HOURS_PER_MONTH;
+        assert!(
+            close(books(&w, lab).costs, due),
+            "the buyer must pay gpus × price × 730 = {due} for the active contract only, paid {}",
+            books(&w, lab).costs
+        );
+        assert!(close(books(&w, lessor).revenue, due), "the seller must receive what the buyer pays");
+        let book = w.resource::<ContractBook>();
+        assert_eq!(
+            book.contracts.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![1],
+            "the contract ending in month 5 must be dropped"
+        );
+        assert_eq!(fleet_of(&w, lab).reserved, 100.0, "buyer's reserved GPUs");
+        assert_eq!(fleet_of(&w, lab).reserved_price, 2.0, "buyer's reserved price");
+        assert_eq!(fleet_of(&w, lessor).committed, 100.0, "seller's committed GPUs");
+    }
+
+    #[test]
+    fn a_lab_short_of_compute_reserves_from_a_lessor_when_its_limit_covers_the_ask() {
+        // Limit = E[spot] × (1 + 0.25) = 3.0 ≥ ask 2.30.
+        let (mut w, lab, lessor) = lab_and_lessor(2.4);
+        w.run_system_cached(sign_contracts).unwrap();
+        let book = w.resource::<ContractBook>();
+        assert_eq!(book.contracts.len(), 1, "one contract expected: {:?}", book.contracts);
+        let c = book.contracts[0].clone();
+        assert_eq!((c.buyer, c.seller), (id_of(&w, lab), id_of(&w, lessor)), "parties");
+        let sc = Scenario::default();
+        assert!(
+            close(c.gpus, sc.contracts.reserve_share_lab * 1_000.0),
+            "the lab reserves reserve_share_lab of its shortfall, got {}",
+            c.gpus
+        );
+        assert!(close(c.price, 2.3), "the price clears at the lessor's ask, got {}", c.price);
+        let term = c.end - c.start;
+        assert!(
+            (sc.contracts.term_min_months..=sc.contracts.term_max_months).contains(&term),
+            "term {term} outside the drawn range"
+        );
+        assert!(close(w.resource::<Market>().contract_price, 2.3), "contract price index");
+        assert!(close(fleet_of(&w, lab).reserved, c.gpus), "the lab's reservation is tallied");
+        assert!(close(fleet_of(&w, lessor).committed, c.gpus), "the lessor's commitment is tallied");
+        let first = c.gpus * c.price * HOURS_PER_MONTH;
+        assert!(close(books(&w, lab).costs, first), "the first month is paid at signing");
+        assert!(close(books(&w, lessor).revenue, first), "the lessor is paid at signing");
+    }
+
+    #[test]
+    fn no_contract_is_signed_when_expected_spot_with_premium_is_below_the_ask() {
+        // Limit = 1.5 × 1.25 = 1.875 < ask 2.30.
+        let (mut w, lab, lessor) = lab_and_lessor(1.5);
+        w.run_system_cached(sign_contracts).unwrap();
+        assert!(
+            w.resource::<ContractBook>().contracts.is_empty(),
+            "a buyer must not reserve above its limit price"
+        );
+        assert_eq!(fleet_of(&w, lab).reserved, 0.0, "nothing reserved");
+        assert_eq!((books(&w, lab).costs, books(&w, lessor).revenue), (0.0, 0.0), "no payment");
+        let m = w.resource::<Market>();
+        assert_eq!(m.contract_volume, 0.0, "no volume");
+        assert!(close(m.contract_price, 2.3), "with no trade the index is the posted ask");
+    }
+
+    #[test]
+    fn a_lessor_keeps_its_on_demand_share_out_of_contracts() {
+        let (mut w, _, lessor) = lab_and_lessor(2.4);
+        // The lab now wants far more than the lessor may commit.
+        w.query::<(&Firm, &mut Fleet)>()
+            .iter_mut(&mut w)
+            .filter(|(f, _)| f.kind == FirmKind::Frontier)
+            .for_each(|(_, mut f)| f.need = 1e6);
+        w.run_system_cached(sign_contracts).unwrap();
+        let keep = Scenario::default().lessors.on_demand_share;
+        assert!(
+            close(fleet_of(&w, lessor).committed, 10_000.0 * (1.0 - keep)),
+            "the lessor commits its fleet less the on-demand share, committed {}",
+            fleet_of(&w, lessor).committed
+        );
+    }
+
+    #[test]
+    fn a_contract_is_paid_for_exactly_its_term() {
+        let (mut w, lab, _) = lab_and_lessor(2.4);
+        w.run_system_cached(sign_contracts).unwrap();
+        let c = w.resource::<ContractBook>().contracts[0].clone();
+        let mut paid = books(&w, lab).costs;
+        for month in 1..=c.end + 2 {
+            w.resource_mut::<Clock>().month = month;
+            w.get_mut::<Books>(lab).unwrap().costs = 0.0;
+            w.run_system_cached(settle_contracts).unwrap();
+            paid += books(&w, lab).costs;
+        }
+        let term = f64::from(c.end - c.start);
+        assert!(
+            close(paid, c.gpus * c.price * HOURS_PER_MONTH * term),
+            "take-or-pay over {term} months should cost {}, paid {paid}",
+            c.gpus * c.price * HOURS_PER_MONTH * term
+        );
+        assert!(w.resource::<ContractBook>().contracts.is_empty(), "the contract ended");
+    }
 }

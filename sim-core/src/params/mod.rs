@@ -191,6 +191,9 @@ crate::section! {
         /// Share of a startup's compute need it seeks to reserve.
         reserve_share_startup: f64 = 0.3;
             unit "share", range [0, 1], source "assumption: startups mostly rent on demand";
+        /// Smallest new contract as a share of the buyer's compute need (contracting has a fixed cost).
+        min_contract_share: f64 = 0.05;
+            unit "share", range [0, 1], source "assumption: contracts are lumpy; avoids monthly top-ups";
         /// Lessors' markup over break-even in their contract asks.
         lessor_margin: f64 = 0.15;
             unit "share", range [0, 5], source "calibration.md §1.1: ~20% EBIT margin at 87% utilisation";
@@ -913,4 +916,3 @@ mod tests {
         );
     }
 }
-

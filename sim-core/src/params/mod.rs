@@ -604,9 +604,8 @@ crate::section! {
 }
 
 /// A whole scenario: every parameter of a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[derive(Default)]
 pub struct Scenario {
     /// Name of the scenario this one extends (resolved by the loader; never serialised).
     #[serde(default, skip_serializing)]

@@ -192,6 +192,25 @@ pub fn allocate_chips(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mechanisms::testkit::{self, books, close, fleet_of, spawn_firm};
+    use crate::params::Scenario;
+
+    /// A world with vendor `capacity` and two buyers ordering 500 GPUs each: a small one owning
+    /// 1000 GPUs and a large one owning 100 000. Returns (small, large).
+    fn two_buyers(theta: f64, capacity: f64) -> (World, Entity, Entity) {
+        let mut sc = Scenario::default();
+        sc.allocation.priority_theta = theta;
+        let mut w = testkit::world(sc);
+        w.resource_mut::<Market>().capacity = capacity;
+        let order = |owned| Fleet {
+            owned,
+            ordered: 500.0,
+            ..Default::default()
+        };
+        let small = spawn_firm(&mut w, FirmKind::Frontier, 1e10, order(1_000.0));
+        let large = spawn_firm(&mut w, FirmKind::Frontier, 1e10, order(100_000.0));
+        (w, small, large)
+    }
 
     #[test]
     fn no_scarcity_serves_every_order() {
@@ -214,5 +233,125 @@ mod tests {
         let y = ration(&[100.0, 100.0], &[1.0, 3.0], 100.0, 70.0);
         assert!((y[1] - 70.0).abs() < 1e-9, "{y:?}");
         assert!((y[0] - 30.0).abs() < 1e-9, "{y:?}");
+    }
+
+    #[test]
+    fn under_scarcity_the_vendor_favours_the_larger_fleet_within_capacity() {
+        let (mut w, small, large) = two_buyers(0.3, 600.0);
+        w.run_system_cached(allocate_chips).unwrap();
+        let (ys, yl) = (fleet_of(&w, small).delivered, fleet_of(&w, large).delivered);
+        // y_b = Y · w_b o_b / Σ w o with w_b = (1 + owned_b)^θ and equal orders.
+        let (ws, wl) = (math::pow(1_001.0, 0.3), math::pow(100_001.0, 0.3));
+        assert!(
+            close(ys, 600.0 * ws / (ws + wl)) && close(yl, 600.0 * wl / (ws + wl)),
+            "deliveries {ys}, {yl} do not follow the priority weights"
+        );
+        assert!(
+            yl > ys,
+            "θ > 0 must favour the larger fleet: large got {yl}, small {ys}"
+        );
+        assert!(ys <= 500.0 && yl <= 500.0, "no buyer may receive more than it ordered");
+        let m = w.resource::<Market>();
+        assert!(
+            m.shipments <= 600.0 * (1.0 + 1e-12),
+            "shipped {} above capacity 600",
+            m.shipments
+        );
+        assert!(
+            close(m.shipments, 600.0),
+            "scarce capacity must all be shipped, got {}",
+            m.shipments
+        );
+        assert_eq!(m.orders, 1000.0, "orders recorded");
+        assert!(
+            close(fleet_of(&w, large).owned, 100_000.0 + yl),
+            "deliveries join the fleet"
+        );
+    }
+
+    #[test]
+    fn without_priority_scarce_chips_are_shared_pro_rata_to_orders() {
+        let (mut w, small, large) = two_buyers(0.0, 600.0);
+        w.run_system_cached(allocate_chips).unwrap();
+        let (ys, yl) = (fleet_of(&w, small).delivered, fleet_of(&w, large).delivered);
+        assert!(
+            close(ys, 300.0) && close(yl, 300.0),
+            "θ = 0 with equal orders: got {ys}, {yl}"
+        );
+    }
+
+    #[test]
+    fn buyers_pay_the_list_price_for_what_is_delivered() {
+        let (mut w, small, large) = two_buyers(0.3, 600.0);
+        w.resource_mut::<Market>().list_price = 25_000.0;
+        w.run_system_cached(allocate_chips).unwrap();
+        let mut billed = 0.0;
+        for e in [small, large] {
+            let (got, b) = (fleet_of(&w, e).delivered, books(&w, e));
+            assert!(
+                close(b.costs, got * 25_000.0),
+                "billed {} for {got} GPUs at $25k",
+                b.costs
+            );
+            assert!(close(b.cash, 1e10 - got * 25_000.0), "cash must fall by the bill");
+            billed += b.costs;
+        }
+        let m = w.resource::<Market>();
+        assert!(
+            close(m.vendor_revenue, billed),
+            "vendor revenue {} != bills {billed}",
+            m.vendor_revenue
+        );
+        assert!(
+            close(w.resource::<MonthFlows>().delivered, m.shipments),
+            "deliveries counted"
+        );
+    }
+
+    #[test]
+    fn without_scarcity_every_order_is_delivered() {
+        let (mut w, small, large) = two_buyers(2.0, 1e6);
+        w.run_system_cached(allocate_chips).unwrap();
+        for e in [small, large] {
+            assert_eq!(fleet_of(&w, e).delivered, 500.0, "ample capacity must fill every order");
+        }
+    }
+
+    #[test]
+    fn a_lab_needs_serving_for_its_users_plus_its_grown_training_target() {
+        let mut sc = Scenario::default();
+        sc.research.training_growth_per_year = 2.0;
+        let mut w = testkit::world(sc.clone());
+        w.resource_mut::<Clock>().month = 12;
+        let lab = spawn_firm(
+            &mut w,
+            FirmKind::Frontier,
+            1e10,
+            Fleet {
+                training_base: 1_000.0,
+                ..Default::default()
+            },
+        );
+        w.entity_mut(lab).insert(Platform {
+            slot: 0,
+            consumer_price: 20.0,
+            enterprise_price: 30.0,
+            consumers: 2e6,
+            seats: 1e5,
+        });
+        w.run_system_cached(plan_compute_needs).unwrap();
+        let f = fleet_of(&w, lab);
+        let serving = 2.0 * sc.users.gpus_per_million_consumers + 0.1 * sc.users.gpus_per_million_seats;
+        assert!(
+            close(f.serving_need, serving),
+            "serving need {} != {serving}",
+            f.serving_need
+        );
+        assert!(
+            close(f.need, serving + 2_000.0),
+            "need {} != serving + training target doubled after a year",
+            f.need
+        );
+        assert!(f.large, "the only holder is among the five largest");
     }
 }

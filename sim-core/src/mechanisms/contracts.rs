@@ -242,7 +242,10 @@ mod tests {
             "the buyer must pay gpus × price × 730 = {due} for the active contract only, paid {}",
             books(&w, lab).costs
         );
-        assert!(close(books(&w, lessor).revenue, due), "the seller must receive what the buyer pays");
+        assert!(
+            close(books(&w, lessor).revenue, due),
+            "the seller must receive what the buyer pays"
+        );
         let book = w.resource::<ContractBook>();
         assert_eq!(
             book.contracts.iter().map(|c| c.id).collect::<Vec<_>>(),
@@ -269,15 +272,28 @@ mod tests {
             "the lab reserves reserve_share_lab of its shortfall, got {}",
             c.gpus
         );
-        assert!(close(c.price, 2.3), "the price clears at the lessor's ask, got {}", c.price);
+        assert!(
+            close(c.price, 2.3),
+            "the price clears at the lessor's ask, got {}",
+            c.price
+        );
         let term = c.end - c.start;
         assert!(
             (sc.contracts.term_min_months..=sc.contracts.term_max_months).contains(&term),
             "term {term} outside the drawn range"
         );
-        assert!(close(w.resource::<Market>().contract_price, 2.3), "contract price index");
-        assert!(close(fleet_of(&w, lab).reserved, c.gpus), "the lab's reservation is tallied");
-        assert!(close(fleet_of(&w, lessor).committed, c.gpus), "the lessor's commitment is tallied");
+        assert!(
+            close(w.resource::<Market>().contract_price, 2.3),
+            "contract price index"
+        );
+        assert!(
+            close(fleet_of(&w, lab).reserved, c.gpus),
+            "the lab's reservation is tallied"
+        );
+        assert!(
+            close(fleet_of(&w, lessor).committed, c.gpus),
+            "the lessor's commitment is tallied"
+        );
         let first = c.gpus * c.price * HOURS_PER_MONTH;
         assert!(close(books(&w, lab).costs, first), "the first month is paid at signing");
         assert!(close(books(&w, lessor).revenue, first), "the lessor is paid at signing");
@@ -293,10 +309,17 @@ mod tests {
             "a buyer must not reserve above its limit price"
         );
         assert_eq!(fleet_of(&w, lab).reserved, 0.0, "nothing reserved");
-        assert_eq!((books(&w, lab).costs, books(&w, lessor).revenue), (0.0, 0.0), "no payment");
+        assert_eq!(
+            (books(&w, lab).costs, books(&w, lessor).revenue),
+            (0.0, 0.0),
+            "no payment"
+        );
         let m = w.resource::<Market>();
         assert_eq!(m.contract_volume, 0.0, "no volume");
-        assert!(close(m.contract_price, 2.3), "with no trade the index is the posted ask");
+        assert!(
+            close(m.contract_price, 2.3),
+            "with no trade the index is the posted ask"
+        );
     }
 
     #[test]

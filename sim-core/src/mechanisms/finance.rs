@@ -206,9 +206,10 @@ pub fn exit_firms(
             table.slots[slot as usize].alive = false;
             for (_, _, _, _, _, _, _, s) in &mut firms {
                 if let Some(mut s) = s
-                    && s.base == Base::Platform(slot) {
-                        s.base = Base::Open;
-                    }
+                    && s.base == Base::Platform(slot)
+                {
+                    s.base = Base::Open;
+                }
             }
         }
         if kind == FirmKind::Startup {
@@ -232,5 +233,212 @@ pub fn close_books(mut books: Query<&mut Books>) {
         b.last_burn = b.costs - b.revenue;
         b.revenue_history.rotate_right(1);
         b.revenue_history[0] = b.revenue;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanisms::clock::open_month;
+    use crate::mechanisms::testkit::{self, books, close, fleet, fleet_of, id_of, spawn_firm};
+    use crate::params::Scenario;
+
+    fn contract(id: u64, buyer: AgentId, seller: AgentId) -> Contract {
+        Contract {
+            id,
+            buyer,
+            seller,
+            gpus: 10.0,
+            price: 2.0,
+            start: 0,
+            end: 12,
+        }
+    }
+
+    #[test]
+    fn a_platform_bills_paying_consumers_and_seats_for_the_demand_it_serves() {
+        let mut w = testkit::world(Scenario::default());
+        let lab = spawn_firm(
+            &mut w,
+            FirmKind::Frontier,
+            0.0,
+            Fleet {
+                served_fraction: 0.5,
+                ..Default::default()
+            },
+        );
+        w.entity_mut(lab).insert(Platform {
+            slot: 0,
+            consumer_price: 20.0,
+            enterprise_price: 30.0,
+            consumers: 1e6,
+            seats: 1e4,
+        });
+        w.run_system_cached(bill_platform_users).unwrap();
+        let conv = Scenario::default().users.paid_conversion;
+        let expect = (1e6 * conv * 20.0 + 1e4 * 30.0) * 0.5;
+        let b = books(&w, lab);
+        assert!(
+            close(b.revenue, expect),
+            "revenue {} != (consumers × conversion × price + seats × seat price) × served {expect}",
+            b.revenue
+        );
+        assert!(close(b.cash, expect), "revenue is cash");
+    }
+
+    #[test]
+    fn a_bankrupt_lessor_exits_and_the_richest_frontier_lab_buys_its_fleet_and_contracts() {
+        let mut w = testkit::world(Scenario::default());
+        let rich = spawn_firm(&mut w, FirmKind::Frontier, 1e10, fleet(5_000.0, 0.0));
+        let poorer = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(5_000.0, 0.0));
+        // Richer still, but not a frontier lab: not an acquirer.
+        spawn_firm(&mut w, FirmKind::OpenWeights, 1e11, fleet(5_000.0, 0.0));
+        let broke = spawn_firm(&mut w, FirmKind::Neocloud, -1.0, fleet(1_000.0, 0.0));
+        let other = spawn_firm(&mut w, FirmKind::Neocloud, 1e8, fleet(1_000.0, 0.0));
+        let ids = |e| id_of(&w, e);
+        let (broke_id, poorer_id, other_id, rich_id) = (ids(broke), ids(poorer), ids(other), ids(rich));
+        w.resource_mut::<ContractBook>().contracts = vec![
+            contract(1, poorer_id, broke_id), // sold by the exiting lessor: taken over
+            contract(2, broke_id, other_id),  // bought by it: ends
+        ];
+        w.run_system_cached(exit_firms).unwrap();
+        assert!(w.get_entity(broke).is_err(), "the bankrupt lessor must be despawned");
+        assert!(
+            !w.resource::<Directory>().entities.contains_key(&broke_id),
+            "the exiting firm must leave the directory"
+        );
+        assert_eq!(w.resource::<MonthFlows>().exited_cash, 1, "one exit for cash recorded");
+        assert_eq!(
+            fleet_of(&w, rich).owned,
+            6_000.0,
+            "the richest frontier lab takes the fleet"
+        );
+        assert_eq!(fleet_of(&w, poorer).owned, 5_000.0, "the poorer lab gets nothing");
+        let price =
+            Scenario::default().lessors.fire_sale_fraction * 1_000.0 * Scenario::default().supply.list_price_usd;
+        assert!(
+            close(books(&w, rich).costs, price),
+            "the acquirer pays the fire-sale price"
+        );
+        let book = &w.resource::<ContractBook>().contracts;
+        assert_eq!(book.len(), 1, "the exiting firm's purchases end: {book:?}");
+        assert_eq!(
+            (book[0].buyer, book[0].seller),
+            (poorer_id, rich_id),
+            "the acquirer takes over the exiting lessor's sales"
+        );
+    }
+
+    #[test]
+    fn a_lessor_long_below_break_even_exits() {
+        let sc = Scenario::default();
+        let mut w = testkit::world(sc.clone());
+        let lessor = spawn_firm(&mut w, FirmKind::Neocloud, 1e9, fleet(1_000.0, 0.0));
+        let patient = spawn_firm(&mut w, FirmKind::Neocloud, 1e9, fleet(1_000.0, 0.0));
+        let below = |months_below| Lessor {
+            months_below,
+            ..Default::default()
+        };
+        w.entity_mut(lessor).insert(below(sc.lessors.exit_months_below));
+        w.entity_mut(patient).insert(below(sc.lessors.exit_months_below - 1));
+        w.run_system_cached(exit_firms).unwrap();
+        assert!(
+            w.get_entity(lessor).is_err(),
+            "exit after exit_months_below months below break-even"
+        );
+        assert!(w.get_entity(patient).is_ok(), "one month less must not trigger exit");
+        let f = w.resource::<MonthFlows>();
+        assert_eq!(
+            (f.exited_break_even, f.exited_cash),
+            (1, 0),
+            "the exit is recorded as break-even"
+        );
+    }
+
+    #[test]
+    fn an_exiting_platform_loses_its_users_and_its_startups_move_to_open_models() {
+        let mut w = testkit::world(testkit::small_scenario());
+        let platforms = testkit::spawn_platforms(&mut w);
+        let (alpha, beta) = (platforms[0], platforms[1]);
+        let before = testkit::population(w.resource::<Users>());
+        assert!(
+            w.resource::<Users>().people_by_option()[0] > 0.0,
+            "Alpha starts with users"
+        );
+        let app = spawn_firm(&mut w, FirmKind::Startup, 1e6, fleet(0.0, 0.0));
+        w.entity_mut(app).insert(Startup {
+            base: Base::Platform(0),
+            customers: 100.0,
+            team: 3.0,
+            finetune_flop: 0.0,
+            quality: 0.0,
+            cohort: 0,
+        });
+        w.get_mut::<Books>(alpha).unwrap().spend(2e10);
+        w.run_system_cached(exit_firms).unwrap();
+        assert!(w.get_entity(alpha).is_err(), "Alpha ran out of cash and must exit");
+        let users = w.resource::<Users>();
+        assert_eq!(users.people_by_option()[0], 0.0, "nobody may stay on a dead platform");
+        assert!(
+            close(users.counts.iter().sum(), before),
+            "evicted users must fall back to no platform, not vanish"
+        );
+        assert!(
+            !w.resource::<PlatformTable>().slots[0].alive,
+            "the slot must be marked dead"
+        );
+        assert_eq!(
+            w.get::<Startup>(app).unwrap().base,
+            Base::Open,
+            "its startups move to open models"
+        );
+        assert!(
+            fleet_of(&w, beta).owned > 100_000.0,
+            "Beta, the other frontier lab, takes the fleet"
+        );
+    }
+
+    #[test]
+    fn a_parent_funds_its_lab_every_month() {
+        let mut w = testkit::world(Scenario::default());
+        let child = spawn_firm(&mut w, FirmKind::OpenWeights, 1e9, Fleet::default());
+        let orphan = spawn_firm(&mut w, FirmKind::OpenWeights, 1e9, Fleet::default());
+        w.get_mut::<Books>(child).unwrap().parent_funding = 5e7;
+        for month in 0..3 {
+            w.resource_mut::<Clock>().month = month;
+            w.run_system_cached(open_month).unwrap();
+            w.run_system_cached(raise_funding).unwrap();
+            let b = books(&w, child);
+            assert_eq!(
+                b.funding, 5e7,
+                "month {month}: the parent's monthly funding must arrive"
+            );
+            assert_eq!(
+                b.cash,
+                1e9 + 5e7 * f64::from(month + 1),
+                "month {month}: funding is cash"
+            );
+            assert_eq!(
+                books(&w, orphan).funding,
+                0.0,
+                "a firm without a parent or burn raises nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn closing_the_books_records_burn_and_revenue_history() {
+        let mut w = testkit::world(Scenario::default());
+        let firm = spawn_firm(&mut w, FirmKind::Startup, 1e6, Fleet::default());
+        for revenue in [10.0, 20.0] {
+            w.run_system_cached(open_month).unwrap();
+            let mut b = w.get_mut::<Books>(firm).unwrap();
+            b.earn(revenue);
+            b.spend(100.0);
+            w.run_system_cached(close_books).unwrap();
+        }
+        let b = books(&w, firm);
+        assert_eq!(b.last_burn, 80.0, "burn = costs − revenue of the month");
+        assert_eq!(b.revenue_history[..3], [20.0, 10.0, 0.0], "most recent first");
     }
 }

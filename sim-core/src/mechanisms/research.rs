@@ -105,7 +105,34 @@ pub fn tune_startup_products(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::Research;
+    use crate::mechanisms::testkit::{self, close, spawn_firm};
+    use crate::params::{Research, Scenario};
+
+    /// Spawns a lab of `kind` with `cumulative_flop`, talent 1, training on `training_used` GPUs.
+    fn lab(w: &mut World, kind: FirmKind, cumulative_flop: f64, training_used: f64) -> Entity {
+        let e = spawn_firm(
+            w,
+            kind,
+            1e10,
+            Fleet {
+                training_used,
+                ..Default::default()
+            },
+        );
+        let q = quality(&Research::default(), cumulative_flop, 1.0);
+        w.entity_mut(e).insert(Lab {
+            cumulative_flop,
+            quality: q,
+            talent: 1.0,
+            open_lag: 2,
+            served_quality: q,
+        });
+        e
+    }
+
+    fn lab_of(w: &World, e: Entity) -> &Lab {
+        w.get::<Lab>(e).expect("a lab")
+    }
 
     #[test]
     fn ten_times_the_compute_adds_b_times_talent_points() {
@@ -124,5 +151,85 @@ mod tests {
         };
         assert_eq!(h.lagged(4, 3), 11.0);
         assert_eq!(h.lagged(2, 3), 10.0, "before the start the initial frontier applies");
+    }
+
+    #[test]
+    fn training_adds_effective_compute_and_raises_quality() {
+        let r = Research::default();
+        let mut w = testkit::world(Scenario::default());
+        w.resource_mut::<Clock>().month = 12;
+        let trainer = lab(&mut w, FirmKind::Frontier, 1e26, 1e5);
+        let idle = lab(&mut w, FirmKind::Frontier, 1e26, 0.0);
+        w.run_system_cached(train_models).unwrap();
+        // A_12 = algo_growth^1; E += C_train · flop_per_gpu_month · A_t.
+        let a = w.resource::<Market>().algo_efficiency;
+        assert!(close(a, r.algo_growth_per_year), "A after a year is {a}");
+        let e = 1e26 + 1e5 * r.flop_per_gpu_month * a;
+        let l = lab_of(&w, trainer);
+        assert!(
+            close(l.cumulative_flop, e),
+            "cumulative FLOP {} != {e}",
+            l.cumulative_flop
+        );
+        assert!(close(l.quality, quality(&r, e, 1.0)), "quality is log-linear in E");
+        assert!(l.quality > quality(&r, 1e26, 1.0), "training must raise quality");
+        assert_eq!(
+            lab_of(&w, idle).quality,
+            quality(&r, 1e26, 1.0),
+            "a lab that does not train stays put"
+        );
+    }
+
+    #[test]
+    fn the_best_frontier_quality_is_recorded_each_month() {
+        let mut w = testkit::world(Scenario::default());
+        let frontier = lab(&mut w, FirmKind::Frontier, 1e27, 1e5);
+        // An open-weights lab ahead of the frontier does not count as frontier.
+        lab(&mut w, FirmKind::OpenWeights, 1e29, 0.0);
+        for month in 0..3 {
+            w.resource_mut::<Clock>().month = month;
+            w.run_system_cached(train_models).unwrap();
+        }
+        let h = w.resource::<FrontierHistory>();
+        assert_eq!(h.best.len(), 3, "one entry per month");
+        assert_eq!(
+            *h.best.last().unwrap(),
+            lab_of(&w, frontier).quality,
+            "best frontier quality must be the frontier lab's, not the open lab's"
+        );
+        assert!(
+            h.best[0] < h.best[1] && h.best[1] < h.best[2],
+            "a training frontier improves: {:?}",
+            h.best
+        );
+    }
+
+    #[test]
+    fn an_open_weights_maker_serves_the_lagged_frontier_only_on_release_months() {
+        // Releases every 4 months, lag 2, own quality 5; the frontier improves by 10 a month.
+        let mut w = testkit::world(Scenario::default());
+        let open = lab(&mut w, FirmKind::OpenWeights, 1e24, 0.0);
+        let frontier = lab(&mut w, FirmKind::Frontier, 1e26, 0.0);
+        w.get_mut::<Lab>(open).unwrap().quality = 5.0;
+        w.get_mut::<Lab>(open).unwrap().served_quality = 5.0;
+        w.get_mut::<Lab>(frontier).unwrap().quality = 33.0;
+        w.insert_resource(FrontierHistory {
+            initial: 10.0,
+            best: (0..8).map(|m| 10.0 + 10.0 * f64::from(m)).collect(),
+        });
+        for (month, served) in [(0, 10.0), (3, 10.0), (4, 30.0), (5, 30.0), (7, 30.0)] {
+            w.resource_mut::<Clock>().month = month;
+            w.run_system_cached(release_open_models).unwrap();
+            assert_eq!(
+                lab_of(&w, open).served_quality,
+                served,
+                "month {month}: open model should serve the frontier of month {month} − 2 on releases only"
+            );
+            assert_eq!(
+                lab_of(&w, frontier).served_quality,
+                33.0,
+                "a frontier lab serves its own quality"
+            );
+        }
     }
 }

@@ -209,7 +209,26 @@ pub fn break_even(sc: &crate::params::Scenario) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mechanisms::testkit::{self, books, close, fleet, fleet_of, spawn_firm};
     use crate::params::Scenario;
+
+    /// A world with break-even $2/h (so lessors' tranches are priced $1.20 … $5.00) and spot at
+    /// $2.40.
+    fn spot_world() -> World {
+        let mut w = testkit::world(Scenario::default());
+        w.resource_mut::<Market>().break_even = 2.0;
+        w.resource_mut::<Market>().spot_price = 2.4;
+        w
+    }
+
+    fn startup(w: &mut World, cash: f64, serving: f64, tuning: f64) -> Entity {
+        let f = Fleet {
+            need: serving + tuning,
+            serving_need: serving,
+            ..fleet(0.0, 0.0)
+        };
+        spawn_firm(w, FirmKind::Startup, cash, f)
+    }
 
     #[test]
     fn default_break_even_lies_in_the_calibrated_band() {
@@ -218,5 +237,151 @@ mod tests {
             (1.2..=3.0).contains(&p),
             "break-even {p} outside $1.2-3.0/h (calibration.md §2.7f)"
         );
+    }
+
+    #[test]
+    fn a_startup_short_of_compute_buys_a_lessors_idle_capacity() {
+        let mut w = spot_world();
+        let buyer = startup(&mut w, 1e6, 100.0, 0.0);
+        let lessor = spawn_firm(&mut w, FirmKind::Neocloud, 1e6, fleet(1_000.0, 0.0));
+        w.run_system_cached(clear_spot_market).unwrap();
+        let (b, s) = (fleet_of(&w, buyer), fleet_of(&w, lessor));
+        assert!(
+            close(b.spot_bought, 100.0),
+            "the startup must get its 100 GPUs, got {}",
+            b.spot_bought
+        );
+        assert!(
+            close(s.spot_sold, 100.0),
+            "the lessor must sell them, sold {}",
+            s.spot_sold
+        );
+        assert_eq!(b.served_fraction, 1.0, "the startup's customers are served");
+        // The cheapest tranche (125 GPUs at 0.6 × break-even) covers the demand.
+        let price = w.resource::<Market>().spot_price;
+        assert!(close(price, 1.2), "a glut clears at the lowest tranche, got {price}");
+        let paid = 1e6 - books(&w, buyer).cash;
+        let received = books(&w, lessor).cash - 1e6;
+        assert!(
+            close(paid, 100.0 * price * HOURS_PER_MONTH),
+            "the buyer pays volume × price × 730"
+        );
+        assert!(
+            close(paid, received),
+            "buyer paid {paid} but seller received {received}"
+        );
+        let flows = w.resource::<MonthFlows>();
+        assert!(
+            close(flows.spot_bought, flows.spot_sold),
+            "spot bought must equal spot sold"
+        );
+    }
+
+    #[test]
+    fn scarcity_raises_the_spot_price_up_the_lessors_supply_schedule() {
+        let mut w = spot_world();
+        // Cash enough that the budget never binds.
+        startup(&mut w, 1e9, 300.0, 0.0);
+        spawn_firm(&mut w, FirmKind::Neocloud, 1e6, fleet(1_000.0, 0.0));
+        w.run_system_cached(clear_spot_market).unwrap();
+        // 300 GPUs need the third tranche (250 < 300 ≤ 375), priced at 0.6 + 1.9 × 2/7 of $2.
+        let p = w.resource::<Market>().spot_price;
+        let third = 2.0 * (0.6 + 1.9 * 2.0 / 7.0);
+        assert!(
+            close(p, third),
+            "demand for 300 GPUs should clear at the third tranche {third}, got {p}"
+        );
+    }
+
+    #[test]
+    fn a_lab_with_spare_compute_sells_nothing_and_trains_on_it() {
+        let mut w = spot_world();
+        let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(1_000.0, 200.0));
+        let buyer = startup(&mut w, 1e6, 100.0, 0.0);
+        w.run_system_cached(clear_spot_market).unwrap();
+        let f = fleet_of(&w, lab);
+        assert_eq!(f.spot_sold, 0.0, "a lab must never sell on spot");
+        assert_eq!(
+            fleet_of(&w, buyer).spot_bought,
+            0.0,
+            "with only a lab around nothing trades"
+        );
+        assert_eq!(f.used, 1_000.0, "a lab puts every GPU it holds to work");
+        assert_eq!(f.training_used, 800.0, "what serving leaves free goes to training");
+        assert_eq!(
+            fleet_of(&w, buyer).served_fraction,
+            0.0,
+            "the startup's customers go unserved"
+        );
+    }
+
+    #[test]
+    fn with_no_asks_the_spot_price_stays_where_it_was() {
+        let mut w = spot_world();
+        startup(&mut w, 1e6, 100.0, 0.0);
+        w.run_system_cached(clear_spot_market).unwrap();
+        let m = w.resource::<Market>();
+        assert_eq!(m.spot_price, 2.4, "no asks: the last price must be kept");
+        assert_eq!(m.spot_volume, 0.0, "no asks: nothing trades");
+        assert_eq!(
+            m.spot_expected, 2.4,
+            "the expectation of an unchanged price is unchanged"
+        );
+    }
+
+    #[test]
+    fn buyers_expectation_moves_toward_the_new_price_by_the_averaging_weight() {
+        let mut w = spot_world();
+        startup(&mut w, 1e6, 100.0, 0.0);
+        spawn_firm(&mut w, FirmKind::Neocloud, 1e6, fleet(1_000.0, 0.0));
+        w.run_system_cached(clear_spot_market).unwrap();
+        let alpha = 2.0 / (Scenario::default().contracts.expectation_months + 1.0);
+        let m = w.resource::<Market>();
+        assert!(
+            close(m.spot_expected, alpha * m.spot_price + (1.0 - alpha) * 2.4),
+            "E[spot] {} is not the exponential average",
+            m.spot_expected
+        );
+    }
+
+    #[test]
+    #[ignore = "bug: each firm submits its serving gap and its other gap as two bids that each carry the \
+                full monthly budget (startup_budget_share or lab_budget_share × cash), so a firm short \
+                on both can spend twice its budget in one month"]
+    fn a_startup_never_spends_more_than_its_budget_share_on_spot() {
+        let mut w = spot_world();
+        // Short 100 GPUs for customers and 100 for fine-tuning, with $1000 of cash: its budget,
+        // 30% of cash, buys well under a GPU at any price.
+        let buyer = startup(&mut w, 1_000.0, 100.0, 100.0);
+        spawn_firm(&mut w, FirmKind::Neocloud, 1e6, fleet(1_000.0, 0.0));
+        w.run_system_cached(clear_spot_market).unwrap();
+        let budget = Scenario::default().spot.startup_budget_share * 1_000.0;
+        let spent = books(&w, buyer).costs;
+        assert!(
+            spent <= budget * (1.0 + 1e-9),
+            "the startup spent {spent} on spot, above its budget {budget}"
+        );
+    }
+
+    #[test]
+    fn a_lessor_below_break_even_counts_the_months() {
+        let mut w = spot_world();
+        let lessor = spawn_firm(&mut w, FirmKind::Neocloud, 1e6, fleet(1_000.0, 0.0));
+        w.entity_mut(lessor).insert(Lessor::default());
+        // Revenue of $1/GPU-h on the whole fleet, below break-even $2, for two months; then $3.
+        for (revenue_per_hour, months_below) in [(1.0, 1), (1.0, 2), (3.0, 0)] {
+            w.get_mut::<Books>(lessor).unwrap().revenue = revenue_per_hour * 1_000.0 * HOURS_PER_MONTH;
+            w.run_system_cached(review_lessors).unwrap();
+            let l = w.get::<Lessor>(lessor).unwrap();
+            assert!(
+                close(l.realised_price, revenue_per_hour),
+                "realised price {}",
+                l.realised_price
+            );
+            assert_eq!(
+                l.months_below, months_below,
+                "at ${revenue_per_hour}/h vs break-even $2"
+            );
+        }
     }
 }

@@ -202,11 +202,165 @@ pub fn enter_startups(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mechanisms::testkit::{self, books, close, fleet, spawn_firm};
+
+    /// The small scenario's world, its three platforms spawned, entry at `rate` a month.
+    fn platform_world(rate: f64) -> (World, Vec<Entity>) {
+        let mut sc = testkit::small_scenario();
+        sc.startups.entry_rate_per_month = rate;
+        let mut w = testkit::world(sc);
+        let platforms = testkit::spawn_platforms(&mut w);
+        (w, platforms)
+    }
+
+    fn spawn_app(w: &mut World, base: Base, customers: f64) -> Entity {
+        let e = spawn_firm(w, FirmKind::Startup, 1e6, fleet(0.0, 0.0));
+        w.entity_mut(e).insert(Startup {
+            base,
+            customers,
+            team: 3.0,
+            finetune_flop: 0.0,
+            quality: 10.0,
+            cohort: 0,
+        });
+        e
+    }
+
+    fn entrants(rate: f64, spot_price: f64) -> u32 {
+        let (mut w, _) = platform_world(rate);
+        w.resource_mut::<Market>().spot_price = spot_price;
+        w.run_system_cached(enter_startups).unwrap();
+        w.resource::<MonthFlows>().entered
+    }
 
     #[test]
     fn pick_follows_weights() {
         assert_eq!(pick(&[0.0, 0.0], 0.5), None);
         assert_eq!(pick(&[1.0, 3.0], 0.2), Some(0));
         assert_eq!(pick(&[1.0, 3.0], 0.3), Some(1));
+    }
+
+    #[test]
+    fn entrants_get_fresh_ids_registered_in_the_directory() {
+        let (mut w, _) = platform_world(40.0);
+        w.resource_mut::<Clock>().month = 7;
+        let first_new = w.resource::<Directory>().next_id + 1;
+        w.run_system_cached(enter_startups).unwrap();
+        let entered = w.resource::<MonthFlows>().entered;
+        assert!(
+            entered > 10,
+            "an entry rate of 40 a month should bring startups, got {entered}"
+        );
+        let mut q = w.query::<(Entity, &AgentId, &Firm, &Startup, &Books)>();
+        let mut ids = Vec::new();
+        for (e, id, firm, s, b) in q.iter(&w) {
+            assert!(id.0 >= first_new, "entrant id {} reuses an existing id", id.0);
+            assert_eq!(
+                w.resource::<Directory>().entities.get(id),
+                Some(&e),
+                "entrant {} must be registered in the directory",
+                id.0
+            );
+            assert_eq!(
+                (firm.kind, firm.founded, s.cohort),
+                (FirmKind::Startup, 7, 7),
+                "founded this month"
+            );
+            assert!(
+                b.cash > 0.0 && b.cash == b.funding,
+                "an entrant starts with its seed round"
+            );
+            assert!(
+                !matches!(s.base, Base::Platform(2)),
+                "the open-weights platform is not an API base"
+            );
+            ids.push(id.0);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len() as u32, entered, "one entity with a distinct id per entrant");
+        assert_eq!(w.resource::<Directory>().next_id, first_new - 1 + u64::from(entered));
+    }
+
+    #[test]
+    fn dear_compute_deters_entry() {
+        let (cheap, dear) = (entrants(40.0, 2.4), entrants(40.0, 24.0));
+        assert!(
+            dear < cheap,
+            "spot at 10× the reference must cut entry: {dear} vs {cheap}"
+        );
+        assert_eq!(entrants(0.0, 2.4), 0, "no entry rate, no entrants");
+    }
+
+    #[test]
+    fn api_startups_pay_their_platform_a_fee_per_customer() {
+        let (mut w, platforms) = platform_world(0.0);
+        let on_alpha = [
+            spawn_app(&mut w, Base::Platform(0), 1_000.0),
+            spawn_app(&mut w, Base::Platform(0), 500.0),
+        ];
+        let on_beta = spawn_app(&mut w, Base::Platform(1), 200.0);
+        let open = spawn_app(&mut w, Base::Open, 800.0);
+        w.run_system_cached(serve_app_customers).unwrap();
+        let st = testkit::small_scenario().startups;
+        let customers = |e| w.get::<Startup>(e).unwrap().customers;
+        for e in on_alpha.into_iter().chain([on_beta]) {
+            let fee = customers(e) * st.api_fee_usd_per_customer;
+            assert!(fee > 0.0, "an API startup with customers pays fees");
+            assert!(
+                close(books(&w, e).costs, fee),
+                "startup paid {} != customers × fee {fee}",
+                books(&w, e).costs
+            );
+        }
+        assert_eq!(books(&w, open).costs, 0.0, "a startup on an open model pays no API fee");
+        let alpha_fees: f64 = on_alpha.iter().map(|&e| customers(e)).sum::<f64>() * st.api_fee_usd_per_customer;
+        assert!(
+            close(books(&w, platforms[0]).revenue, alpha_fees),
+            "Alpha must receive exactly its startups' fees: {} vs {alpha_fees}",
+            books(&w, platforms[0]).revenue
+        );
+        assert!(
+            close(
+                books(&w, platforms[1]).revenue,
+                customers(on_beta) * st.api_fee_usd_per_customer
+            ),
+            "Beta must receive its startup's fees"
+        );
+        assert_eq!(books(&w, platforms[2]).revenue, 0.0, "no startup builds on Gamma's API");
+        for e in [on_beta, open] {
+            let revenue = customers(e) * st.arpu_usd;
+            assert!(
+                close(books(&w, e).revenue, revenue),
+                "app revenue = customers × arpu when served"
+            );
+        }
+    }
+
+    #[test]
+    fn customers_churn_and_newcomers_go_to_the_more_attractive_app() {
+        let (mut w, _) = platform_world(0.0);
+        let big = spawn_app(&mut w, Base::Open, 50_000.0);
+        let small = spawn_app(&mut w, Base::Open, 0.0);
+        w.run_system_cached(serve_app_customers).unwrap();
+        let st = testkit::small_scenario().startups;
+        let users = w.resource::<Users>();
+        let people = users.people_by_option();
+        let adopted: f64 = people[..people.len() - 1].iter().sum();
+        let inflow = st.app_adoption_per_month * adopted * st.app_market_scale;
+        let (kb, ks) = (
+            w.get::<Startup>(big).unwrap().customers,
+            w.get::<Startup>(small).unwrap().customers,
+        );
+        let kept = 50_000.0 * (1.0 - st.customer_churn_per_month);
+        assert!(
+            close(kb + ks, kept + inflow),
+            "customers after churn and inflow: {} != {kept} kept + {inflow} new",
+            kb + ks
+        );
+        assert!(
+            kb - kept > ks,
+            "preferential attachment: the big app should win more newcomers"
+        );
     }
 }

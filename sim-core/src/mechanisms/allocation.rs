@@ -12,7 +12,7 @@
 //! break-even plus margin. Orders are paced by cash (`capex_cash_share`).
 //!
 //! The vendor ships `Y = min(Σ o, Cap_t)`, rationed pro rata with priority weights
-//! `y_b = Y · w_b o_b / Σ w o`, `w_b = (1 + size_b)^θ` (θ > 0 favours big buyers), no buyer above
+//! `y_b = Y · w_b o_b / Σ w o`, `w_b = (1 + owned_b)^θ` (θ > 0 favours big fleets), no buyer above
 //! its order or above `buyer_share_cap · Cap_t`; what a capped or satisfied buyer leaves is
 //! redistributed among the others (water-filling). Buyers pay the list price on delivery.
 //!

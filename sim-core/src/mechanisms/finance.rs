@@ -200,6 +200,8 @@ pub fn exit_firms(
             for c in book.contracts.iter_mut().filter(|c| c.seller == id) {
                 c.seller = aid;
             }
+            // GPUs the acquirer had rented from the exiting lessor are now its own.
+            book.contracts.retain(|c| c.buyer != c.seller);
         }
         if let Some(slot) = slot {
             users.evict_platform(slot);

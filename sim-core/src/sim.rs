@@ -11,7 +11,7 @@ use crate::mechanisms::record::MetricsLog;
 use crate::mechanisms::users::{self, SwitchCostTable, SwitchCosts, Users};
 use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
 use crate::metrics::Metrics;
-use crate::params::{FirmKind, ParamError, Scenario};
+use crate::params::{FirmKind, FirmSpec, ParamError, Scenario};
 use crate::rng::{self, Source, Stream};
 use crate::state::*;
 
@@ -513,6 +513,42 @@ impl Sim {
     }
 }
 
+/// The lab and platform components of a frontier or open-weights firm at month 0.
+pub(crate) fn lab_and_platform(sc: &Scenario, f: &FirmSpec, slot: Slot) -> (Lab, Platform) {
+    let q = research::quality(&sc.research, f.cumulative_flop, f.talent);
+    (
+        Lab {
+            cumulative_flop: f.cumulative_flop,
+            quality: q,
+            talent: f.talent,
+            open_lag: f.open_lag_months,
+            served_quality: q,
+        },
+        Platform {
+            slot,
+            consumer_price: f.consumer_price_usd,
+            enterprise_price: f.enterprise_price_usd,
+            consumers: 0.0,
+            seats: 0.0,
+        },
+    )
+}
+
+/// What users see of a platform at month 0.
+pub(crate) fn initial_slot(f: &FirmSpec, id: AgentId, nation: u16, quality: f64) -> SlotInfo {
+    SlotInfo {
+        id: Some(id),
+        alive: true,
+        nation,
+        quality,
+        consumer_price: f.consumer_price_usd,
+        enterprise_price: f.enterprise_price_usd,
+        people: 0.0,
+        name: f.name.clone(),
+        kind: Some(f.kind),
+    }
+}
+
 /// Spawns nations, firms, users and initial startups, and sets every resource for month 0.
 fn populate(world: &mut World, sc: &Arc<Scenario>) {
     let mut dir = Directory::default();
@@ -554,38 +590,15 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         let mut e = world.spawn((id, firm, books, fleet, Staff(f64::from(f.staff))));
         match f.kind {
             FirmKind::Frontier | FirmKind::OpenWeights => {
-                let q = research::quality(&sc.research, f.cumulative_flop, f.talent);
-                if f.kind == FirmKind::Frontier {
-                    best_frontier = best_frontier.max(q);
-                }
                 let slot = table.slots.len() as Slot;
-                e.insert((
-                    Lab {
-                        cumulative_flop: f.cumulative_flop,
-                        quality: q,
-                        talent: f.talent,
-                        open_lag: f.open_lag_months,
-                        served_quality: q,
-                    },
-                    Platform {
-                        slot,
-                        consumer_price: f.consumer_price_usd,
-                        enterprise_price: f.enterprise_price_usd,
-                        consumers: 0.0,
-                        seats: 0.0,
-                    },
-                ));
-                table.slots.push(SlotInfo {
-                    id: Some(id),
-                    alive: true,
-                    nation: nation_index(&f.nation),
-                    quality: q,
-                    consumer_price: f.consumer_price_usd,
-                    enterprise_price: f.enterprise_price_usd,
-                    people: 0.0,
-                    name: f.name.clone(),
-                    kind: Some(f.kind),
-                });
+                let (lab, platform) = lab_and_platform(sc, f, slot);
+                if f.kind == FirmKind::Frontier {
+                    best_frontier = best_frontier.max(lab.quality);
+                }
+                table
+                    .slots
+                    .push(initial_slot(f, id, nation_index(&f.nation), lab.quality));
+                e.insert((lab, platform));
             }
             FirmKind::Neocloud => {
                 e.insert(Lessor::default());

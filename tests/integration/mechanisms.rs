@@ -70,3 +70,69 @@ fn startups_enter_and_exit() {
     let exited: f64 = sim.metrics().iter().map(|m| m.startups_exited).sum();
     assert!(entered > 0.0 && exited > 0.0, "entered {entered}, exited {exited}");
 }
+
+/// Two platforms in one nation: an early leader with 90% of users and a better late-comer
+/// (30% more research talent, so higher quality every month).
+fn two_platforms(theta_network: f64, seed: u64) -> sim_core::Scenario {
+    use sim_core::params::{FirmKind, FirmSpec, NationSpec};
+    let mut sc = sim_core::Scenario {
+        name: "two-platforms".into(),
+        ..Default::default()
+    };
+    sc.run.seed = seed;
+    sc.run.months = 36;
+    sc.users.consumer_agents = 5000;
+    sc.users.enterprise_agents = 0;
+    sc.users.reconsider_consumer = 0.05;
+    sc.users.theta_network = theta_network;
+    sc.users.initial_adoption_consumer = 0.8;
+    sc.startups.initial_count = 0;
+    sc.startups.entry_rate_per_month = 0.0;
+    sc.nations.push(NationSpec {
+        name: "Land".into(),
+        internet_users_millions: 1000.0,
+        enterprise_seats_millions: 0.0,
+        gdp_per_capita_usd: 60_000.0,
+        ..Default::default()
+    });
+    for (name, share, talent) in [("Early", 0.9, 1.0), ("Better", 0.1, 1.3)] {
+        sc.firms.push(FirmSpec {
+            name: name.into(),
+            kind: FirmKind::Frontier,
+            nation: "Land".into(),
+            cash_usd: 5e10,
+            owned_gpus: 1e6,
+            cumulative_flop: 1e27,
+            talent,
+            initial_consumer_share: share,
+            need_ratio: 1.0,
+            ..Default::default()
+        });
+    }
+    sc
+}
+
+fn share_of(sim: &sim_core::Sim, name: &str) -> f64 {
+    sim.platforms()
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| p.share)
+        .unwrap()
+}
+
+#[test]
+fn strong_network_effects_lock_in_an_inferior_early_leader() {
+    for seed in [1, 2, 3] {
+        let locked = run(two_platforms(2.0, seed));
+        let open = run(two_platforms(0.0, seed));
+        let (early_locked, better_open) = (share_of(&locked, "Early"), share_of(&open, "Better"));
+        assert!(
+            early_locked > 0.8,
+            "seed {seed}: with theta_N = 2 the inferior early leader should keep the market, has {early_locked:.2}"
+        );
+        assert!(
+            better_open > 0.3,
+            "seed {seed}: without network effects the better platform should grow from 10%, has {better_open:.2}"
+        );
+    }
+}

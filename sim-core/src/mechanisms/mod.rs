@@ -22,8 +22,8 @@ pub(crate) mod testkit {
 
     use bevy_ecs::prelude::*;
 
+    use super::spot;
     use super::users::{self, SwitchCostTable, SwitchCosts, Users};
-    use super::{research, spot};
     use crate::params::{FirmKind, FirmSpec, NationSpec, Scenario};
     use crate::state::*;
 
@@ -164,39 +164,13 @@ pub(crate) mod testkit {
             .filter(|f| matches!(f.kind, FirmKind::Frontier | FirmKind::OpenWeights))
         {
             let nation = sc.nations.iter().position(|n| n.name == f.nation).unwrap_or(0) as u16;
-            let q = research::quality(&sc.research, f.cumulative_flop, f.talent);
             let slot = table.slots.len() as Slot;
             let e = spawn_firm(w, f.kind, f.cash_usd, fleet(f.owned_gpus, 0.0));
             let id = id_of(w, e);
-            w.entity_mut(e).insert((
-                Lab {
-                    cumulative_flop: f.cumulative_flop,
-                    quality: q,
-                    talent: f.talent,
-                    open_lag: f.open_lag_months,
-                    served_quality: q,
-                },
-                Platform {
-                    slot,
-                    consumer_price: f.consumer_price_usd,
-                    enterprise_price: f.enterprise_price_usd,
-                    consumers: 0.0,
-                    seats: 0.0,
-                },
-                Staff(f64::from(f.staff)),
-            ));
+            let (lab, platform) = crate::sim::lab_and_platform(&sc, f, slot);
+            table.slots.push(crate::sim::initial_slot(f, id, nation, lab.quality));
+            w.entity_mut(e).insert((lab, platform, Staff(f64::from(f.staff))));
             w.get_mut::<Firm>(e).expect("firm").nation = nation;
-            table.slots.push(SlotInfo {
-                id: Some(id),
-                alive: true,
-                nation,
-                quality: q,
-                consumer_price: f.consumer_price_usd,
-                enterprise_price: f.enterprise_price_usd,
-                people: 0.0,
-                name: f.name.clone(),
-                kind: Some(f.kind),
-            });
             entities.push(e);
         }
         let users = users::initial_users(&sc, &nations, &table);

@@ -17,6 +17,10 @@ use crate::params::{self, ParamError, Scenario};
 pub const BUILTIN: &[(&str, &str)] = &[
     ("baseline", include_str!("../../scenarios/baseline.toml")),
     ("classroom", include_str!("../../scenarios/classroom.toml")),
+    (
+        "no-export-controls",
+        include_str!("../../scenarios/no-export-controls.toml"),
+    ),
     ("supply-shock", include_str!("../../scenarios/supply-shock.toml")),
     ("tiny", include_str!("../../scenarios/tiny.toml")),
 ];

@@ -314,6 +314,10 @@ impl Sim {
             m.break_even,
             m.algo_efficiency,
             m.buyer_share_cap,
+            m.cost_index,
+            m.substitute_capacity,
+            m.substitute_shipments,
+            m.export_blocked,
         ] {
             h.f64(x);
         }
@@ -503,10 +507,10 @@ impl Sim {
         if !close(reserved, committed) {
             errs.push(format!("month {month}: reserved {reserved} != committed {committed}"));
         }
-        if !close(delivered, m.shipments) {
+        if !close(delivered, m.shipments + m.substitute_shipments) {
             errs.push(format!(
-                "month {month}: deliveries {delivered} != shipments {}",
-                m.shipments
+                "month {month}: deliveries {delivered} != shipments {} + substitute shipments {}",
+                m.shipments, m.substitute_shipments
             ));
         }
         if errs.is_empty() { Ok(()) } else { Err(errs) }

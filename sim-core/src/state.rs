@@ -264,6 +264,11 @@ pub struct Market {
     pub depreciation: f64,
     /// Vendor revenue this month.
     pub vendor_revenue: f64,
+    /// Substitute (domestic) chip capacity and shipments to export-controlled buyers (H100e).
+    pub substitute_capacity: f64,
+    pub substitute_shipments: f64,
+    /// Orders the export controls kept from being filled this month (H100e).
+    pub export_blocked: f64,
     /// Spot clearing price and volume (GPUs for the month).
     pub spot_price: f64,
     pub spot_volume: f64,

@@ -335,7 +335,7 @@ const BAD_INPUT: &[Case] = &[
         stderr: &[
             "cannot read scenario file \"basline\"",
             "hint",
-            "baseline, classroom, supply-shock, tiny",
+            "built-ins are: baseline, classroom,",
         ],
     },
     Case {

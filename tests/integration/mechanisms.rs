@@ -136,3 +136,24 @@ fn strong_network_effects_lock_in_an_inferior_early_leader() {
         );
     }
 }
+
+#[test]
+fn export_controls_shrink_the_embargoed_nations_share_of_compute() {
+    let o = with(&["run.months=36"]);
+    let controlled = run(builtin("baseline", &o));
+    let mut lifted_o = o.clone();
+    lifted_o.push("export_controls.from_month=1200");
+    let lifted = run(builtin("baseline", &lifted_o));
+    let share = |s: &sim_core::Sim| s.metrics().last().unwrap().compute_share_tier3;
+    let (c, l) = (share(&controlled), share(&lifted));
+    assert!(
+        c < l,
+        "tier-3 share of compute with controls {c:.3} should be below the share without {l:.3}"
+    );
+    let substitutes: f64 = controlled.metrics().iter().map(|m| m.substitute_shipments_gpus).sum();
+    assert!(substitutes > 0.0, "embargoed labs buy substitute chips");
+    assert!(
+        lifted.metrics().iter().all(|m| m.export_blocked_gpus == 0.0),
+        "nothing is blocked once controls are lifted"
+    );
+}

@@ -16,6 +16,13 @@
 //! its order or above `buyer_share_cap · Cap_t`; what a capped or satisfied buyer leaves is
 //! redistributed among the others (water-filling). Buyers pay the list price on delivery.
 //!
+//! **Export controls** (a policy lever, `[export_controls]`): tier-1 nations buy freely; a
+//! tier-2 nation's buyers share a monthly cap (small orders are licence-exempt); tier-3 buyers
+//! are embargoed (`tier3_share` of their orders filled) and buy substitute chips from a domestic
+//! vendor whose capacity grows on its own path, at `list price / substitute_efficiency` per
+//! H100e. Blocked orders count as rationed. While controls apply, a tier-3 firm may rent only
+//! `tier3_cloud_access` of its shortfall on the contract and spot markets (remote access).
+//!
 //! Guardrails: shipments ≤ capacity and ≤ orders; every delivery ≤ its order.
 
 use bevy_ecs::prelude::*;
@@ -148,50 +155,183 @@ pub fn ration(orders: &[f64], weights: &[f64], capacity: f64, per_buyer_cap: f64
     y
 }
 
-/// Ships the vendor's capacity to buyers and bills them.
+/// What export controls let the vendor ship to each buyer: `(vendor order, substitute order)`.
+/// Tier 1 is unrestricted; a tier-2 nation's buyers share `tier2_cap_gpus_per_month` (orders up
+/// to `licence_exemption_gpus` are exempt), the rest of their orders go unfilled; a tier-3
+/// buyer gets `tier3_share` of its order from the vendor and turns to substitute chips for the
+/// rest. Buyers are taken in id order, so who uses a nation's cap first is reproducible.
+pub fn export_split(sc: &crate::params::Scenario, month: u32, buyers: &[(u16, f64)]) -> Vec<(f64, f64)> {
+    let ec = &sc.export_controls;
+    let active = month >= ec.from_month && month < ec.until_month;
+    let mut cap_left: Vec<f64> = vec![ec.tier2_cap_gpus_per_month; sc.nations.len()];
+    buyers
+        .iter()
+        .map(|&(nation, order)| {
+            let tier = sc.nations.get(nation as usize).map_or(1, |n| n.tier);
+            if !active || tier <= 1 {
+                return (order, 0.0);
+            }
+            if tier == 2 {
+                if order <= ec.licence_exemption_gpus {
+                    return (order, 0.0);
+                }
+                let left = &mut cap_left[nation as usize];
+                let allowed = order.min(*left);
+                *left -= allowed;
+                return (allowed, 0.0);
+            }
+            let vendor = order * ec.tier3_share;
+            (vendor, order - vendor)
+        })
+        .collect()
+}
+
+/// Share of its compute shortfall a firm may rent from the (foreign) contract and spot markets:
+/// `tier3_cloud_access` for a tier-3 firm while export controls apply, else 1.
+pub fn rental_access(sc: &crate::params::Scenario, month: u32, nation: u16) -> f64 {
+    let ec = &sc.export_controls;
+    let tier = sc.nations.get(nation as usize).map_or(1, |n| n.tier);
+    if tier >= 3 && month >= ec.from_month && month < ec.until_month {
+        ec.tier3_cloud_access
+    } else {
+        1.0
+    }
+}
+
+/// Ships the vendor's capacity (and the substitute vendor's, to export-controlled buyers) and
+/// bills the buyers.
 pub fn allocate_chips(
     cfg: Res<Config>,
+    clock: Res<Clock>,
     mut market: ResMut<Market>,
     mut flows: ResMut<MonthFlows>,
-    mut firms: Query<(&AgentId, &mut Fleet, &mut Books)>,
+    mut firms: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
 ) {
-    let theta = cfg.0.allocation.priority_theta;
-    let mut rows: Vec<_> = firms.iter_mut().filter(|(_, f, _)| f.ordered > 0.0).collect();
-    rows.sort_by_key(|(id, _, _)| **id);
-    let orders: Vec<f64> = rows.iter().map(|(_, f, _)| f.ordered).collect();
-    let weights: Vec<f64> = rows.iter().map(|(_, f, _)| math::pow(1.0 + f.owned, theta)).collect();
+    let sc = &cfg.0;
+    let theta = sc.allocation.priority_theta;
+    let ec = &sc.export_controls;
+    let mut rows: Vec<_> = firms.iter_mut().filter(|(_, _, f, _)| f.ordered > 0.0).collect();
+    rows.sort_by_key(|(id, _, _, _)| **id);
+    let split = export_split(
+        sc,
+        clock.month,
+        &rows
+            .iter()
+            .map(|(_, firm, f, _)| (firm.nation, f.ordered))
+            .collect::<Vec<_>>(),
+    );
+    let weights: Vec<f64> = rows
+        .iter()
+        .map(|(_, _, f, _)| math::pow(1.0 + f.owned, theta))
+        .collect();
+    let vendor_orders: Vec<f64> = split.iter().map(|s| s.0).collect();
+    let substitute_price = market.list_price / ec.substitute_efficiency.max(1e-9);
+    // Substitute chips cost more per H100e: the same capex budget buys fewer of them.
+    let substitute_orders: Vec<f64> = split
+        .iter()
+        .zip(&rows)
+        .map(|(s, (_, _, _, b))| {
+            s.1.min(sc.allocation.capex_cash_share * b.cash.max(0.0) / substitute_price)
+        })
+        .collect();
     let y = ration(
-        &orders,
+        &vendor_orders,
         &weights,
         market.capacity,
         market.buyer_share_cap * market.capacity,
     );
-    let (mut shipped, mut ordered, mut revenue) = (0.0, 0.0, 0.0);
-    for ((_, mut fleet, mut books), &got) in rows.into_iter().zip(&y) {
-        ordered += fleet.ordered;
+    let years = f64::from(clock.month) / 12.0;
+    market.substitute_capacity =
+        ec.substitute_capacity_gpus_per_month * math::pow(ec.substitute_growth_per_year, years);
+    let z = ration(&substitute_orders, &weights, market.substitute_capacity, f64::INFINITY);
+    let (mut shipped, mut ordered, mut revenue, mut substituted, mut blocked) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for (((_, _, mut fleet, mut books), &got), ((&sub, &(v, _)), &s)) in rows
+        .into_iter()
+        .zip(&y)
+        .zip(z.iter().zip(&split).zip(&substitute_orders))
+    {
+        ordered += v;
         shipped += got;
+        substituted += sub;
+        blocked += fleet.ordered - v - s;
         let bill = got * market.list_price;
         revenue += bill;
-        books.spend(bill);
-        fleet.owned += got;
-        fleet.delivered = got;
-        flows.delivered += got;
+        books.spend(bill + sub * substitute_price);
+        fleet.owned += got + sub;
+        fleet.delivered = got + sub;
+        flows.delivered += got + sub;
         if fleet.large {
             flows.requested_large += fleet.ordered;
-            flows.obtained_large += got;
+            flows.obtained_large += got + sub;
         } else {
             flows.requested_small += fleet.ordered;
-            flows.obtained_small += got;
+            flows.obtained_small += got + sub;
         }
     }
     market.orders = ordered;
     market.shipments = shipped;
     market.vendor_revenue = revenue;
+    market.substitute_shipments = substituted;
+    market.export_blocked = blocked;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn export_scenario() -> crate::params::Scenario {
+        use crate::params::{NationSpec, Scenario};
+        let mut sc = Scenario::default();
+        for (name, tier) in [("Open", 1), ("Capped", 2), ("Embargoed", 3)] {
+            sc.nations.push(NationSpec {
+                name: name.into(),
+                tier,
+                ..Default::default()
+            });
+        }
+        sc.export_controls.tier2_cap_gpus_per_month = 5_000.0;
+        sc.export_controls.licence_exemption_gpus = 1_000.0;
+        sc
+    }
+
+    #[test]
+    fn export_controls_cap_tier2_embargo_tier3_and_leave_tier1_alone() {
+        let sc = export_scenario();
+        // Two tier-2 buyers share one cap in id order; a small order is licence-exempt.
+        let split = export_split(
+            &sc,
+            0,
+            &[(0, 9_000.0), (1, 4_000.0), (1, 4_000.0), (1, 800.0), (2, 6_000.0)],
+        );
+        assert_eq!(split[0], (9_000.0, 0.0), "tier 1 buys freely");
+        assert_eq!(split[1], (4_000.0, 0.0), "the first tier-2 buyer fits under the cap");
+        assert_eq!(
+            split[2],
+            (1_000.0, 0.0),
+            "the second gets what is left of the nation's cap"
+        );
+        assert_eq!(
+            split[3],
+            (800.0, 0.0),
+            "an order under the licence exemption is not capped"
+        );
+        assert_eq!(
+            split[4],
+            (0.0, 6_000.0),
+            "tier 3 is embargoed and turns to substitute chips"
+        );
+        assert_eq!(rental_access(&sc, 0, 2), sc.export_controls.tier3_cloud_access);
+        assert_eq!(rental_access(&sc, 0, 1), 1.0);
+    }
+
+    #[test]
+    fn lifted_export_controls_restrict_nobody() {
+        let mut sc = export_scenario();
+        sc.export_controls.until_month = 12;
+        let split = export_split(&sc, 12, &[(1, 9_000.0), (2, 6_000.0)]);
+        assert_eq!(split, vec![(9_000.0, 0.0), (6_000.0, 0.0)]);
+        assert_eq!(rental_access(&sc, 12, 2), 1.0);
+    }
     use crate::mechanisms::testkit::{self, books, close, fleet_of, spawn_firm};
     use crate::params::Scenario;
 

@@ -120,10 +120,10 @@ pub fn sign_contracts(
     let mut asks = Vec::new();
     let mut rows: Vec<_> = fleets
         .iter()
-        .map(|(id, firm, f, b)| (*id, firm.kind, f.clone(), b.cash))
+        .map(|(id, firm, f, b)| (*id, firm.kind, firm.nation, f.clone(), b.cash))
         .collect();
     rows.sort_by_key(|r| r.0);
-    for (id, kind, f, cash) in rows {
+    for (id, kind, nation, f, cash) in rows {
         let want = match kind {
             FirmKind::Frontier | FirmKind::OpenWeights => {
                 c.reserve_share_lab * (f.need - f.owned).max(0.0) - f.reserved
@@ -141,6 +141,7 @@ pub fn sign_contracts(
                 0.0
             }
         };
+        let want = want * super::allocation::rental_access(sc, clock.month, nation);
         // Contracting has a fixed cost: nobody signs for less than `min_contract_share` of need.
         if want > 0.0 && want >= c.min_contract_share * f.need && cash > 0.0 {
             bids.push(Bid {

@@ -85,6 +85,17 @@ pub fn record_metrics(
         open_quality: best(FirmKind::OpenWeights),
         platform_revenue_usd: revenue(&|k| matches!(k, FirmKind::Frontier | FirmKind::OpenWeights)),
         startup_revenue_usd: revenue(&|k| k == FirmKind::Startup),
+        substitute_shipments_gpus: market.substitute_shipments,
+        export_blocked_gpus: market.export_blocked,
+        compute_share_tier3: {
+            let total: f64 = owned.iter().sum();
+            let tier3: f64 = rows
+                .iter()
+                .filter(|r| cfg.0.nations.get(r.1.nation as usize).is_some_and(|n| n.tier >= 3))
+                .map(|r| r.2.owned)
+                .sum();
+            if total > 0.0 { tier3 / total } else { 0.0 }
+        },
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

@@ -38,6 +38,7 @@ const ASK_TRANCHES: usize = 8;
 /// Clears the spot market and settles it.
 pub fn clear_spot_market(
     cfg: Res<Config>,
+    clock: Res<Clock>,
     mut market: ResMut<Market>,
     mut flows: ResMut<MonthFlows>,
     mut firms: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
@@ -90,8 +91,10 @@ pub fn clear_spot_market(
         } else if f.need > avail {
             // Serving shortfalls are urgent (paying users wait); a lab's training shortfall is
             // deferrable and bid at the lower training value.
+            let access = super::allocation::rental_access(&cfg.0, clock.month, firm.nation);
             let serving_gap = (f.serving_need - avail).max(0.0);
-            let rest = f.need - avail - serving_gap;
+            let rest = (f.need - avail - serving_gap) * access;
+            let serving_gap = serving_gap * access;
             // Chips ordered but not delivered make a lab scramble for rentals.
             let vendor_shortfall = if f.ordered > 0.0 {
                 1.0 - f.delivered / f.ordered

@@ -80,4 +80,7 @@ metrics! {
     open_quality: "points", "Best open-weights release quality.";
     platform_revenue_usd: "USD/month", "Revenue of frontier and open-weights firms.";
     startup_revenue_usd: "USD/month", "Revenue of startups.";
+    substitute_shipments_gpus: "H100e/month", "Substitute (domestic) chips shipped to export-controlled (tier-3) buyers.";
+    export_blocked_gpus: "H100e/month", "Chip orders that export controls kept from being filled.";
+    compute_share_tier3: "share", "Share of all GPUs owned by firms based in tier-3 (embargoed) nations.";
 }

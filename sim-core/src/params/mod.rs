@@ -177,6 +177,40 @@ crate::section! {
 }
 
 crate::section! {
+    /// Export controls on the dominant vendor's chips, by nation tier (a policy lever).
+    pub struct ExportControls {
+        /// First month the controls apply (0: in force from the start, as in 2026).
+        from_month: u32 = 0;
+            unit "month", range [0, 1200], source "calibration.md §1.11: controls in force since 2022-25";
+        /// First month the controls no longer apply (set below the horizon to lift them).
+        until_month: u32 = 1200;
+            unit "month", range [0, 1200], source "policy clock";
+        /// Chips a tier-2 nation's buyers may receive together in a month.
+        tier2_cap_gpus_per_month: f64 = 2_000.0;
+            unit "H100e/month", range [0, 1e9], source "calibration.md §1.11: AI Diffusion Rule ~50,000 H100 per country for 2025-27";
+        /// Orders up to this size are licence-exempt (not counted against the tier-2 cap).
+        licence_exemption_gpus: f64 = 1_700.0;
+            unit "H100e/month", range [0, 1e9], source "calibration.md §1.11: exemption for orders <= 1,700 GPUs";
+        /// Share of a tier-3 buyer's order the vendor may fill (0 = embargo).
+        tier3_share: f64 = 0.0;
+            unit "share", range [0, 1], source "calibration.md §1.11: tier 3 embargoed; H20 licence requirement (2025)";
+        /// Share of its compute shortfall a tier-3 firm may rent abroad (contracts and spot) while
+        /// controls apply: remote access through foreign clouds.
+        tier3_cloud_access: f64 = 0.2;
+            unit "share", range [0, 1], source "assumption: remote-access loophole only partly closed (calibration.md §1.11)";
+        /// Substitute-chip capacity available to tier-3 buyers at month 0.
+        substitute_capacity_gpus_per_month: f64 = 40_000.0;
+            unit "H100e/month", range [0, 1e9], source "calibration.md §1.11: Huawei Ascend now China's leading compute source; Chinese firms ~5% of world compute";
+        /// Annual growth factor of substitute capacity.
+        substitute_growth_per_year: f64 = 1.5;
+            unit "x/yr", range [0.1, 10], source "assumption";
+        /// H100e a dollar buys in substitute chips relative to the vendor's (price = list / this).
+        substitute_efficiency: f64 = 0.5;
+            unit "share", range [0.01, 1], source "calibration.md §6: substitute chips 0.3-0.6 of H100e per $ (verify)";
+    }
+}
+
+crate::section! {
     /// Reserved (take-or-pay) contracts between neoclouds and compute buyers.
     pub struct Contracts {
         /// Shortest contract term.
@@ -623,6 +657,8 @@ pub struct Scenario {
     #[serde(default)]
     pub allocation: Allocation,
     #[serde(default)]
+    pub export_controls: ExportControls,
+    #[serde(default)]
     pub contracts: Contracts,
     #[serde(default)]
     pub spot: Spot,
@@ -668,6 +704,10 @@ pub const SECTIONS: &[SectionDoc] = &[
     SectionDoc {
         path: "allocation",
         fields: Allocation::FIELDS,
+    },
+    SectionDoc {
+        path: "export_controls",
+        fields: ExportControls::FIELDS,
     },
     SectionDoc {
         path: "contracts",
@@ -733,6 +773,7 @@ impl Scenario {
         self.run.check_ranges("run", &mut errs);
         self.supply.check_ranges("supply", &mut errs);
         self.allocation.check_ranges("allocation", &mut errs);
+        self.export_controls.check_ranges("export_controls", &mut errs);
         self.contracts.check_ranges("contracts", &mut errs);
         self.spot.check_ranges("spot", &mut errs);
         self.lessors.check_ranges("lessors", &mut errs);

@@ -18,6 +18,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("baseline", include_str!("../../scenarios/baseline.toml")),
     ("classroom", include_str!("../../scenarios/classroom.toml")),
     (
+        "compute-antitrust",
+        include_str!("../../scenarios/compute-antitrust.toml"),
+    ),
+    ("interop-mandate", include_str!("../../scenarios/interop-mandate.toml")),
+    (
         "no-export-controls",
         include_str!("../../scenarios/no-export-controls.toml"),
     ),

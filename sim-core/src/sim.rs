@@ -8,7 +8,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 
 use crate::hash::StateHasher;
 use crate::mechanisms::record::MetricsLog;
-use crate::mechanisms::users::{self, SwitchCostTable, SwitchCosts, Users};
+use crate::mechanisms::users::{self, SwitchCostTable, Users};
 use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
 use crate::metrics::Metrics;
 use crate::params::{FirmKind, FirmSpec, ParamError, Scenario};
@@ -657,7 +657,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(dir);
     world.insert_resource(MonthFlows::default());
     world.insert_resource(table);
-    world.insert_resource(SwitchCostTable(SwitchCosts::new(sc)));
+    world.insert_resource(SwitchCostTable::new(sc));
     world.insert_resource(MetricsLog::default());
     world.insert_resource(users);
     world

@@ -11,6 +11,8 @@ const GOLDEN: &[(&str, u64)] = &[
     ("classroom", 0xb03c_01f6_1d61_c14b),
     ("supply-shock", 0x3401_8535_95e6_b960),
     ("baseline", 0xa026_6d2c_2b87_8b00),
+    ("compute-antitrust", 0x0627_ef4e_1e79_f800),
+    ("interop-mandate", 0x9bae_114f_4ad4_d555),
     ("no-export-controls", 0x13ad_03dd_0c33_5c56),
 ];
 

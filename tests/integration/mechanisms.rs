@@ -157,3 +157,36 @@ fn export_controls_shrink_the_embargoed_nations_share_of_compute() {
         "nothing is blocked once controls are lifted"
     );
 }
+
+#[test]
+fn an_interoperability_mandate_raises_switching() {
+    let o = with(&["run.months=36"]);
+    let base = run(builtin("baseline", &o));
+    let mandate = run(builtin("interop-mandate", &o));
+    let avg = |s: &sim_core::Sim| s.metrics()[12..].iter().map(|m| m.switching_rate).sum::<f64>() / 24.0;
+    let (b, m) = (avg(&base), avg(&mandate));
+    assert!(
+        m > 1.5 * b,
+        "switching under the mandate {m:.4}/month should be well above the baseline's {b:.4}"
+    );
+    assert_eq!(
+        base.metrics()[11],
+        mandate.metrics()[11],
+        "nothing differs before the mandate starts"
+    );
+}
+
+#[test]
+fn non_discriminatory_allocation_slows_compute_concentration() {
+    let o = with(&["run.months=48"]);
+    let base = run(builtin("baseline", &o)).metrics().last().unwrap().compute_cr5;
+    let remedy = run(builtin("compute-antitrust", &o))
+        .metrics()
+        .last()
+        .unwrap()
+        .compute_cr5;
+    assert!(
+        remedy < base,
+        "compute CR5 with the remedy {remedy:.3} should be below the baseline's {base:.3}"
+    );
+}

@@ -13,7 +13,8 @@
 //!
 //! The vendor ships `Y = min(Σ o, Cap_t)`, rationed pro rata with priority weights
 //! `y_b = Y · w_b o_b / Σ w o`, `w_b = (1 + owned_b)^θ` (θ > 0 favours big fleets), no buyer above
-//! its order or above `buyer_share_cap · Cap_t`; what a capped or satisfied buyer leaves is
+//! its order or above `buyer_share_cap · Cap_t` (from `cap_from_month`); from
+//! `nondiscriminatory_from_month` an antitrust remedy sets θ = 0; what a capped or satisfied buyer leaves is
 //! redistributed among the others (water-filling). Buyers pay the list price on delivery.
 //!
 //! **Export controls** (a policy lever, `[export_controls]`): tier-1 nations buy freely; a
@@ -208,7 +209,11 @@ pub fn allocate_chips(
     mut firms: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
 ) {
     let sc = &cfg.0;
-    let theta = sc.allocation.priority_theta;
+    let theta = if clock.month >= sc.allocation.nondiscriminatory_from_month {
+        0.0
+    } else {
+        sc.allocation.priority_theta
+    };
     let ec = &sc.export_controls;
     let mut rows: Vec<_> = firms.iter_mut().filter(|(_, _, f, _)| f.ordered > 0.0).collect();
     rows.sort_by_key(|(id, _, _, _)| **id);

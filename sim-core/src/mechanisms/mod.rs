@@ -23,7 +23,7 @@ pub(crate) mod testkit {
     use bevy_ecs::prelude::*;
 
     use super::spot;
-    use super::users::{self, SwitchCostTable, SwitchCosts, Users};
+    use super::users::{self, SwitchCostTable, Users};
     use crate::params::{FirmKind, FirmSpec, NationSpec, Scenario};
     use crate::state::*;
 
@@ -179,7 +179,7 @@ pub(crate) mod testkit {
         }
         w.insert_resource(table);
         w.insert_resource(users);
-        w.insert_resource(SwitchCostTable(SwitchCosts::new(&sc)));
+        w.insert_resource(SwitchCostTable::new(&sc));
         w.run_system_cached(users::count_platform_users)
             .expect("count users at month 0");
         entities

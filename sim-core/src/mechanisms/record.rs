@@ -59,7 +59,7 @@ pub fn record_metrics(
         } else {
             0.0
         },
-        consumer_surplus_usd: users::consumer_surplus(&cfg.0, &table, &users),
+        consumer_surplus_usd: users::consumer_surplus(&cfg.0, &table, &users, clock.month),
         compute_hhi,
         compute_cr1,
         compute_cr3,

@@ -20,6 +20,10 @@
 //! nothing is touched for users who do not reconsider; who reconsiders is drawn by geometric
 //! skips over each (nation, segment) group, so a month costs O(reconsidering users).
 //!
+//! **Interoperability mandate** (a policy lever, `[interop]`, from `from_month`): `SC_0` is scaled
+//! by `1 − switching_cost_reduction`, κ by `kappa_factor` (portability of memory and
+//! personalisation), ρ by `reconsider_factor`, and θ_N by `network_factor`.
+//!
 //! Reads: [`PlatformTable`], [`Config`]. Writes: [`Users`], [`MonthFlows::switched_people`].
 //! Guardrails: users are conserved (every agent is on exactly one option); utilities are finite.
 
@@ -415,8 +419,14 @@ impl ChoiceTables {
 }
 
 /// Systematic utility of each option for a group and class, before switching costs.
-pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class: u8) -> Vec<f64> {
+pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class: u8, month: u32) -> Vec<f64> {
     let u = &sc.users;
+    let theta_network = u.theta_network
+        * if interop_active(sc, month) {
+            sc.interop.network_factor
+        } else {
+            1.0
+        };
     let s = sensitivity(u.price_sensitivity_sigma, class) * group.income_factor;
     let mut v: Vec<f64> = table
         .slots
@@ -430,7 +440,7 @@ pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class:
             } else {
                 (u.theta_price_consumer, slot.consumer_price)
             };
-            u.theta_quality * slot.quality - theta_p * s * price + u.theta_network * math::ln_1p(slot.people / 1e6)
+            u.theta_quality * slot.quality - theta_p * s * price + theta_network * math::ln_1p(slot.people / 1e6)
         })
         .collect();
     v.push(u.outside_utility);
@@ -439,12 +449,12 @@ pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class:
 
 /// Builds the month's choice tables. Utilities are shifted by their maximum before `exp` so
 /// that large quality levels never overflow.
-pub fn choice_tables(sc: &Scenario, table: &PlatformTable, users: &Users) -> ChoiceTables {
+pub fn choice_tables(sc: &Scenario, table: &PlatformTable, users: &Users, month: u32) -> ChoiceTables {
     let options = users.options;
     let mut attract = Vec::with_capacity(users.groups.len() * SENSITIVITY_CLASSES * options);
     for g in &users.groups {
         for c in 0..SENSITIVITY_CLASSES {
-            let v = utilities(sc, table, g, c as u8);
+            let v = utilities(sc, table, g, c as u8, month);
             let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             attract.extend(v.iter().map(|&x| {
                 if x == f64::NEG_INFINITY {
@@ -460,7 +470,7 @@ pub fn choice_tables(sc: &Scenario, table: &PlatformTable, users: &Users) -> Cho
 
 /// Consumer surplus: Σ over groups and classes of people × (ln Σ_j e^{V_j} − u0) / (θ_P s g),
 /// the logit inclusive value in dollars per month relative to using no platform.
-pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, users: &Users) -> f64 {
+pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, users: &Users, month: u32) -> f64 {
     let u = &sc.users;
     let mut total = 0.0;
     for g in &users.groups {
@@ -471,7 +481,7 @@ pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, users: &Users) -> 
             u.theta_price_consumer
         };
         for c in 0..SENSITIVITY_CLASSES {
-            let v = utilities(sc, table, g, c as u8);
+            let v = utilities(sc, table, g, c as u8, month);
             let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let iv = vmax
                 + math::ln(
@@ -501,11 +511,13 @@ pub struct SwitchCosts {
 }
 
 impl SwitchCosts {
-    pub fn new(sc: &Scenario) -> Self {
+    /// The table with `SC_0` scaled by `sc0_factor` and κ by `kappa_factor`.
+    pub fn new(sc: &Scenario, sc0_factor: f64, kappa_factor: f64) -> Self {
         let u = &sc.users;
         let len = (sc.run.months + u.initial_tenure_max_months + 2) as usize;
+        let (sc0, kappa) = (u.switching_cost * sc0_factor, u.tenure_kappa * kappa_factor);
         let by_tenure = (0..len)
-            .map(|t| math::exp(-(u.switching_cost + u.tenure_kappa * math::ln_1p(t as f64))))
+            .map(|t| math::exp(-(sc0 + kappa * math::ln_1p(t as f64))))
             .collect();
         Self {
             by_tenure,
@@ -549,18 +561,23 @@ pub fn reconsider_platforms(
 ) {
     let sc = &cfg.0;
     let month = clock.month;
-    let tables = choice_tables(sc, &table, &users);
+    let tables = choice_tables(sc, &table, &users, month);
+    let interop = interop_active(sc, month);
+    let costs = if interop { &costs.mandated } else { &costs.normal };
+    let rho_factor = if interop { sc.interop.reconsider_factor } else { 1.0 };
     let none = users.options - 1;
     let portfolio_size = sc.users.portfolio_size as usize;
     let mut w = vec![0.0; users.options];
     let mut switched = 0.0;
     for g in 0..users.groups.len() {
         let grp = users.groups[g].clone();
-        let rho = if grp.enterprise {
-            sc.users.reconsider_enterprise
-        } else {
-            sc.users.reconsider_consumer
-        };
+        let rho = rho_factor
+            * if grp.enterprise {
+                sc.users.reconsider_enterprise
+            } else {
+                sc.users.reconsider_consumer
+            };
+        let rho = rho.min(1.0);
         let mut select = rng::fast_stream(sc.run.seed, Stream::UserSelect, g as u64, month);
         let mut i = u64::from(grp.start) + select.geometric(rho);
         while i < u64::from(grp.end) {
@@ -568,9 +585,9 @@ pub fn reconsider_platforms(
             let row = tables.row(g, users.class[idx] as usize);
             let current = users.platform[idx];
             let exit_factor = if current == NO_PLATFORM {
-                costs.0.adoption
+                costs.adoption
             } else {
-                costs.0.stay_bonus_inverse(i64::from(month as i32 - users.joined[idx]))
+                costs.stay_bonus_inverse(i64::from(month as i32 - users.joined[idx]))
             };
             let (held, held_n) = users.portfolio(idx);
             let mut total = 0.0;
@@ -635,7 +652,28 @@ pub fn reconsider_platforms(
 
 /// The switching-cost lookup table (built once per run).
 #[derive(Resource)]
-pub struct SwitchCostTable(pub SwitchCosts);
+pub struct SwitchCostTable {
+    /// Switching costs without an interoperability mandate.
+    pub normal: SwitchCosts,
+    /// Switching costs while the mandate is in force.
+    pub mandated: SwitchCosts,
+}
+
+impl SwitchCostTable {
+    /// Both tables for a scenario.
+    pub fn new(sc: &Scenario) -> Self {
+        let i = &sc.interop;
+        Self {
+            normal: SwitchCosts::new(sc, 1.0, 1.0),
+            mandated: SwitchCosts::new(sc, 1.0 - i.switching_cost_reduction, i.kappa_factor),
+        }
+    }
+}
+
+/// Whether the interoperability mandate is in force in `month`.
+pub fn interop_active(sc: &Scenario, month: u32) -> bool {
+    month >= sc.interop.from_month
+}
 
 #[cfg(test)]
 mod tests {

@@ -164,6 +164,10 @@ crate::section! {
         /// Month from which the buyer share cap applies.
         cap_from_month: u32 = 0;
             unit "month", range [0, 1200], source "policy clock";
+        /// Month from which the vendor must allocate without size priority (theta = 0), an
+        /// antitrust remedy; at or beyond the horizon: never.
+        nondiscriminatory_from_month: u32 = 1200;
+            unit "month", range [0, 1200], source "calibration.md §2.13: non-discrimination (w = 1 in rationing)";
         /// Months over which a firm spreads the order that closes its projected compute gap.
         order_smoothing_months: f64 = 3.0;
             unit "months", range [1, 60], source "calibration.md §1.2: lead times 8-52 weeks";
@@ -422,6 +426,27 @@ crate::section! {
 }
 
 crate::section! {
+    /// Interoperability and portability mandate (a policy lever on the user market).
+    pub struct Interop {
+        /// First month the mandate applies (at or beyond the horizon: never).
+        from_month: u32 = 1200;
+            unit "month", range [0, 1200], source "policy clock (EU Data Act: switching charges banned from Jan 2027)";
+        /// Share of the base switching cost SC_0 the mandate removes (mu).
+        switching_cost_reduction: f64 = 0.5;
+            unit "share", range [0, 1], source "calibration.md §6: SC multiplier (1 - mu); egress at cost, then zero";
+        /// Factor on the tenure growth kappa (memory and personalisation become portable).
+        kappa_factor: f64 = 0.5;
+            unit "x", range [0, 1], source "calibration.md §2.5: data-portability rules reduce kappa";
+        /// Factor on the reconsideration rates (switching becomes easier to contemplate).
+        reconsider_factor: f64 = 1.5;
+            unit "x", range [0, 10], source "calibration.md §6: rho rises under portability";
+        /// Factor on the network-effect strength theta_N (interoperable platforms share networks).
+        network_factor: f64 = 0.8;
+            unit "x", range [0, 1], source "calibration.md §6: effective network-effect exponent falls";
+    }
+}
+
+crate::section! {
     /// Startups: the app market, entry, venture rounds and exit.
     pub struct Startups {
         /// Startups alive at month 0.
@@ -669,6 +694,8 @@ pub struct Scenario {
     #[serde(default)]
     pub users: Users,
     #[serde(default)]
+    pub interop: Interop,
+    #[serde(default)]
     pub startups: Startups,
     #[serde(default)]
     pub finance: Finance,
@@ -730,6 +757,10 @@ pub const SECTIONS: &[SectionDoc] = &[
         fields: Users::FIELDS,
     },
     SectionDoc {
+        path: "interop",
+        fields: Interop::FIELDS,
+    },
+    SectionDoc {
         path: "startups",
         fields: Startups::FIELDS,
     },
@@ -779,6 +810,7 @@ impl Scenario {
         self.lessors.check_ranges("lessors", &mut errs);
         self.research.check_ranges("research", &mut errs);
         self.users.check_ranges("users", &mut errs);
+        self.interop.check_ranges("interop", &mut errs);
         self.startups.check_ranges("startups", &mut errs);
         self.finance.check_ranges("finance", &mut errs);
         for (i, s) in self.shocks.iter().enumerate() {

@@ -26,6 +26,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "no-export-controls",
         include_str!("../../scenarios/no-export-controls.toml"),
     ),
+    ("public-compute", include_str!("../../scenarios/public-compute.toml")),
     ("supply-shock", include_str!("../../scenarios/supply-shock.toml")),
     ("tiny", include_str!("../../scenarios/tiny.toml")),
 ];

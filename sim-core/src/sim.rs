@@ -7,6 +7,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
 
 use crate::hash::StateHasher;
+use crate::mechanisms::public_compute::{self, PublicPool};
 use crate::mechanisms::record::MetricsLog;
 use crate::mechanisms::users::{self, SwitchCostTable, Users};
 use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
@@ -81,6 +82,7 @@ pub fn build_schedule() -> Schedule {
         (
             allocation::plan_compute_needs,
             allocation::place_orders,
+            public_compute::buy_public_compute,
             allocation::allocate_chips,
         )
             .chain()
@@ -92,7 +94,11 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::Contracts),
     );
     s.add_systems(
-        (spot::clear_spot_market, spot::review_lessors)
+        (
+            public_compute::lend_public_compute,
+            spot::clear_spot_market,
+            spot::review_lessors,
+        )
             .chain()
             .in_set(Phase::Spot),
     );
@@ -321,6 +327,10 @@ impl Sim {
         ] {
             h.f64(x);
         }
+        let pool = w.resource::<PublicPool>().clone();
+        for x in [pool.gpus, pool.bought, pool.lent, pool.spending] {
+            h.f64(x);
+        }
         h.u64(w.resource::<Directory>().next_id);
         let book = w.resource::<ContractBook>();
         h.u64(book.next_id);
@@ -404,6 +414,7 @@ impl Sim {
                     f.used,
                     f.served_fraction,
                     f.training_used,
+                    f.public,
                 ] {
                     h.f64(x);
                 }
@@ -659,6 +670,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(table);
     world.insert_resource(SwitchCostTable::new(sc));
     world.insert_resource(MetricsLog::default());
+    world.insert_resource(PublicPool::default());
     world.insert_resource(users);
     world
         .run_system_cached(users::count_platform_users)

@@ -140,6 +140,8 @@ pub struct Fleet {
     pub served_fraction: f64,
     /// Compute used for training this month.
     pub training_used: f64,
+    /// GPUs lent by the public compute pool this month.
+    pub public: f64,
     /// Among the five largest compute holders at the start of the month.
     pub large: bool,
 }
@@ -150,9 +152,10 @@ impl Fleet {
         self.serving_need
     }
 
-    /// Compute at the firm's disposal before the spot market: owned + reserved - committed.
+    /// Compute at the firm's disposal before the spot market: owned + reserved − committed +
+    /// lent by the public pool.
     pub fn available(&self) -> f64 {
-        (self.owned + self.reserved - self.committed).max(0.0)
+        (self.owned + self.reserved - self.committed + self.public).max(0.0)
     }
 }
 

@@ -7,13 +7,14 @@ use sim_core::Sim;
 /// Golden state hashes after the full horizon of each shipped scenario (seed 42). If a change
 /// to the model is intended, update these and say so in the commit message.
 const GOLDEN: &[(&str, u64)] = &[
-    ("tiny", 0xca07_b61b_5730_6aeb),
-    ("classroom", 0xb03c_01f6_1d61_c14b),
-    ("supply-shock", 0x3401_8535_95e6_b960),
-    ("baseline", 0xa026_6d2c_2b87_8b00),
-    ("compute-antitrust", 0x0627_ef4e_1e79_f800),
-    ("interop-mandate", 0x9bae_114f_4ad4_d555),
-    ("no-export-controls", 0x13ad_03dd_0c33_5c56),
+    ("tiny", 0x2076_6837_40b0_b386),
+    ("classroom", 0x538d_aaf2_0b48_2ce9),
+    ("supply-shock", 0xa792_bf48_d7c2_b2b2),
+    ("baseline", 0x6eaf_2679_b2c3_46f1),
+    ("compute-antitrust", 0x1e4f_c760_9e26_4ee3),
+    ("interop-mandate", 0xd176_77c8_3e9e_5045),
+    ("public-compute", 0x32fe_df12_e0e1_cb95),
+    ("no-export-controls", 0x2fb0_ff9e_d1e3_6c67),
 ];
 
 #[test]

@@ -190,3 +190,26 @@ fn non_discriminatory_allocation_slows_compute_concentration() {
         "compute CR5 with the remedy {remedy:.3} should be below the baseline's {base:.3}"
     );
 }
+
+#[test]
+fn public_compute_keeps_more_startups_alive() {
+    let o = [
+        "users.consumer_agents=4000",
+        "users.enterprise_agents=200",
+        "run.months=60",
+    ];
+    let base = run(builtin("baseline", &o));
+    let public = run(builtin("public-compute", &o));
+    let alive = |s: &sim_core::Sim| s.metrics().last().unwrap().startups_alive;
+    let (b, p) = (alive(&base), alive(&public));
+    assert!(
+        p > b,
+        "startups alive with public compute {p} should exceed the baseline's {b}"
+    );
+    let lent: f64 = public.metrics().iter().map(|m| m.public_compute_lent_gpus).sum();
+    assert!(lent > 0.0, "the pool lends");
+    assert!(
+        base.metrics().iter().all(|m| m.public_compute_gpus == 0.0),
+        "no pool in the baseline"
+    );
+}

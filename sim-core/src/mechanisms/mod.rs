@@ -6,6 +6,7 @@ pub mod auction;
 pub mod clock;
 pub mod contracts;
 pub mod finance;
+pub mod public_compute;
 pub mod record;
 pub mod research;
 pub mod spot;

@@ -21,6 +21,7 @@ pub fn record_metrics(
     flows: Res<MonthFlows>,
     table: Res<PlatformTable>,
     users: Res<Users>,
+    pool: Res<super::public_compute::PublicPool>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -85,6 +86,9 @@ pub fn record_metrics(
         open_quality: best(FirmKind::OpenWeights),
         platform_revenue_usd: revenue(&|k| matches!(k, FirmKind::Frontier | FirmKind::OpenWeights)),
         startup_revenue_usd: revenue(&|k| k == FirmKind::Startup),
+        public_compute_gpus: pool.gpus,
+        public_compute_lent_gpus: pool.lent,
+        public_compute_spending_usd: pool.spending,
         substitute_shipments_gpus: market.substitute_shipments,
         export_blocked_gpus: market.export_blocked,
         compute_share_tier3: {

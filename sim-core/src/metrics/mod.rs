@@ -83,4 +83,7 @@ metrics! {
     substitute_shipments_gpus: "H100e/month", "Substitute (domestic) chips shipped to export-controlled (tier-3) buyers.";
     export_blocked_gpus: "H100e/month", "Chip orders that export controls kept from being filled.";
     compute_share_tier3: "share", "Share of all GPUs owned by firms based in tier-3 (embargoed) nations.";
+    public_compute_gpus: "H100e", "GPUs owned by the public compute pool.";
+    public_compute_lent_gpus: "H100e", "Public-pool GPUs lent to eligible firms this month.";
+    public_compute_spending_usd: "USD/month", "Public spending on chips for the pool this month.";
 }

@@ -426,6 +426,24 @@ crate::section! {
 }
 
 crate::section! {
+    /// A public compute pool for startups (a policy lever).
+    pub struct PublicCompute {
+        /// First month the pool buys chips (at or beyond the horizon: never).
+        from_month: u32 = 1200;
+            unit "month", range [0, 1200], source "policy clock (NAIRR-style pools, EU AI gigafactories)";
+        /// Share of the vendor's monthly output the pool buys.
+        supply_share: f64 = 0.03;
+            unit "share", range [0, 1], source "calibration.md §6: public pools of a few percent of supply (sovereign AI ~$20-30B of ~$600B capex)";
+        /// Price discount against the spot price for eligible borrowers.
+        subsidy: f64 = 0.5;
+            unit "share", range [0, 1], source "calibration.md §6: p_pub = (1 - s) p_market";
+        /// Whether open-weights labs (academia-like open research) may borrow too.
+        open_weights_eligible: bool = false;
+            unit "1", range [0, 1], source "eligibility rule (scenario choice)";
+    }
+}
+
+crate::section! {
     /// Interoperability and portability mandate (a policy lever on the user market).
     pub struct Interop {
         /// First month the mandate applies (at or beyond the horizon: never).
@@ -684,6 +702,8 @@ pub struct Scenario {
     #[serde(default)]
     pub export_controls: ExportControls,
     #[serde(default)]
+    pub public_compute: PublicCompute,
+    #[serde(default)]
     pub contracts: Contracts,
     #[serde(default)]
     pub spot: Spot,
@@ -735,6 +755,10 @@ pub const SECTIONS: &[SectionDoc] = &[
     SectionDoc {
         path: "export_controls",
         fields: ExportControls::FIELDS,
+    },
+    SectionDoc {
+        path: "public_compute",
+        fields: PublicCompute::FIELDS,
     },
     SectionDoc {
         path: "contracts",
@@ -805,6 +829,7 @@ impl Scenario {
         self.supply.check_ranges("supply", &mut errs);
         self.allocation.check_ranges("allocation", &mut errs);
         self.export_controls.check_ranges("export_controls", &mut errs);
+        self.public_compute.check_ranges("public_compute", &mut errs);
         self.contracts.check_ranges("contracts", &mut errs);
         self.spot.check_ranges("spot", &mut errs);
         self.lessors.check_ranges("lessors", &mut errs);

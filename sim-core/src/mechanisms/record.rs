@@ -2,6 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::talent::{Researchers, Roster, talent_stats};
 use super::users::{self, Users};
 use crate::metrics::Metrics;
 use crate::metrics::reporters::{concentration, gini, rationing};
@@ -21,6 +22,8 @@ pub fn record_metrics(
     flows: Res<MonthFlows>,
     table: Res<PlatformTable>,
     users: Res<Users>,
+    researchers: Res<Researchers>,
+    roster: Res<Roster>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -45,6 +48,12 @@ pub fn record_metrics(
             .fold(f64::NAN, f64::max)
     };
     let revenue = |f: &dyn Fn(FirmKind) -> bool| rows.iter().filter(|r| f(r.1.kind)).map(|r| r.3.revenue).sum::<f64>();
+    let employers: Vec<(AgentId, FirmKind)> = rows
+        .iter()
+        .filter(|r| r.1.kind != FirmKind::Neocloud)
+        .map(|r| (*r.0, r.1.kind))
+        .collect();
+    let ts = talent_stats(&researchers, &employers, cfg.0.nations.len());
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
@@ -85,6 +94,21 @@ pub fn record_metrics(
         open_quality: best(FirmKind::OpenWeights),
         platform_revenue_usd: revenue(&|k| matches!(k, FirmKind::Frontier | FirmKind::OpenWeights)),
         startup_revenue_usd: revenue(&|k| k == FirmKind::Startup),
+        talent_top3_share: ts.top3_share,
+        talent_top_hub_share: ts.top_hub_share,
+        talent_gini_firms: ts.gini_firms,
+        talent_gini_nations: ts.gini_nations,
+        talent_frontier_share: ts.frontier_share,
+        researcher_moves: roster.moves,
+        researchers_employed: ts.employed,
+        mean_researcher_wage_usd: ts.mean_wage,
+        talent_net_flow_frontier: roster.net_flow_frontier,
+        researchers_acquihired: roster.acquihired,
+        researcher_attrition: if ts.employed > 0.0 {
+            roster.departures / ts.employed
+        } else {
+            0.0
+        },
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

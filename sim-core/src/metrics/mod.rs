@@ -80,4 +80,15 @@ metrics! {
     open_quality: "points", "Best open-weights release quality.";
     platform_revenue_usd: "USD/month", "Revenue of frontier and open-weights firms.";
     startup_revenue_usd: "USD/month", "Revenue of startups.";
+    talent_top3_share: "share", "Share of employed researchers' talent (skill x people) at the three most talented firms.";
+    talent_top_hub_share: "share", "Share of researchers' talent (employed and outside firms) located in the leading nation.";
+    talent_gini_firms: "0-1", "Gini coefficient of researcher talent per employer (labs and startups alive).";
+    talent_gini_nations: "0-1", "Gini coefficient of researcher talent per nation (where researchers work or live).";
+    talent_frontier_share: "share", "Share of employed researchers' talent at frontier labs.";
+    researcher_moves: "people/month", "Researchers who changed employer this month (leaving or joining firms counts).";
+    researchers_employed: "people", "Researchers employed by firms.";
+    mean_researcher_wage_usd: "USD/person-month", "Mean wage of employed researchers.";
+    talent_net_flow_frontier: "people/month", "Researchers moving into frontier labs minus those moving out (acqui-hires and departures included).";
+    researchers_acquihired: "people/month", "Researchers of failed firms acqui-hired by a lab this month.";
+    researcher_attrition: "share/month", "Employed researchers who left their employer this month (for another firm, the outside option or the market) / researchers employed.";
 }

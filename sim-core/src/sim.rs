@@ -8,8 +8,8 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 
 use crate::hash::StateHasher;
 use crate::mechanisms::record::MetricsLog;
-use crate::mechanisms::users::{self, SwitchCostTable, SwitchCosts, Users};
 use crate::mechanisms::talent::{self, Researchers, Roster};
+use crate::mechanisms::users::{self, SwitchCostTable, SwitchCosts, Users};
 use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
 use crate::metrics::Metrics;
 use crate::params::{FirmKind, FirmSpec, ParamError, Scenario};

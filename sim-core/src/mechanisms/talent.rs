@@ -24,9 +24,14 @@
 //! reconsiders is drawn by geometric skips, so a month costs O(reconsidering researchers)).
 //! A reconsidering researcher compares staying, the outside option in their hub, and
 //! `sample_employers` employers drawn with probability proportional to their research budget:
-//! `U_j = β_w ln(offer_j) + β_c ln(compute per researcher_j) + β_p ln(1 + peers_j)
-//! − moving_cost · 1[nation_j ≠ hub] − visa_cost(nation_j) · 1[nation_j ≠ origin]
-//! + stay_bonus · 1[j = current] + ε_j`, ε Gumbel (logit). Compute per researcher is the
+//!
+//! ```text
+//! U_j = β_w ln(offer_j) + β_c ln(compute per researcher_j) + β_p ln(1 + peers_j)
+//!       − moving_cost · 1[nation_j ≠ hub] − visa_cost(nation_j) · 1[nation_j ≠ origin]
+//!       + stay_bonus · 1[j = current] + ε_j
+//! ```
+//!
+//! with ε Gumbel (logit). Compute per researcher is the
 //! employer's compute used this month per researcher; peers are its researchers' total skill
 //! (people); the current employer matches the market (offer = max(wage, its posted offer)).
 //! `reconsider_per_year` and `stay_bonus` are set so annual moves come out at 10–20% of the
@@ -273,7 +278,13 @@ pub fn initial_researchers(sc: &Scenario, employers: &[InitialEmployer]) -> Rese
         let (employer, hub, origin, wage, status) = match slots.get(i) {
             Some(&(id, nation, wage)) => {
                 let origin = if d.uniform() < t.foreign_share { drawn } else { nation };
-                (id, nation, origin, wage * math::pow(skill, t.wage_skill_elasticity), Status::Employed)
+                (
+                    id,
+                    nation,
+                    origin,
+                    wage * math::pow(skill, t.wage_skill_elasticity),
+                    Status::Employed,
+                )
             }
             None => (NO_EMPLOYER, drawn, drawn, t.wage_floor_usd, Status::Outside),
         };
@@ -570,7 +581,8 @@ pub fn reconsider_employers(
         }
         // Move: update the aggregates later choosers see.
         let w = r.weight;
-        let frontier = |ro: &Roster, id: AgentId| ro.employers.get(&id).and_then(|e| e.kind) == Some(FirmKind::Frontier);
+        let frontier =
+            |ro: &Roster, id: AgentId| ro.employers.get(&id).and_then(|e| e.kind) == Some(FirmKind::Frontier);
         if current != NO_EMPLOYER {
             ro.departures += w;
             if frontier(ro, current) {
@@ -754,7 +766,11 @@ mod tests {
                 r.employer.push(id);
                 r.wage.push(wage);
                 r.joined.push(-1);
-                r.status.push(if id == NO_EMPLOYER { Status::Outside } else { Status::Employed });
+                r.status.push(if id == NO_EMPLOYER {
+                    Status::Outside
+                } else {
+                    Status::Employed
+                });
             }
         }
         r
@@ -800,14 +816,28 @@ mod tests {
         ];
         let r = initial_researchers(&sc, &employers);
         assert_eq!(r.len(), 1000, "every agent exists");
-        assert!(close(r.weight, 1.0), "800 people in firms are 80% of 1000 people: weight {}", r.weight);
+        assert!(
+            close(r.weight, 1.0),
+            "800 people in firms are 80% of 1000 people: weight {}",
+            r.weight
+        );
         let n = |id: u64| (0..r.len()).filter(|&i| r.employer[i] == AgentId(id)).count();
-        assert_eq!((n(1), n(2), n(0)), (600, 200, 200), "agents in proportion to headcount, rest outside");
+        assert_eq!(
+            (n(1), n(2), n(0)),
+            (600, 200, 200),
+            "agents in proportion to headcount, rest outside"
+        );
         assert_eq!(r.status_counts(), [800, 200, 0]);
         let foreign = (0..600).filter(|&i| r.origin[i] != 0).count() as f64 / 600.0;
-        assert!(foreign > 0.05 && foreign < 0.4, "a share of foreign nationals: {foreign}");
+        assert!(
+            foreign > 0.05 && foreign < 0.4,
+            "a share of foreign nationals: {foreign}"
+        );
         let top = r.skill.iter().copied().fold(0.0, f64::max);
-        assert!(top > 5.0, "heavy tail: the best of 1000 lognormal(sigma 0.9) skills is {top}");
+        assert!(
+            top > 5.0,
+            "heavy tail: the best of 1000 lognormal(sigma 0.9) skills is {top}"
+        );
     }
 
     #[test]
@@ -844,7 +874,11 @@ mod tests {
             at(&w, ib)
         );
         let roster = w.resource::<Roster>();
-        assert!(roster.moves > 30.0 && roster.departures > 30.0, "moves counted: {}", roster.moves);
+        assert!(
+            roster.moves > 30.0 && roster.departures > 30.0,
+            "moves counted: {}",
+            roster.moves
+        );
         let outside = at(&w, NO_EMPLOYER) as f64;
         assert!(
             close(roster.net_flow_frontier, -outside),
@@ -896,11 +930,15 @@ mod tests {
             let r = w.resource::<Researchers>();
             let team: Vec<usize> = (5..10).collect();
             if acquired {
-                assert!(team.iter().all(|&i| r.employer[i] == il), "p = 1: the lab takes the team");
+                assert!(
+                    team.iter().all(|&i| r.employer[i] == il),
+                    "p = 1: the lab takes the team"
+                );
                 assert!(close(w.resource::<Roster>().acquihired, 5.0), "acqui-hires counted");
             } else {
                 assert!(
-                    team.iter().all(|&i| r.status[i] == Status::Outside && r.employer[i] == NO_EMPLOYER),
+                    team.iter()
+                        .all(|&i| r.status[i] == Status::Outside && r.employer[i] == NO_EMPLOYER),
                     "p = 0: the team is laid off"
                 );
             }
@@ -936,7 +974,11 @@ mod tests {
         w.run_system_cached(tally_researchers).unwrap();
         w.run_system_cached(pay_researchers).unwrap();
         w.run_system_cached(set_lab_talent).unwrap();
-        assert!(close(books(&w, lab).costs, 8.0 * 25_000.0), "wage bill paid: {}", books(&w, lab).costs);
+        assert!(
+            close(books(&w, lab).costs, 8.0 * 25_000.0),
+            "wage bill paid: {}",
+            books(&w, lab).costs
+        );
         let talent = w.get::<Lab>(lab).unwrap().talent;
         assert!(
             close(talent, 1.5 * 2.0),

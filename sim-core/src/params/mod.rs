@@ -655,7 +655,7 @@ crate::section! {
         moving_cost: f64 = 2.5;
             unit "utils", range [0, 100], source "assumption";
         /// Utility bonus of the current employer (firm-specific capital, unvested equity).
-        stay_bonus: f64 = 1.0;
+        stay_bonus: f64 = 1.5;
             unit "utils", range [0, 100], source "assumption; with reconsider_per_year sets attrition";
         /// A lab's month-0 research budget as a multiple of its month-0 research wage bill (sets
         /// the share of its resources, parent funding + cash / budget_horizon, it spends on

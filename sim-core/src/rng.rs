@@ -40,6 +40,16 @@ pub enum Stream {
     StrategicRound = 9,
     /// App-customer acquisition noise.
     AppDemand = 10,
+    /// Initial researchers: skill, citizenship, tenure.
+    TalentInit = 11,
+    /// Which researchers reconsider their employer this month (one stream for all).
+    TalentSelect = 12,
+    /// A reconsidering researcher's sample of employers and taste shocks.
+    TalentChoice = 13,
+    /// Whether a failed firm's team is acqui-hired, and by whom.
+    TalentAcquihire = 14,
+    /// Which researchers leave the market this month.
+    TalentLeave = 15,
 }
 
 /// A random stream for one agent, one mechanism and one month.

@@ -9,6 +9,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 use crate::hash::StateHasher;
 use crate::mechanisms::public_compute::{self, PublicPool};
 use crate::mechanisms::record::MetricsLog;
+use crate::mechanisms::talent::{self, Researchers, Roster};
 use crate::mechanisms::users::{self, SwitchCostTable, Users};
 use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
 use crate::metrics::Metrics;
@@ -42,6 +43,8 @@ pub enum Phase {
     Spot,
     /// 6. Research.
     Research,
+    /// 7. Talent market.
+    Talent,
     /// 8. User choice.
     Users,
     /// 13. Finance, entry and exit.
@@ -66,6 +69,7 @@ pub fn build_schedule() -> Schedule {
             Phase::Contracts,
             Phase::Spot,
             Phase::Research,
+            Phase::Talent,
             Phase::Users,
             Phase::Finance,
             Phase::Record,
@@ -110,6 +114,18 @@ pub fn build_schedule() -> Schedule {
         )
             .chain()
             .in_set(Phase::Research),
+    );
+    s.add_systems(
+        (
+            talent::post_wages,
+            talent::rehome_researchers,
+            talent::reconsider_employers,
+            talent::tally_researchers,
+            talent::pay_researchers,
+            talent::set_lab_talent,
+        )
+            .chain()
+            .in_set(Phase::Talent),
     );
     s.add_systems(
         (
@@ -361,6 +377,28 @@ impl Sim {
         for c in &users.counts {
             h.f64(*c);
         }
+        let r = w.resource::<Researchers>();
+        h.f64(r.weight);
+        h.f64(r.superstar_skill);
+        h.u64(r.left);
+        for i in 0..r.len() {
+            h.f64(r.skill[i]);
+            h.f64(r.wage[i]);
+            h.u64(r.employer[i].0);
+            h.u64(
+                u64::from(r.origin[i])
+                    | (u64::from(r.hub[i]) << 16)
+                    | ((r.status[i] as u64) << 32)
+                    | ((r.joined[i] as u32 as u64) << 40),
+            );
+        }
+        let roster = w.resource::<Roster>();
+        for (id, r) in &roster.reference {
+            h.u64(id.0);
+            h.f64(r.talent);
+            h.f64(r.productivity);
+            h.f64(r.budget_share);
+        }
         let mut q = w.query::<(
             &AgentId,
             Option<&Firm>,
@@ -459,7 +497,9 @@ impl Sim {
     /// * GPUs shipped ≤ vendor capacity and ≤ orders, and equal to the sum of deliveries;
     /// * users conserved: the counts per option equal a fresh recount and sum to the population;
     /// * every firm's `cash = cash_start + revenue − costs + funding`;
-    /// * spot GPUs bought = spot GPUs sold; reserved GPUs = committed GPUs.
+    /// * spot GPUs bought = spot GPUs sold; reserved GPUs = committed GPUs;
+    /// * researchers conserved: employed + outside + left = agents, and only the employed have
+    ///   an employer.
     pub fn check_invariants(&mut self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         let month = self.month();
@@ -490,6 +530,31 @@ impl Sim {
             errs.push(format!(
                 "month {month}: users not conserved: {counted} counted, {population} exist"
             ));
+        }
+        let r = self.world.resource::<Researchers>();
+        let [employed, outside, left] = r.status_counts();
+        if employed + outside + left != r.len() as u64 || left != r.left {
+            errs.push(format!(
+                "month {month}: researchers not conserved: {employed} employed + {outside} outside + {left} left \
+                 of {} agents ({} recorded as left)",
+                r.len(),
+                r.left
+            ));
+        }
+        for i in 0..r.len() {
+            let ok = match r.status[i] {
+                talent::Status::Employed => r.employer[i] != talent::NO_EMPLOYER,
+                _ => r.employer[i] == talent::NO_EMPLOYER,
+            };
+            if !ok {
+                errs.push(format!(
+                    "month {month}: researcher {} has status {:?} and employer {}",
+                    talent::RESEARCHER_ID_BASE + i as u64,
+                    r.status[i],
+                    r.employer[i].0
+                ));
+                break;
+            }
         }
         let mut q = self.world.query::<(&AgentId, &Books, &Fleet)>();
         let mut rows: Vec<_> = q.iter(&self.world).collect();
@@ -691,6 +756,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     }
     world.insert_resource(ContractBook::default());
     seed_initial_contracts(world, sc);
+    seed_researchers(world, sc);
 }
 
 /// The contract book at month 0: each lab's need beyond its own fleet is already reserved from
@@ -744,4 +810,64 @@ fn seed_initial_contracts(world: &mut World, sc: &Scenario) {
     world
         .run_system_cached(contracts::retally_contracts)
         .expect("tally initial contracts");
+}
+
+/// The researchers at month 0: labs employ `lab_research_share` of their staff (taken off the
+/// staff wage bill), startups `researchers_per_startup`; then the roster is tallied and each
+/// lab's research productivity recorded as the reference of its talent factor.
+fn seed_researchers(world: &mut World, sc: &Scenario) {
+    let t = &sc.talent;
+    let mut employers: Vec<talent::InitialEmployer> = world
+        .query::<(&AgentId, &Firm, Option<&Staff>, Option<&Startup>)>()
+        .iter(world)
+        .filter(|(_, f, _, _)| f.kind != FirmKind::Neocloud)
+        .map(|(id, f, staff, st)| talent::InitialEmployer {
+            id: *id,
+            kind: f.kind,
+            nation: f.nation,
+            people: match st {
+                Some(s) => t.researchers_per_startup.min(s.team),
+                None => staff.map_or(0.0, |s| s.0 * t.lab_research_share),
+            },
+        })
+        .collect();
+    employers.sort_by_key(|e| e.id);
+    let researchers = talent::initial_researchers(sc, &employers);
+    world.insert_resource(researchers);
+    world.insert_resource(Roster::default());
+    world
+        .run_system_cached(talent::post_wages)
+        .expect("post wages at month 0");
+    world
+        .run_system_cached(talent::tally_researchers)
+        .expect("tally researchers at month 0");
+    let people: Vec<(AgentId, f64, f64, f64)> = world
+        .resource::<Roster>()
+        .employers
+        .iter()
+        .map(|(id, e)| (*id, e.people, e.productivity, e.wage_bill))
+        .collect();
+    let mut labs = world.query::<(&AgentId, &Firm, &Books, &Lab, &mut Staff)>();
+    let mut reference = std::collections::BTreeMap::new();
+    for (id, firm, books, lab, mut staff) in labs.iter_mut(world) {
+        if let Ok(k) = people.binary_search_by_key(id, |p| p.0) {
+            let (_, heads, productivity, bill) = people[k];
+            staff.0 = (staff.0 - heads).max(0.0);
+            let res = talent::resources(t, firm.kind, books);
+            let budget_share = if res > 0.0 && bill > 0.0 {
+                (t.lab_budget_headroom * bill / res).min(1.0)
+            } else {
+                t.wage_budget_share
+            };
+            reference.insert(
+                *id,
+                talent::LabReference {
+                    talent: lab.talent,
+                    productivity,
+                    budget_share,
+                },
+            );
+        }
+    }
+    world.resource_mut::<Roster>().reference = reference;
 }

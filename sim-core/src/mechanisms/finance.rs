@@ -3,7 +3,8 @@
 //! **Revenue.** A platform earns `(consumers · paid_conversion · price + seats · seat price) ·
 //! served_fraction` (unserved demand pays nothing); startups' app revenue and API fees are
 //! booked by [`startups`](super::startups), rents by the contract and spot markets.
-//! **Costs.** Wages (`staff · lab_wage` or `team · startup wage`) and GPU running costs
+//! **Costs.** Wages (`staff · lab_wage` or `team · startup wage`, net of the researchers the
+//! talent market pays) and GPU running costs
 //! (`owned · 730 h · variable_cost`); capital spending and compute purchases are booked where
 //! they happen. **Funding.** Parents fund their labs every month; a lab or lessor whose runway
 //! falls below `strategic_runway_months` raises `strategic_round_months` of burn (at most
@@ -24,6 +25,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::talent::Roster;
 use super::users::Users;
 use crate::math;
 use crate::params::FirmKind;
@@ -43,12 +45,14 @@ pub fn bill_platform_users(cfg: Res<Config>, mut platforms: Query<(&Platform, &F
 pub fn pay_operating_costs(
     cfg: Res<Config>,
     market: Res<Market>,
-    mut firms: Query<(&Fleet, &mut Books, Option<&Staff>, Option<&Startup>)>,
+    roster: Res<Roster>,
+    mut firms: Query<(&AgentId, &Fleet, &mut Books, Option<&Staff>, Option<&Startup>)>,
 ) {
     let sc = &cfg.0;
-    for (f, mut b, staff, startup) in &mut firms {
+    for (id, f, mut b, staff, startup) in &mut firms {
         let wages = match (staff, startup) {
-            (_, Some(s)) => s.team * sc.startups.wage_usd_per_month,
+            // Researchers in the team are paid by the talent market.
+            (_, Some(s)) => (s.team - roster.people_at(*id)).max(0.0) * sc.startups.wage_usd_per_month,
             (Some(s), None) => s.0 * sc.finance.lab_wage_usd_per_month,
             (None, None) => 0.0,
         };

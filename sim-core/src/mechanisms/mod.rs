@@ -12,6 +12,7 @@ pub mod research;
 pub mod spot;
 pub mod startups;
 pub mod supply;
+pub mod talent;
 pub mod users;
 
 /// Helpers shared by the mechanisms' unit tests: a bare [`World`](bevy_ecs::world::World) with
@@ -59,6 +60,8 @@ pub(crate) mod testkit {
         w.insert_resource(FrontierHistory::default());
         w.insert_resource(PlatformTable::default());
         w.insert_resource(Users::default());
+        w.insert_resource(super::talent::Researchers::default());
+        w.insert_resource(super::talent::Roster::default());
         w
     }
 

@@ -2,6 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::talent::{Researchers, Roster, talent_stats};
 use super::users::{self, Users};
 use crate::metrics::Metrics;
 use crate::metrics::reporters::{concentration, gini, rationing};
@@ -22,6 +23,8 @@ pub fn record_metrics(
     table: Res<PlatformTable>,
     users: Res<Users>,
     pool: Res<super::public_compute::PublicPool>,
+    researchers: Res<Researchers>,
+    roster: Res<Roster>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -46,6 +49,12 @@ pub fn record_metrics(
             .fold(f64::NAN, f64::max)
     };
     let revenue = |f: &dyn Fn(FirmKind) -> bool| rows.iter().filter(|r| f(r.1.kind)).map(|r| r.3.revenue).sum::<f64>();
+    let employers: Vec<(AgentId, FirmKind)> = rows
+        .iter()
+        .filter(|r| r.1.kind != FirmKind::Neocloud)
+        .map(|r| (*r.0, r.1.kind))
+        .collect();
+    let ts = talent_stats(&researchers, &employers, cfg.0.nations.len());
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
@@ -99,6 +108,21 @@ pub fn record_metrics(
                 .map(|r| r.2.owned)
                 .sum();
             if total > 0.0 { tier3 / total } else { 0.0 }
+        },
+        talent_top3_share: ts.top3_share,
+        talent_top_hub_share: ts.top_hub_share,
+        talent_gini_firms: ts.gini_firms,
+        talent_gini_nations: ts.gini_nations,
+        talent_frontier_share: ts.frontier_share,
+        researcher_moves: roster.moves,
+        researchers_employed: ts.employed,
+        mean_researcher_wage_usd: ts.mean_wage,
+        talent_net_flow_frontier: roster.net_flow_frontier,
+        researchers_acquihired: roster.acquihired,
+        researcher_attrition: if ts.employed > 0.0 {
+            roster.departures / ts.employed
+        } else {
+            0.0
         },
     };
     log.0.truncate(clock.month as usize);

@@ -86,4 +86,15 @@ metrics! {
     public_compute_gpus: "H100e", "GPUs owned by the public compute pool.";
     public_compute_lent_gpus: "H100e", "Public-pool GPUs lent to eligible firms this month.";
     public_compute_spending_usd: "USD/month", "Public spending on chips for the pool this month.";
+    talent_top3_share: "share", "Share of employed researchers' talent (skill x people) at the three most talented firms.";
+    talent_top_hub_share: "share", "Share of researchers' talent (employed and outside firms) located in the leading nation.";
+    talent_gini_firms: "0-1", "Gini coefficient of researcher talent per employer (labs and startups alive).";
+    talent_gini_nations: "0-1", "Gini coefficient of researcher talent per nation (where researchers work or live).";
+    talent_frontier_share: "share", "Share of employed researchers' talent at frontier labs.";
+    researcher_moves: "people/month", "Researchers who changed employer this month (leaving or joining firms counts).";
+    researchers_employed: "people", "Researchers employed by firms.";
+    mean_researcher_wage_usd: "USD/person-month", "Mean wage of employed researchers.";
+    talent_net_flow_frontier: "people/month", "Researchers moving into frontier labs minus those moving out (acqui-hires and departures included).";
+    researchers_acquihired: "people/month", "Researchers of failed firms acqui-hired by a lab this month.";
+    researcher_attrition: "share/month", "Employed researchers who left their employer this month (for another firm, the outside option or the market) / researchers employed.";
 }

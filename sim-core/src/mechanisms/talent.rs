@@ -1,0 +1,1023 @@
+//! The talent market (MODEL.md step 7): researcher agents choose employers.
+//!
+//! **Agents.** Researchers are columns, like users: skill (lognormal with mean 1, a heavy tail),
+//! citizenship (`origin`), hub (the nation where they work or live), employer (`AgentId(0)`
+//! outside firms: academia, between jobs), wage, month joined and status (employed, outside,
+//! left the market). Each agent stands for `weight` people. Employers are labs (frontier and
+//! open-weights) and startups; lessors employ no researchers.
+//!
+//! **Posted wages.** Each month an employer's research budget is a share of its resources:
+//! `B = s_f · (parent funding + cash / budget_horizon_months)` for a lab, with `s_f` set so that
+//! its month-0 budget is `lab_budget_headroom` × its month-0 research wage bill (labs then hire
+//! as their cash grows and freeze as it shrinks), and `B = startup_wage_budget_share · (last
+//! month's revenue + cash / budget_horizon_months)` for a startup. It posts
+//! `w = clamp(B / researchers, wage_floor, wage_cap)`: rich firms bid more, and a firm that hires
+//! dilutes its own offer (a guardrail against run-away). A firm makes a new offer only while
+//! its researchers' wage bill plus the offer fits in `B` and, for a startup, while its
+//! researchers fit in its team (vacancies); startups spend
+//! `startup_wage_budget_share` of their budget on researchers, labs `wage_budget_share`. An offer to researcher `i` is
+//! `w · skill_i^φ`; a superstar (skill above the `superstar_quantile` of the month-0 skills)
+//! also hears from the `superstar_firms` richest employers at `superstar_multiple` times that.
+//!
+//! **Choice.** Employed researchers reconsider with annual probability `reconsider_per_year`,
+//! researchers outside firms search with monthly probability `outside_search_per_month` (who
+//! reconsiders is drawn by geometric skips, so a month costs O(reconsidering researchers)).
+//! A reconsidering researcher compares staying, the outside option in their hub, and
+//! `sample_employers` employers drawn with probability proportional to their research budget:
+//!
+//! ```text
+//! U_j = β_w ln(offer_j) + β_c ln(compute per researcher_j) + β_p ln(1 + peers_j)
+//!       − moving_cost · 1[nation_j ≠ hub] − visa_cost(nation_j) · 1[nation_j ≠ origin]
+//!       + stay_bonus · 1[j = current] + ε_j
+//! ```
+//!
+//! with ε Gumbel (logit). Compute per researcher is the
+//! employer's compute used this month per researcher; peers are its researchers' total skill
+//! (people); the current employer matches the market (offer = max(wage, its posted offer)).
+//! `reconsider_per_year` and `stay_bonus` are set so annual moves come out at 10–20% of the
+//! employed (calibration.md §1.7: 2-year retention 64–80%).
+//!
+//! **Acqui-hires.** Researchers whose employer left the market (finance's exits) move as a team
+//! to a lab drawn with probability proportional to its cash with probability
+//! `acquihire_probability`, else they are laid off (outside, in their hub).
+//! **Leaving.** Every researcher leaves the market for good with annual probability
+//! `leave_per_year`; nobody enters (the pool is conserved: employed + outside + left).
+//!
+//! **Productivity and research.** A researcher's productivity is `skill · (H / H_ref)^α`, `H`
+//! the researchers (people) working in their hub (agglomeration). A lab's talent factor, which
+//! multiplies its research quality, is `talent_0 · (P / P_0)^γ`, `P` its researchers' total
+//! productivity and `P_0` its value at month 0, so the baseline starts at the scenario's
+//! talent values and quality responds to who works where.
+//!
+//! **Wages are costs.** Each employer pays its researchers' wages through [`Books::spend`]. To
+//! avoid double counting, a lab's `Staff` (paid by finance at the staff wage) is reduced at
+//! month 0 by the researchers it employs, and a startup's team wage bill by its researchers.
+//!
+//! Reads: [`Firm`], [`Books`], [`Fleet::used`], [`Config`]. Writes: [`Researchers`],
+//! [`Roster`], [`Books`] (wages), [`Lab::talent`].
+//! Guardrails: offers are clamped to the wage floor and cap (superstars excepted); compute per
+//! researcher and peers enter in logs with floors; talent factors stay in [0.01, 10].
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::*;
+
+use crate::math;
+use crate::params::{FirmKind, Scenario};
+use crate::rng::{self, Source, Stream};
+use crate::state::*;
+
+/// Researcher agent ids start here (their own range, above firms and users).
+pub const RESEARCHER_ID_BASE: u64 = 1 << 41;
+/// "No employer".
+pub const NO_EMPLOYER: AgentId = AgentId(0);
+
+/// Where a researcher is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Status {
+    /// Working for a firm.
+    Employed = 0,
+    /// In the market but outside firms (academia, between jobs).
+    Outside = 1,
+    /// Left the market for good.
+    Left = 2,
+}
+
+/// The researcher agents, as columns (index `i` has id `RESEARCHER_ID_BASE + i`).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Researchers {
+    /// People each agent stands for.
+    pub weight: f64,
+    pub skill: Vec<f64>,
+    /// Citizenship (nation index): visas are needed elsewhere.
+    pub origin: Vec<u16>,
+    /// Nation where the researcher works or lives.
+    pub hub: Vec<u16>,
+    pub employer: Vec<AgentId>,
+    /// Wage (USD/month) agreed when the researcher last chose.
+    pub wage: Vec<f64>,
+    /// Month the researcher joined the current employer (negative: before the run).
+    pub joined: Vec<i32>,
+    pub status: Vec<Status>,
+    /// Skill above which a researcher is a superstar (month-0 quantile).
+    pub superstar_skill: f64,
+    /// Agents that have left the market (a counter, checked against the status column).
+    pub left: u64,
+}
+
+impl Researchers {
+    /// Number of agents.
+    pub fn len(&self) -> usize {
+        self.skill.len()
+    }
+
+    /// Whether there are no agents.
+    pub fn is_empty(&self) -> bool {
+        self.skill.is_empty()
+    }
+
+    /// Agents employed, outside and left.
+    pub fn status_counts(&self) -> [u64; 3] {
+        let mut c = [0u64; 3];
+        for s in &self.status {
+            c[*s as usize] += 1;
+        }
+        c
+    }
+}
+
+/// An employer's research position this month.
+#[derive(Clone, Debug, Default)]
+pub struct EmployerStats {
+    pub kind: Option<FirmKind>,
+    pub nation: u16,
+    pub cash: f64,
+    /// Research budget (USD/month) and the posted wage of a skill-1 researcher.
+    pub budget: f64,
+    pub posted_wage: f64,
+    /// Compute used this month per researcher (H100e/person).
+    pub compute_per_researcher: f64,
+    /// Most researchers (people) it employs: a startup's team, unbounded for labs.
+    pub max_people: f64,
+    /// Researchers (people), their total skill and productivity, and their wage bill.
+    pub people: f64,
+    pub skill: f64,
+    pub productivity: f64,
+    pub wage_bill: f64,
+}
+
+/// A lab's month-0 talent factor, research productivity and budget share.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LabReference {
+    pub talent: f64,
+    pub productivity: f64,
+    /// Share of its resources (parent funding + cash / horizon) the lab spends on research
+    /// wages: `lab_budget_headroom` × its month-0 research wage bill / its month-0 resources.
+    pub budget_share: f64,
+}
+
+/// A firm's resources for its research budget (USD/month): labs pace their cash and parent
+/// funding; startups add last month's revenue.
+pub fn resources(t: &crate::params::Talent, kind: FirmKind, b: &Books) -> f64 {
+    let cash = b.cash.max(0.0) / t.budget_horizon_months;
+    if kind == FirmKind::Startup {
+        b.revenue_history[0] + cash
+    } else {
+        b.parent_funding + cash
+    }
+}
+
+/// Per-employer aggregates, per-hub headcounts, month-0 references and this month's flows.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Roster {
+    /// Alive employers (labs and startups), by id.
+    pub employers: BTreeMap<AgentId, EmployerStats>,
+    /// Researchers (people) located in each nation (employed and outside).
+    pub hub_people: Vec<f64>,
+    /// Total skill (people) of researchers outside firms, per nation.
+    pub outside_skill: Vec<f64>,
+    /// Labs' month-0 references, by id.
+    pub reference: BTreeMap<AgentId, LabReference>,
+    /// People who changed employer this month (outside counts as an employer).
+    pub moves: f64,
+    /// People moving into frontier labs minus people moving out, this month.
+    pub net_flow_frontier: f64,
+    /// People acqui-hired this month.
+    pub acquihired: f64,
+    /// Employed researchers (people) who left their employer this month for another employer,
+    /// the outside option or out of the market (acqui-hires and lay-offs of failed firms not
+    /// counted): attrition.
+    pub departures: f64,
+}
+
+impl Roster {
+    /// Researchers (people) employed by `id`.
+    pub fn people_at(&self, id: AgentId) -> f64 {
+        self.employers.get(&id).map_or(0.0, |e| e.people)
+    }
+}
+
+fn employs(kind: FirmKind) -> bool {
+    kind != FirmKind::Neocloud
+}
+
+/// Monthly probability from an annual one.
+fn monthly(p_year: f64) -> f64 {
+    if p_year >= 1.0 {
+        return 1.0;
+    }
+    1.0 - math::pow(1.0 - p_year.max(0.0), 1.0 / 12.0)
+}
+
+fn normal(d: &mut impl Source) -> f64 {
+    let u1 = d.open01();
+    let u2 = d.uniform();
+    math::sqrt(-2.0 * math::ln(u1)) * math::cos(std::f64::consts::TAU * u2)
+}
+
+fn gumbel(d: &mut impl Source) -> f64 {
+    -math::ln(-math::ln(d.open01()))
+}
+
+/// Index drawn in proportion to `weights` (cumulative, increasing); `None` if all are zero.
+fn pick(cumulative: &[f64], u: f64) -> Option<usize> {
+    let total = *cumulative.last()?;
+    if total <= 0.0 {
+        return None;
+    }
+    let x = u * total;
+    Some(cumulative.partition_point(|c| *c <= x).min(cumulative.len() - 1))
+}
+
+/// One employer at month 0: its id, kind, nation and research headcount (people).
+pub struct InitialEmployer {
+    pub id: AgentId,
+    pub kind: FirmKind,
+    pub nation: u16,
+    pub people: f64,
+}
+
+/// The researchers at month 0. Employers (in id order) get agents in proportion to their
+/// research headcount (cumulative rounding, so the total is exact); the rest are outside firms
+/// in their home nation, drawn by population. A share `foreign_share` of firm researchers are
+/// foreign nationals.
+pub fn initial_researchers(sc: &Scenario, employers: &[InitialEmployer]) -> Researchers {
+    let t = &sc.talent;
+    let agents = t.researcher_agents as usize;
+    let mut r = Researchers::default();
+    let in_firms: f64 = employers.iter().map(|e| e.people).sum();
+    if agents == 0 || in_firms <= 0.0 {
+        return r;
+    }
+    let total = in_firms / (1.0 - t.outside_share);
+    r.weight = total / agents as f64;
+    let mut pop = Vec::with_capacity(sc.nations.len());
+    let mut acc = 0.0;
+    for n in &sc.nations {
+        acc += n.population_millions.max(0.0);
+        pop.push(acc);
+    }
+    let (lab_wage, st_wage) = (sc.finance.lab_wage_usd_per_month, sc.startups.wage_usd_per_month);
+    let mut slots: Vec<(AgentId, u16, f64)> = Vec::with_capacity(agents);
+    let mut cum = 0.0;
+    for e in employers {
+        let before = (cum / r.weight + 0.5).floor() as usize;
+        cum += e.people;
+        let after = ((cum / r.weight + 0.5).floor() as usize).min(agents);
+        let wage = if e.kind == FirmKind::Startup { st_wage } else { lab_wage };
+        for _ in before..after {
+            slots.push((e.id, e.nation, wage));
+        }
+    }
+    for i in 0..agents {
+        let mut d = rng::fast_stream(sc.run.seed, Stream::TalentInit, RESEARCHER_ID_BASE + i as u64, 0);
+        let sigma = t.skill_sigma;
+        let skill = math::exp(-0.5 * sigma * sigma + sigma * normal(&mut d));
+        let drawn = pick(&pop, d.uniform()).unwrap_or(0) as u16;
+        let (employer, hub, origin, wage, status) = match slots.get(i) {
+            Some(&(id, nation, wage)) => {
+                let origin = if d.uniform() < t.foreign_share { drawn } else { nation };
+                (
+                    id,
+                    nation,
+                    origin,
+                    wage * math::pow(skill, t.wage_skill_elasticity),
+                    Status::Employed,
+                )
+            }
+            None => (NO_EMPLOYER, drawn, drawn, t.wage_floor_usd, Status::Outside),
+        };
+        r.skill.push(skill);
+        r.origin.push(origin);
+        r.hub.push(hub);
+        r.employer.push(employer);
+        r.wage.push(wage);
+        r.joined.push(-(d.uniform() * 36.0).floor() as i32);
+        r.status.push(status);
+    }
+    let mut sorted = r.skill.clone();
+    sorted.sort_by(f64::total_cmp);
+    let q = ((t.superstar_quantile * agents as f64).floor() as usize).min(agents - 1);
+    r.superstar_skill = sorted[q];
+    r
+}
+
+/// Employers' budgets, posted wages and compute per researcher, from last month's books and
+/// this month's compute; resets the month's flows.
+pub fn post_wages(
+    cfg: Res<Config>,
+    researchers: Res<Researchers>,
+    mut roster: ResMut<Roster>,
+    firms: Query<(&AgentId, &Firm, &Books, &Fleet, Option<&Startup>)>,
+) {
+    let t = &cfg.0.talent;
+    roster.moves = 0.0;
+    roster.net_flow_frontier = 0.0;
+    roster.acquihired = 0.0;
+    roster.departures = 0.0;
+    let mut people: BTreeMap<AgentId, (f64, f64, f64)> = BTreeMap::new();
+    for i in 0..researchers.len() {
+        if researchers.status[i] == Status::Employed {
+            let e = people.entry(researchers.employer[i]).or_default();
+            e.0 += researchers.weight;
+            e.1 += researchers.weight * researchers.skill[i];
+            e.2 += researchers.weight * researchers.wage[i];
+        }
+    }
+    let mut employers = BTreeMap::new();
+    for (id, firm, b, fl, startup) in &firms {
+        if !employs(firm.kind) {
+            continue;
+        }
+        let (n, skill, bill) = people.get(id).copied().unwrap_or_default();
+        let heads = n.max(researchers.weight).max(1.0);
+        let share = if firm.kind == FirmKind::Startup {
+            t.startup_wage_budget_share
+        } else {
+            roster.reference.get(id).map_or(t.wage_budget_share, |r| r.budget_share)
+        };
+        let budget = share * resources(t, firm.kind, b);
+        let prev = roster.employers.get(id);
+        employers.insert(
+            *id,
+            EmployerStats {
+                kind: Some(firm.kind),
+                nation: firm.nation,
+                cash: b.cash,
+                budget,
+                posted_wage: (budget / heads).clamp(t.wage_floor_usd, t.wage_cap_usd.max(t.wage_floor_usd)),
+                compute_per_researcher: fl.used / heads,
+                max_people: startup.map_or(f64::INFINITY, |s| s.team),
+                people: n,
+                skill,
+                productivity: prev.map_or(0.0, |p| p.productivity),
+                wage_bill: bill,
+            },
+        );
+    }
+    roster.employers = employers;
+}
+
+/// Researchers of firms that left the market are acqui-hired as a team by a lab (drawn by cash)
+/// or laid off.
+pub fn rehome_researchers(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    mut researchers: ResMut<Researchers>,
+    mut roster: ResMut<Roster>,
+) {
+    let sc = &cfg.0;
+    let t = &sc.talent;
+    let mut orphans: BTreeMap<AgentId, Vec<usize>> = BTreeMap::new();
+    for i in 0..researchers.len() {
+        if researchers.status[i] == Status::Employed && !roster.employers.contains_key(&researchers.employer[i]) {
+            orphans.entry(researchers.employer[i]).or_default().push(i);
+        }
+    }
+    if orphans.is_empty() {
+        return;
+    }
+    let labs: Vec<AgentId> = roster
+        .employers
+        .iter()
+        .filter(|(_, e)| matches!(e.kind, Some(FirmKind::Frontier | FirmKind::OpenWeights)) && e.cash > 0.0)
+        .map(|(id, _)| *id)
+        .collect();
+    let mut cum = Vec::with_capacity(labs.len());
+    let mut acc = 0.0;
+    for id in &labs {
+        acc += roster.employers[id].cash;
+        cum.push(acc);
+    }
+    let month = clock.month;
+    let r = &mut *researchers;
+    for (gone, team) in orphans {
+        let mut d = rng::stream(sc.run.seed, Stream::TalentAcquihire, gone.0, month);
+        let acquirer = if d.bernoulli(t.acquihire_probability) {
+            pick(&cum, d.uniform()).map(|k| labs[k])
+        } else {
+            None
+        };
+        for i in team {
+            r.joined[i] = month as i32;
+            match acquirer {
+                Some(a) => {
+                    let e = roster.employers.get_mut(&a).expect("acquirer is an employer");
+                    e.people += r.weight;
+                    e.skill += r.weight * r.skill[i];
+                    let (nation, offer, frontier) = (
+                        e.nation,
+                        e.posted_wage * math::pow(r.skill[i], t.wage_skill_elasticity),
+                        e.kind == Some(FirmKind::Frontier),
+                    );
+                    e.wage_bill += r.weight * offer;
+                    r.employer[i] = a;
+                    r.hub[i] = nation;
+                    r.wage[i] = offer;
+                    roster.acquihired += r.weight;
+                    if frontier {
+                        roster.net_flow_frontier += r.weight;
+                    }
+                }
+                None => {
+                    r.employer[i] = NO_EMPLOYER;
+                    r.status[i] = Status::Outside;
+                    r.wage[i] = t.wage_floor_usd;
+                }
+            }
+            roster.moves += r.weight;
+        }
+    }
+}
+
+/// A few researchers leave the market; the reconsidering ones choose among staying, the
+/// outside option and a budget-weighted sample of employers (logit).
+pub fn reconsider_employers(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    mut researchers: ResMut<Researchers>,
+    mut roster: ResMut<Roster>,
+) {
+    let sc = &cfg.0;
+    let t = &sc.talent;
+    let n = researchers.len() as u64;
+    if n == 0 {
+        return;
+    }
+    let month = clock.month;
+    let r = &mut *researchers;
+    let ro = &mut *roster;
+    // Leaving the market.
+    let p_leave = monthly(t.leave_per_year);
+    let mut skip = rng::fast_stream(sc.run.seed, Stream::TalentLeave, 0, month);
+    let mut i = skip.geometric(p_leave);
+    while i < n {
+        let k = i as usize;
+        if r.status[k] != Status::Left {
+            if r.status[k] == Status::Employed {
+                if let Some(e) = ro.employers.get_mut(&r.employer[k]) {
+                    e.people -= r.weight;
+                    e.skill -= r.weight * r.skill[k];
+                    e.wage_bill -= r.weight * r.wage[k];
+                }
+                if ro.employers.get(&r.employer[k]).and_then(|e| e.kind) == Some(FirmKind::Frontier) {
+                    ro.net_flow_frontier -= r.weight;
+                }
+            }
+            if r.status[k] == Status::Employed {
+                ro.departures += r.weight;
+            }
+            r.status[k] = Status::Left;
+            r.employer[k] = NO_EMPLOYER;
+            r.left += 1;
+        }
+        i += 1 + skip.geometric(p_leave);
+    }
+    // Sampling weights: research budgets.
+    let ids: Vec<AgentId> = ro.employers.keys().copied().collect();
+    let mut cum = Vec::with_capacity(ids.len());
+    let mut acc = 0.0;
+    for id in &ids {
+        acc += ro.employers[id].budget.max(0.0);
+        cum.push(acc);
+    }
+    let mut by_cash: Vec<(AgentId, f64)> = ro.employers.iter().map(|(id, e)| (*id, e.cash)).collect();
+    by_cash.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let stars: Vec<AgentId> = by_cash.iter().take(t.superstar_firms as usize).map(|x| x.0).collect();
+    // Who reconsiders: a skip at the higher of the two rates, thinned by status.
+    let p_emp = monthly(t.reconsider_per_year);
+    let p_out = t.outside_search_per_month;
+    let p_max = p_emp.max(p_out);
+    let mut skip = rng::fast_stream(sc.run.seed, Stream::TalentSelect, 0, month);
+    let mut i = skip.geometric(p_max);
+    let mut options: Vec<(AgentId, f64)> = Vec::with_capacity(t.sample_employers as usize + 8);
+    while i < n {
+        let k = i as usize;
+        i += 1 + skip.geometric(p_max);
+        let status = r.status[k];
+        let mut d = rng::fast_stream(sc.run.seed, Stream::TalentChoice, RESEARCHER_ID_BASE + k as u64, month);
+        let p = match status {
+            Status::Employed => p_emp,
+            Status::Outside => p_out,
+            Status::Left => continue,
+        };
+        if d.uniform() * p_max >= p {
+            continue;
+        }
+        let skill = r.skill[k];
+        let (hub, origin, current) = (r.hub[k], r.origin[k], r.employer[k]);
+        let base_offer = math::pow(skill, t.wage_skill_elasticity);
+        let star = skill >= r.superstar_skill;
+        options.clear();
+        // The outside option in the researcher's hub (AgentId 0), then the current employer.
+        let outside_peers = ro.outside_skill.get(hub as usize).copied().unwrap_or(0.0);
+        let visa_here = |nation: u16| {
+            if nation == origin {
+                0.0
+            } else {
+                sc.nations.get(nation as usize).map_or(0.0, |n| n.visa_cost)
+            }
+        };
+        let u_out = t.beta_wage * math::ln(t.wage_floor_usd.max(1.0))
+            + t.beta_compute * math::ln(t.outside_compute_per_researcher)
+            + t.beta_peers * math::ln(1.0 + outside_peers)
+            - visa_here(hub)
+            + if current == NO_EMPLOYER { t.stay_bonus } else { 0.0 };
+        options.push((NO_EMPLOYER, u_out));
+        let mut candidates: Vec<AgentId> = Vec::with_capacity(options.capacity());
+        if current != NO_EMPLOYER && ro.employers.contains_key(&current) {
+            candidates.push(current);
+        }
+        for _ in 0..t.sample_employers {
+            if let Some(j) = pick(&cum, d.uniform()) {
+                candidates.push(ids[j]);
+            }
+        }
+        if star {
+            candidates.extend(stars.iter().copied());
+        }
+        candidates.sort();
+        candidates.dedup();
+        let mut offers: Vec<f64> = Vec::with_capacity(candidates.len());
+        for &c in &candidates {
+            let e = &ro.employers[&c];
+            let mut offer = e.posted_wage * base_offer;
+            if star && stars.contains(&c) {
+                offer *= t.superstar_multiple;
+            }
+            if c == current {
+                offer = offer.max(r.wage[k]);
+            } else if e.budget - e.wage_bill < offer * r.weight || e.people + r.weight > e.max_people + 1e-9 {
+                // No vacancy: the offer does not fit in the employer's research budget (or a
+                // startup's team is full).
+                continue;
+            }
+            let u = t.beta_wage * math::ln(offer.max(1.0))
+                + t.beta_compute * math::ln(e.compute_per_researcher.max(1e-3))
+                + t.beta_peers * math::ln(1.0 + e.skill.max(0.0))
+                - if e.nation != hub { t.moving_cost } else { 0.0 }
+                - visa_here(e.nation)
+                + if c == current { t.stay_bonus } else { 0.0 };
+            options.push((c, u));
+            offers.push(offer);
+        }
+        let mut best = (NO_EMPLOYER, f64::NEG_INFINITY, t.wage_floor_usd);
+        for (o, &(c, u)) in options.iter().enumerate() {
+            let v = u + gumbel(&mut d);
+            if v > best.1 {
+                best = (c, v, if o == 0 { t.wage_floor_usd } else { offers[o - 1] });
+            }
+        }
+        let (chosen, _, offer) = best;
+        if chosen == current {
+            if current != NO_EMPLOYER {
+                if let Some(e) = ro.employers.get_mut(&current) {
+                    e.wage_bill += r.weight * (offer - r.wage[k]);
+                }
+                r.wage[k] = offer;
+            }
+            continue;
+        }
+        // Move: update the aggregates later choosers see.
+        let w = r.weight;
+        let frontier =
+            |ro: &Roster, id: AgentId| ro.employers.get(&id).and_then(|e| e.kind) == Some(FirmKind::Frontier);
+        if current != NO_EMPLOYER {
+            ro.departures += w;
+            if frontier(ro, current) {
+                ro.net_flow_frontier -= w;
+            }
+            if let Some(e) = ro.employers.get_mut(&current) {
+                e.people -= w;
+                e.skill -= w * skill;
+                e.wage_bill -= w * r.wage[k];
+            }
+        } else if let Some(s) = ro.outside_skill.get_mut(hub as usize) {
+            *s -= w * skill;
+        }
+        if chosen != NO_EMPLOYER {
+            if frontier(ro, chosen) {
+                ro.net_flow_frontier += w;
+            }
+            let e = ro.employers.get_mut(&chosen).expect("chosen employer exists");
+            e.people += w;
+            e.skill += w * skill;
+            e.wage_bill += w * offer;
+            r.hub[k] = e.nation;
+            r.status[k] = Status::Employed;
+        } else {
+            r.status[k] = Status::Outside;
+            if let Some(s) = ro.outside_skill.get_mut(hub as usize) {
+                *s += w * skill;
+            }
+        }
+        r.employer[k] = chosen;
+        r.wage[k] = offer;
+        r.joined[k] = month as i32;
+        ro.moves += w;
+    }
+}
+
+/// Recounts employers' researchers, productivity (with hub agglomeration) and wage bills, the
+/// researchers in each hub and the outside researchers' skill per hub. Read by the next
+/// systems, finance (startup team bills) and the record.
+pub fn tally_researchers(cfg: Res<Config>, researchers: Res<Researchers>, mut roster: ResMut<Roster>) {
+    let sc = &cfg.0;
+    let t = &sc.talent;
+    let nations = sc.nations.len();
+    let w = researchers.weight;
+    let mut hub = vec![0.0; nations];
+    let mut outside = vec![0.0; nations];
+    for i in 0..researchers.len() {
+        let h = researchers.hub[i] as usize;
+        match researchers.status[i] {
+            Status::Employed => hub[h] += w,
+            Status::Outside => {
+                hub[h] += w;
+                outside[h] += w * researchers.skill[i];
+            }
+            Status::Left => {}
+        }
+    }
+    let agglomeration: Vec<f64> = hub
+        .iter()
+        .map(|h| math::pow((h / t.hub_reference_people).max(1e-9), t.agglomeration_alpha))
+        .collect();
+    for e in roster.employers.values_mut() {
+        e.people = 0.0;
+        e.skill = 0.0;
+        e.productivity = 0.0;
+        e.wage_bill = 0.0;
+    }
+    for i in 0..researchers.len() {
+        if researchers.status[i] != Status::Employed {
+            continue;
+        }
+        if let Some(e) = roster.employers.get_mut(&researchers.employer[i]) {
+            e.people += w;
+            e.skill += w * researchers.skill[i];
+            e.productivity += w * researchers.skill[i] * agglomeration[researchers.hub[i] as usize];
+            e.wage_bill += w * researchers.wage[i];
+        }
+    }
+    roster.hub_people = hub;
+    roster.outside_skill = outside;
+}
+
+/// Employers pay their researchers.
+pub fn pay_researchers(roster: Res<Roster>, mut firms: Query<(&AgentId, &mut Books)>) {
+    for (id, mut b) in &mut firms {
+        if let Some(e) = roster.employers.get(id)
+            && e.wage_bill > 0.0
+        {
+            b.spend(e.wage_bill);
+        }
+    }
+}
+
+/// Labs' talent factor follows their researchers' productivity relative to month 0.
+pub fn set_lab_talent(cfg: Res<Config>, roster: Res<Roster>, mut labs: Query<(&AgentId, &mut Lab)>) {
+    let gamma = cfg.0.talent.talent_elasticity;
+    for (id, mut lab) in &mut labs {
+        if let Some(r) = roster.reference.get(id)
+            && r.productivity > 0.0
+        {
+            let p = roster.employers.get(id).map_or(0.0, |e| e.productivity);
+            lab.talent = (r.talent * math::pow((p / r.productivity).max(1e-6), gamma)).clamp(0.01, 10.0);
+        }
+    }
+}
+
+/// The talent metrics of the month (read-only).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TalentStats {
+    pub top3_share: f64,
+    pub top_hub_share: f64,
+    pub gini_firms: f64,
+    pub gini_nations: f64,
+    pub employed: f64,
+    pub mean_wage: f64,
+    pub frontier_share: f64,
+}
+
+/// Talent (skill × people) by employer among `employers` (alive, id order, with kind) and by
+/// nation (where researchers are, employed or outside).
+pub fn talent_stats(researchers: &Researchers, employers: &[(AgentId, FirmKind)], nations: usize) -> TalentStats {
+    let w = researchers.weight;
+    let mut by_firm: BTreeMap<AgentId, f64> = employers.iter().map(|(id, _)| (*id, 0.0)).collect();
+    let mut by_nation = vec![0.0; nations];
+    let (mut employed, mut wages) = (0.0, 0.0);
+    for i in 0..researchers.len() {
+        let talent = w * researchers.skill[i];
+        match researchers.status[i] {
+            Status::Employed => {
+                if let Some(x) = by_firm.get_mut(&researchers.employer[i]) {
+                    *x += talent;
+                    employed += w;
+                    wages += w * researchers.wage[i];
+                    by_nation[researchers.hub[i] as usize] += talent;
+                }
+            }
+            Status::Outside => by_nation[researchers.hub[i] as usize] += talent,
+            Status::Left => {}
+        }
+    }
+    let firm_talent: Vec<f64> = by_firm.values().copied().collect();
+    let total: f64 = firm_talent.iter().sum();
+    let mut sorted = firm_talent.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let frontier: f64 = employers
+        .iter()
+        .filter(|(_, k)| *k == FirmKind::Frontier)
+        .map(|(id, _)| by_firm[id])
+        .sum();
+    let located: f64 = by_nation.iter().sum();
+    let share = |x: f64, of: f64| if of > 0.0 { x / of } else { 0.0 };
+    TalentStats {
+        top3_share: share(sorted.iter().take(3).sum(), total),
+        top_hub_share: share(by_nation.iter().copied().fold(0.0, f64::max), located),
+        gini_firms: crate::metrics::reporters::gini(&firm_talent),
+        gini_nations: crate::metrics::reporters::gini(&by_nation),
+        employed,
+        mean_wage: share(wages, employed),
+        frontier_share: share(frontier, total),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanisms::testkit::{self, books, close, fleet, id_of, spawn_firm};
+
+    /// `n` researchers of skill 1 and wage `wage` at each of `at` (employer, nation); citizens of
+    /// that nation.
+    fn researchers(at: &[(AgentId, u16)], n: usize, wage: f64) -> Researchers {
+        let mut r = Researchers {
+            weight: 1.0,
+            superstar_skill: 100.0,
+            ..Default::default()
+        };
+        for &(id, nation) in at {
+            for _ in 0..n {
+                r.skill.push(1.0);
+                r.origin.push(nation);
+                r.hub.push(nation);
+                r.employer.push(id);
+                r.wage.push(wage);
+                r.joined.push(-1);
+                r.status.push(if id == NO_EMPLOYER {
+                    Status::Outside
+                } else {
+                    Status::Employed
+                });
+            }
+        }
+        r
+    }
+
+    fn world() -> World {
+        let mut sc = testkit::small_scenario();
+        sc.talent.reconsider_per_year = 1.0;
+        sc.talent.leave_per_year = 0.0;
+        sc.talent.stay_bonus = 0.0;
+        testkit::world(sc)
+    }
+
+    fn set_talent(w: &mut World, f: impl FnOnce(&mut crate::params::Talent)) {
+        let mut sc = (*w.resource::<Config>().0).clone();
+        f(&mut sc.talent);
+        w.insert_resource(Config(std::sync::Arc::new(sc)));
+    }
+
+    fn at(w: &World, id: AgentId) -> usize {
+        let r = w.resource::<Researchers>();
+        (0..r.len()).filter(|&i| r.employer[i] == id).count()
+    }
+
+    #[test]
+    fn initial_researchers_follow_research_headcount_and_conserve_agents() {
+        let mut sc = testkit::small_scenario();
+        sc.talent.researcher_agents = 1000;
+        sc.talent.outside_share = 0.2;
+        let employers = [
+            InitialEmployer {
+                id: AgentId(1),
+                kind: FirmKind::Frontier,
+                nation: 0,
+                people: 600.0,
+            },
+            InitialEmployer {
+                id: AgentId(2),
+                kind: FirmKind::Startup,
+                nation: 1,
+                people: 200.0,
+            },
+        ];
+        let r = initial_researchers(&sc, &employers);
+        assert_eq!(r.len(), 1000, "every agent exists");
+        assert!(
+            close(r.weight, 1.0),
+            "800 people in firms are 80% of 1000 people: weight {}",
+            r.weight
+        );
+        let n = |id: u64| (0..r.len()).filter(|&i| r.employer[i] == AgentId(id)).count();
+        assert_eq!(
+            (n(1), n(2), n(0)),
+            (600, 200, 200),
+            "agents in proportion to headcount, rest outside"
+        );
+        assert_eq!(r.status_counts(), [800, 200, 0]);
+        let foreign = (0..600).filter(|&i| r.origin[i] != 0).count() as f64 / 600.0;
+        assert!(
+            foreign > 0.05 && foreign < 0.4,
+            "a share of foreign nationals: {foreign}"
+        );
+        let top = r.skill.iter().copied().fold(0.0, f64::max);
+        assert!(
+            top > 5.0,
+            "heavy tail: the best of 1000 lognormal(sigma 0.9) skills is {top}"
+        );
+    }
+
+    #[test]
+    fn richer_firms_post_higher_wages_and_lessors_employ_nobody() {
+        let mut w = world();
+        let poor = spawn_firm(&mut w, FirmKind::Frontier, 1e8, fleet(0.0, 0.0));
+        let rich = spawn_firm(&mut w, FirmKind::Frontier, 1e10, fleet(0.0, 0.0));
+        spawn_firm(&mut w, FirmKind::Neocloud, 1e10, fleet(0.0, 0.0));
+        let (p, r) = (id_of(&w, poor), id_of(&w, rich));
+        w.insert_resource(researchers(&[(p, 0), (r, 0)], 10, 30_000.0));
+        w.insert_resource(Roster::default());
+        w.run_system_cached(post_wages).unwrap();
+        let roster = w.resource::<Roster>();
+        assert_eq!(roster.employers.len(), 2, "labs employ, lessors do not");
+        let (wp, wr) = (roster.employers[&p].posted_wage, roster.employers[&r].posted_wage);
+        assert!(wr > wp, "the richer lab must post more: {wr} vs {wp}");
+        assert!(close(roster.employers[&r].people, 10.0), "people counted");
+    }
+
+    #[test]
+    fn researchers_move_to_a_much_better_paying_employer() {
+        let mut w = world();
+        let a = spawn_firm(&mut w, FirmKind::Frontier, 1e6, fleet(100.0, 0.0));
+        let b = spawn_firm(&mut w, FirmKind::Frontier, 1e12, fleet(100.0, 0.0));
+        let (ia, ib) = (id_of(&w, a), id_of(&w, b));
+        w.insert_resource(researchers(&[(ia, 0), (ib, 0)], 50, 10_000.0));
+        w.insert_resource(Roster::default());
+        w.run_system_cached(post_wages).unwrap();
+        w.run_system_cached(reconsider_employers).unwrap();
+        assert!(
+            at(&w, ib) > 80,
+            "with offers ~10x higher at B, most of A's researchers move: A {} B {}",
+            at(&w, ia),
+            at(&w, ib)
+        );
+        let roster = w.resource::<Roster>();
+        assert!(
+            roster.moves > 30.0 && roster.departures > 30.0,
+            "moves counted: {}",
+            roster.moves
+        );
+        let outside = at(&w, NO_EMPLOYER) as f64;
+        assert!(
+            close(roster.net_flow_frontier, -outside),
+            "moves between frontier labs are no net flow; only the {outside} who left firms count: {}",
+            roster.net_flow_frontier
+        );
+        assert!(
+            close(roster.employers[&ib].people, at(&w, ib) as f64),
+            "aggregates follow the moves"
+        );
+    }
+
+    #[test]
+    fn a_high_visa_cost_keeps_foreign_researchers_out() {
+        let run = |visa: f64| {
+            let mut w = world();
+            let mut sc = (*w.resource::<Config>().0).clone();
+            sc.nations[1].visa_cost = visa;
+            sc.talent.moving_cost = 0.0;
+            w.insert_resource(Config(std::sync::Arc::new(sc)));
+            let home = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(100.0, 0.0));
+            let abroad = spawn_firm(&mut w, FirmKind::Frontier, 3e9, fleet(100.0, 0.0));
+            w.get_mut::<Firm>(abroad).unwrap().nation = 1;
+            let (ih, ia) = (id_of(&w, home), id_of(&w, abroad));
+            w.insert_resource(researchers(&[(ih, 0), (ia, 1)], 100, 10_000.0));
+            w.insert_resource(Roster::default());
+            w.run_system_cached(post_wages).unwrap();
+            w.run_system_cached(reconsider_employers).unwrap();
+            let r = w.resource::<Researchers>();
+            (0..100).filter(|&i| r.employer[i] == ia).count()
+        };
+        let (open, closed) = (run(0.0), run(20.0));
+        assert!(open > 20, "without visa costs foreigners take the better offer: {open}");
+        assert_eq!(closed, 0, "a prohibitive visa cost keeps them home");
+    }
+
+    #[test]
+    fn a_failed_firms_team_is_acquihired_or_laid_off() {
+        for (p, acquired) in [(1.0, true), (0.0, false)] {
+            let mut w = world();
+            set_talent(&mut w, |t| t.acquihire_probability = p);
+            let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e10, fleet(0.0, 0.0));
+            let il = id_of(&w, lab);
+            let gone = AgentId(999);
+            w.insert_resource(researchers(&[(il, 0), (gone, 0)], 5, 20_000.0));
+            w.insert_resource(Roster::default());
+            w.run_system_cached(post_wages).unwrap();
+            w.run_system_cached(rehome_researchers).unwrap();
+            let r = w.resource::<Researchers>();
+            let team: Vec<usize> = (5..10).collect();
+            if acquired {
+                assert!(
+                    team.iter().all(|&i| r.employer[i] == il),
+                    "p = 1: the lab takes the team"
+                );
+                assert!(close(w.resource::<Roster>().acquihired, 5.0), "acqui-hires counted");
+            } else {
+                assert!(
+                    team.iter()
+                        .all(|&i| r.status[i] == Status::Outside && r.employer[i] == NO_EMPLOYER),
+                    "p = 0: the team is laid off"
+                );
+            }
+            assert_eq!(r.status_counts().iter().sum::<u64>(), 10, "researchers conserved");
+        }
+    }
+
+    #[test]
+    fn employers_pay_the_wage_bill_and_lab_talent_follows_productivity() {
+        let mut w = world();
+        set_talent(&mut w, |t| {
+            t.agglomeration_alpha = 0.0;
+            t.talent_elasticity = 0.5;
+        });
+        let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(0.0, 0.0));
+        w.entity_mut(lab).insert(Lab {
+            talent: 1.0,
+            ..Default::default()
+        });
+        let il = id_of(&w, lab);
+        w.insert_resource(researchers(&[(il, 0)], 8, 25_000.0));
+        let mut roster = Roster::default();
+        roster.reference.insert(
+            il,
+            LabReference {
+                talent: 1.5,
+                productivity: 2.0,
+                budget_share: 0.1,
+            },
+        );
+        w.insert_resource(roster);
+        w.run_system_cached(post_wages).unwrap();
+        w.run_system_cached(tally_researchers).unwrap();
+        w.run_system_cached(pay_researchers).unwrap();
+        w.run_system_cached(set_lab_talent).unwrap();
+        assert!(
+            close(books(&w, lab).costs, 8.0 * 25_000.0),
+            "wage bill paid: {}",
+            books(&w, lab).costs
+        );
+        let talent = w.get::<Lab>(lab).unwrap().talent;
+        assert!(
+            close(talent, 1.5 * 2.0),
+            "talent = talent_0 (P / P_0)^gamma = 1.5 x (8 / 2)^0.5 = 3, got {talent}"
+        );
+    }
+
+    #[test]
+    fn hub_agglomeration_raises_productivity() {
+        let mut w = world();
+        set_talent(&mut w, |t| {
+            t.agglomeration_alpha = 0.1;
+            t.hub_reference_people = 1.0;
+        });
+        let big = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(0.0, 0.0));
+        let small = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(0.0, 0.0));
+        w.get_mut::<Firm>(small).unwrap().nation = 1;
+        let (ib, is) = (id_of(&w, big), id_of(&w, small));
+        let mut r = researchers(&[(ib, 0)], 100, 1.0);
+        let s = researchers(&[(is, 1)], 1, 1.0);
+        for i in 0..s.len() {
+            r.skill.push(s.skill[i]);
+            r.origin.push(s.origin[i]);
+            r.hub.push(s.hub[i]);
+            r.employer.push(s.employer[i]);
+            r.wage.push(s.wage[i]);
+            r.joined.push(s.joined[i]);
+            r.status.push(s.status[i]);
+        }
+        w.insert_resource(r);
+        w.insert_resource(Roster::default());
+        w.run_system_cached(post_wages).unwrap();
+        w.run_system_cached(tally_researchers).unwrap();
+        let roster = w.resource::<Roster>();
+        let per_head_big = roster.employers[&ib].productivity / 100.0;
+        let per_head_small = roster.employers[&is].productivity;
+        assert!(
+            close(per_head_big / per_head_small, math::pow(100.0, 0.1)),
+            "a researcher in a 100-person hub is 100^alpha times as productive: {per_head_big} vs {per_head_small}"
+        );
+    }
+}

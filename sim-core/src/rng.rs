@@ -40,6 +40,10 @@ pub enum Stream {
     StrategicRound = 9,
     /// App-customer acquisition noise.
     AppDemand = 10,
+    /// The market sentiment index's monthly shock (one stream, agent 0).
+    SentimentShock = 30,
+    /// Whether a startup in distress is acqui-hired, and by whom.
+    AcquiHire = 31,
 }
 
 /// A random stream for one agent, one mechanism and one month.

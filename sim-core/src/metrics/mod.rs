@@ -80,4 +80,11 @@ metrics! {
     open_quality: "points", "Best open-weights release quality.";
     platform_revenue_usd: "USD/month", "Revenue of frontier and open-weights firms.";
     startup_revenue_usd: "USD/month", "Revenue of startups.";
+    sentiment: "index", "Market sentiment index S (1 = neutral): momentum of sector revenue growth; drives venture rounds and startup entry.";
+    venture_funding_usd: "USD/month", "Venture rounds raised by startups this month (seed rounds of entrants excluded).";
+    exits_acqui_hire: "firms/month", "Startups in distress acqui-hired (bought for their team) this month.";
+    startup_exits_cash: "firms/month", "Startups that exited for lack of cash this month (no round, no acquirer).";
+    survival_12m: "share", "Share of the startups founded during the run at least 12 months ago that were still alive at 12 months of age (NaN until a cohort is 12 months old).";
+    survival_60m: "share", "Share of the startups founded during the run at least 60 months ago that were still alive at 60 months of age (NaN until a cohort is 60 months old).";
+    startup_hazard_year1: "share/year", "Annualised exit hazard of startups in their first year of life, over the last 12 months: 1 - (1 - exits / startup-months at risk)^12.";
 }

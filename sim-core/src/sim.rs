@@ -367,9 +367,10 @@ impl Sim {
             h.f64(*x);
         }
         let sentiment = w.resource::<Sentiment>();
-        for x in [sentiment.level, sentiment.momentum, sentiment.sector_revenue] {
+        for x in [sentiment.level, sentiment.momentum, sentiment.trend, sentiment.sector_revenue] {
             h.f64(x);
         }
+        h.u64(u64::from(sentiment.observed));
         for (id, c) in &w.resource::<Cohorts>().0 {
             h.u64(id.0);
             h.u64(c.founded as i64 as u64);

@@ -2,13 +2,17 @@
 //!
 //! **Sentiment.** The industry's "vibes" are an index `S_t` (1 = neutral) driven by the
 //! momentum of sector returns. Sector revenue `R_t` is the revenue of labs and startups (summed
-//! in id order); its monthly log growth `g_t = ln(R_t / R_{t−1})` enters an exponential average
-//! `m_t = m_{t−1} + (g_t − m_{t−1}) / momentum_months`, and
+//! in id order); its monthly log growth `g_t = ln(R_t / R_{t−1})` enters a fast and a slow
+//! exponential average, the momentum `m_t = m_{t−1} + (g_t − m_{t−1}) / momentum_months` and the
+//! trend `τ_t = τ_{t−1} + (g_t − τ_{t−1}) / trend_months` (both start at the first observed
+//! growth), and
 //!
-//! `S_t = clamp(S_{t−1} + κ (1 − S_{t−1}) + η (m_t − g_ref) + σ ε_t, S_min, S_max)`,
+//! `S_t = clamp(S_{t−1} + κ (1 − S_{t−1}) + η (m_t − τ_t) + σ ε_t, S_min, S_max)`,
 //!
-//! with `ε_t` a standard normal from the [`Stream::SentimentShock`] stream. Momentum above the
-//! reference growth lifts sentiment and sentiment feeds back into funding and entry, so the
+//! with `ε_t` a standard normal from the [`Stream::SentimentShock`] stream. Growth accelerating
+//! above its trend lifts sentiment (a moving-average crossover: the market judges returns
+//! against what it has become used to, so a maturing sector whose growth slows is not in a
+//! permanent bust), decelerating growth or a revenue drop depresses it; sentiment and sentiment feeds back into funding and entry, so the
 //! index can boom and bust; the reversion `κ` and the clamp keep it bounded
 //! (calibration.md §2.14: VC arrivals `Poisson(λ_VC · H_t)`, `H_t` a return-momentum index).
 //! Sentiment acts in [`finance::raise_funding`](super::finance::raise_funding) (the round logit
@@ -57,18 +61,24 @@ use crate::state::*;
 pub struct Sentiment {
     /// The index `S_t` (1 = neutral).
     pub level: f64,
-    /// Exponential average of the monthly log growth of sector revenue.
+    /// Fast exponential average of the monthly log growth of sector revenue.
     pub momentum: f64,
+    /// Slow exponential average of the same growth.
+    pub trend: f64,
+    /// Months in which growth was observed.
+    pub observed: u32,
     /// Sector revenue (labs and startups) of the last month.
     pub sector_revenue: f64,
 }
 
 impl Sentiment {
-    /// Neutral sentiment with momentum at the reference growth.
+    /// The initial sentiment, no growth observed yet.
     pub fn new(sc: &crate::params::Scenario) -> Self {
         Self {
             level: sc.venture.initial_sentiment,
-            momentum: sc.venture.reference_growth_per_month,
+            momentum: 0.0,
+            trend: 0.0,
+            observed: 0,
             sector_revenue: 0.0,
         }
     }
@@ -163,13 +173,19 @@ pub fn update_sentiment(
     let revenue: f64 = rows.iter().map(|r| r.1).sum();
     if revenue > 0.0 && s.sector_revenue > 0.0 {
         let g = math::ln(revenue / s.sector_revenue).clamp(-1.0, 1.0);
-        s.momentum += (g - s.momentum) / v.momentum_months;
+        if s.observed == 0 {
+            (s.momentum, s.trend) = (g, g);
+        } else {
+            s.momentum += (g - s.momentum) / v.momentum_months;
+            s.trend += (g - s.trend) / v.trend_months;
+        }
+        s.observed = s.observed.saturating_add(1);
     }
     s.sector_revenue = revenue;
     let eps = rng::stream(cfg.0.run.seed, Stream::SentimentShock, 0, clock.month).normal();
     let next = s.level
         + v.reversion_per_month * (1.0 - s.level)
-        + v.momentum_weight * (s.momentum - v.reference_growth_per_month)
+        + v.momentum_weight * (s.momentum - s.trend)
         + v.noise_sigma * eps;
     s.level = next.clamp(v.sentiment_min, v.sentiment_max);
 }
@@ -270,51 +286,56 @@ mod tests {
         w
     }
 
-    /// Runs `update_sentiment` for `months` months with sector revenue growing by `growth` a month.
-    fn sentiment_after(sc: Scenario, growth: f64, months: u32) -> f64 {
+    /// Runs `update_sentiment` for `months` months with sector revenue growing by `growth(month)`
+    /// a month (log), returning the sentiment path.
+    fn sentiment_path(sc: Scenario, growth: impl Fn(u32) -> f64, months: u32) -> Vec<f64> {
         let mut w = sentiment_world(sc);
         let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(0.0, 0.0));
         let mut revenue = 1e6;
+        let mut path = Vec::new();
         for month in 0..months {
             w.resource_mut::<Clock>().month = month;
             w.get_mut::<Books>(lab).unwrap().revenue = revenue;
             w.run_system_cached(update_sentiment).unwrap();
-            revenue *= math::exp(growth);
+            revenue *= math::exp(growth(month));
+            path.push(w.resource::<Sentiment>().level);
         }
-        w.resource::<Sentiment>().level
+        path
     }
 
     #[test]
-    fn sentiment_rises_with_sector_momentum_and_falls_without_it() {
+    fn sentiment_booms_when_growth_accelerates_and_busts_when_it_stalls() {
         let mut sc = Scenario::default();
         sc.venture.noise_sigma = 0.0;
-        let g = sc.venture.reference_growth_per_month;
-        let boom = sentiment_after(sc.clone(), g + 0.05, 36);
-        let neutral = sentiment_after(sc.clone(), g, 36);
-        let bust = sentiment_after(sc.clone(), g - 0.05, 36);
-        assert!(close(neutral, 1.0), "growth at the reference keeps sentiment neutral: {neutral}");
-        assert!(boom > 1.2, "sustained growth above the reference must lift sentiment: {boom}");
-        assert!(bust < 0.8, "growth below the reference must depress sentiment: {bust}");
+        let steady = sentiment_path(sc.clone(), |_| 0.03, 48);
         assert!(
-            bust >= sc.venture.sentiment_min && boom <= sc.venture.sentiment_max,
-            "sentiment stays within its clamp"
+            steady.iter().all(|s| close(*s, 1.0)),
+            "steady growth, whatever its rate, keeps sentiment neutral: {steady:?}"
         );
-        let runaway = sentiment_after(sc.clone(), 0.9, 60);
+        // Growth at 1%/month for two years, then 6%/month (a boom), then flat (a bust).
+        let path = sentiment_path(sc.clone(), |m| match m {
+            0..24 => 0.01,
+            24..42 => 0.06,
+            _ => 0.0,
+        }, 66);
+        let (boom, bust) = (path[41], path[65]);
+        assert!(boom > 1.3, "accelerating sector revenue lifts sentiment: {boom}");
+        assert!(bust < 0.8, "stalling revenue after a boom depresses it: {bust}");
+        let runaway = sentiment_path(sc.clone(), |m| if m < 12 { 0.0 } else { 0.9 }, 24);
         assert!(
-            close(runaway, sc.venture.sentiment_max),
-            "explosive growth is clamped at sentiment_max: {runaway}"
+            close(*runaway.last().unwrap(), sc.venture.sentiment_max),
+            "explosive growth is clamped at sentiment_max: {runaway:?}"
         );
     }
 
     #[test]
-    fn sentiment_noise_comes_from_its_stream_and_reverts() {
+    fn sentiment_noise_comes_from_its_stream() {
         let mut sc = Scenario::default();
-        let g = sc.venture.reference_growth_per_month;
-        let a = sentiment_after(sc.clone(), g, 24);
-        assert_eq!(a, sentiment_after(sc.clone(), g, 24), "same seed, same path");
-        assert!(a != 1.0, "with noise the index moves");
+        let a = sentiment_path(sc.clone(), |_| 0.02, 24);
+        assert_eq!(a, sentiment_path(sc.clone(), |_| 0.02, 24), "same seed, same path");
+        assert!(a.iter().any(|s| *s != 1.0), "with noise the index moves");
         sc.run.seed += 1;
-        assert!(a != sentiment_after(sc, g, 24), "another seed, another path");
+        assert!(a != sentiment_path(sc, |_| 0.02, 24), "another seed, another path");
     }
 
     fn spawn_app(w: &mut World, cash: f64, team: f64, quality: f64, customers: f64) -> Entity {
@@ -381,19 +402,23 @@ mod tests {
     #[test]
     fn better_and_bigger_teams_are_acquihired_more_often() {
         let sc = Scenario::default();
-        let count = |quality: f64, team: f64| {
-            let mut w = sentiment_world(sc.clone());
-            let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e12, fleet(0.0, 0.0));
-            w.entity_mut(lab).insert((Lab::default(), Staff(10.0)));
-            spawn_app(&mut w, 1e6, 6.0, 10.0, 0.0); // sets the mean quality near 10
-            let targets: Vec<Entity> = (0..400).map(|_| spawn_app(&mut w, -1.0, team, quality, 0.0)).collect();
-            w.run_system_cached(acquihire_startups).unwrap();
-            targets.iter().filter(|&&t| w.get::<AcquiredBy>(t).is_some()).count()
+        let mut w = sentiment_world(sc.clone());
+        let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e13, fleet(0.0, 0.0));
+        w.entity_mut(lab).insert((Lab::default(), Staff(10.0)));
+        // Three groups of 300 distressed startups; mean quality 10.
+        let group = |w: &mut World, quality: f64, team: f64| -> Vec<Entity> {
+            (0..300).map(|_| spawn_app(w, -1.0, team, quality, 0.0)).collect()
         };
-        let (base, good, big) = (count(10.0, 6.0), count(15.0, 6.0), count(10.0, 24.0));
-        assert!(base > 20 && base < 160, "near acquihire_probability at the reference: {base}/400");
-        assert!(good > base, "higher quality raises the odds: {good} vs {base}");
-        assert!(big > base, "a bigger team raises the odds: {big} vs {base}");
+        let (weak, strong, big) = (group(&mut w, 7.0, 6.0), group(&mut w, 13.0, 6.0), group(&mut w, 10.0, 24.0));
+        w.run_system_cached(acquihire_startups).unwrap();
+        let sold = |g: &[Entity]| g.iter().filter(|&&t| w.get::<AcquiredBy>(t).is_some()).count();
+        let (weak, strong, big) = (sold(&weak), sold(&strong), sold(&big));
+        let at_mean = 300.0 * sc.venture.acquihire_probability;
+        assert!(
+            (weak as f64) < at_mean && (strong as f64) > at_mean,
+            "quality below the mean lowers the odds, above raises them: {weak} and {strong} vs {at_mean}"
+        );
+        assert!(big as f64 > 1.5 * at_mean, "a team 4x the reference raises the odds: {big} vs {at_mean}");
     }
 
     #[test]

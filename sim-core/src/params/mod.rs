@@ -495,15 +495,15 @@ crate::section! {
         /// Months of the exponential average of sector revenue growth (the momentum).
         momentum_months: f64 = 6.0;
             unit "months", range [1, 120], source "assumption: investors look at the last two quarters";
-        /// Monthly log growth of sector revenue that reads as neutral (momentum above it lifts
-        /// sentiment, below it depresses it).
-        reference_growth_per_month: f64 = 0.02;
-            unit "1/month", range [-1, 1], source "calibration.md §1.5: AI revenue growing ~25-30%/yr beyond the early hypergrowth; set near the baseline's mean so sentiment is neutral on average";
+        /// Months of the slower exponential average of sector revenue growth (the trend): momentum
+        /// above the trend lifts sentiment, below it depresses it.
+        trend_months: f64 = 36.0;
+            unit "months", range [1, 600], source "assumption: returns judged against the last few years (a moving-average crossover)";
         /// Pull of sentiment back to neutral each month (kappa).
-        reversion_per_month: f64 = 0.08;
+        reversion_per_month: f64 = 0.1;
             unit "1/month", range [0, 1], source "assumption: VC cycles of a few years (calibration.md §2.14)";
-        /// Sentiment change per unit of momentum above the reference (eta).
-        momentum_weight: f64 = 2.0;
+        /// Sentiment change per unit of monthly log growth of momentum above trend (eta).
+        momentum_weight: f64 = 4.0;
             unit "index/(1/month)", range [0, 100], source "assumption: hype follows returns (calibration.md §2.14: H_t a return-momentum index)";
         /// Standard deviation of the monthly sentiment shock (sigma).
         noise_sigma: f64 = 0.04;

@@ -367,7 +367,12 @@ impl Sim {
             h.f64(*x);
         }
         let sentiment = w.resource::<Sentiment>();
-        for x in [sentiment.level, sentiment.momentum, sentiment.trend, sentiment.sector_revenue] {
+        for x in [
+            sentiment.level,
+            sentiment.momentum,
+            sentiment.trend,
+            sentiment.sector_revenue,
+        ] {
             h.f64(x);
         }
         h.u64(u64::from(sentiment.observed));

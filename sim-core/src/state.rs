@@ -445,7 +445,10 @@ impl PanelRow {
             compute: fleet.used,
             employees: startup.map(|s| s.team).or(staff.map(|s| s.0)).unwrap_or(0.0),
             talent: lab.map_or(0.0, |l| l.talent),
-            quality: lab.map(|l| l.served_quality).or(startup.map(|s| s.quality)).unwrap_or(0.0),
+            quality: lab
+                .map(|l| l.served_quality)
+                .or(startup.map(|s| s.quality))
+                .unwrap_or(0.0),
             alive: exit.is_none(),
             exit_cause: exit.map_or("", ExitCause::as_str),
         }

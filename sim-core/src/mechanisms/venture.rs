@@ -266,9 +266,8 @@ pub fn acquihire_startups(
                 (None, None) => {}
             }
         }
-        if let Ok((_, _, mut b, _, Some(mut s), _)) = firms.get_mut(entity) {
+        if let Ok((_, _, mut b, _, _, _)) = firms.get_mut(entity) {
             b.fund(price);
-            s.customers = 0.0;
         }
         commands.entity(entity).insert(AcquiredBy(buyer_id));
     }
@@ -313,11 +312,15 @@ mod tests {
             "steady growth, whatever its rate, keeps sentiment neutral: {steady:?}"
         );
         // Growth at 1%/month for two years, then 6%/month (a boom), then flat (a bust).
-        let path = sentiment_path(sc.clone(), |m| match m {
-            0..24 => 0.01,
-            24..42 => 0.06,
-            _ => 0.0,
-        }, 66);
+        let path = sentiment_path(
+            sc.clone(),
+            |m| match m {
+                0..24 => 0.01,
+                24..42 => 0.06,
+                _ => 0.0,
+            },
+            66,
+        );
         let (boom, bust) = (path[41], path[65]);
         assert!(boom > 1.3, "accelerating sector revenue lifts sentiment: {boom}");
         assert!(bust < 0.8, "stalling revenue after a boom depresses it: {bust}");
@@ -369,12 +372,17 @@ mod tests {
             Some(lab_id),
             "the only buyer with enough cash, the lab, acquires the distressed startup"
         );
-        assert!(w.get::<AcquiredBy>(healthy).is_none(), "a startup with cash is not sold");
+        assert!(
+            w.get::<AcquiredBy>(healthy).is_none(),
+            "a startup with cash is not sold"
+        );
         let price = sc.venture.acquihire_price_usd_per_employee * 8.0;
-        assert!(close(books(&w, lab).costs, price), "the acquirer pays team × price per head");
+        assert!(
+            close(books(&w, lab).costs, price),
+            "the acquirer pays team × price per head"
+        );
         assert!(close(books(&w, target).funding, price), "the target receives the price");
         assert_eq!(w.get::<Staff>(lab).unwrap().0, 108.0, "the team joins the lab's staff");
-        assert_eq!(w.get::<Startup>(target).unwrap().customers, 0.0, "a lab shuts the app down");
     }
 
     #[test]
@@ -409,7 +417,11 @@ mod tests {
         let group = |w: &mut World, quality: f64, team: f64| -> Vec<Entity> {
             (0..300).map(|_| spawn_app(w, -1.0, team, quality, 0.0)).collect()
         };
-        let (weak, strong, big) = (group(&mut w, 7.0, 6.0), group(&mut w, 13.0, 6.0), group(&mut w, 10.0, 24.0));
+        let (weak, strong, big) = (
+            group(&mut w, 7.0, 6.0),
+            group(&mut w, 13.0, 6.0),
+            group(&mut w, 10.0, 24.0),
+        );
         w.run_system_cached(acquihire_startups).unwrap();
         let sold = |g: &[Entity]| g.iter().filter(|&&t| w.get::<AcquiredBy>(t).is_some()).count();
         let (weak, strong, big) = (sold(&weak), sold(&strong), sold(&big));
@@ -418,7 +430,10 @@ mod tests {
             (weak as f64) < at_mean && (strong as f64) > at_mean,
             "quality below the mean lowers the odds, above raises them: {weak} and {strong} vs {at_mean}"
         );
-        assert!(big as f64 > 1.5 * at_mean, "a team 4x the reference raises the odds: {big} vs {at_mean}");
+        assert!(
+            big as f64 > 1.5 * at_mean,
+            "a team 4x the reference raises the odds: {big} vs {at_mean}"
+        );
     }
 
     #[test]

@@ -175,6 +175,7 @@ pub fn serve_app_customers(
 }
 
 /// Poisson entry of new startups.
+#[allow(clippy::too_many_arguments)]
 pub fn enter_startups(
     mut commands: Commands,
     cfg: Res<Config>,

@@ -821,6 +821,16 @@ impl Scenario {
     }
 
     fn check_rules(&self, errs: &mut Vec<ParamError>) {
+        let v = &self.venture;
+        if v.initial_sentiment < v.sentiment_min || v.initial_sentiment > v.sentiment_max {
+            errs.push(ParamError::rule(
+                "venture.initial_sentiment",
+                format!(
+                    "must lie within [venture.sentiment_min, venture.sentiment_max] ({} not in [{}, {}])",
+                    v.initial_sentiment, v.sentiment_min, v.sentiment_max
+                ),
+            ));
+        }
         if self.contracts.term_min_months > self.contracts.term_max_months {
             errs.push(ParamError::rule(
                 "contracts.term_min_months",
@@ -979,6 +989,35 @@ mod tests {
         assert!(
             errs.iter()
                 .any(|e| e.path == "spot.wtp_frontier_usd" && e.message.contains("finite"))
+        );
+    }
+}
+
+#[cfg(test)]
+mod venture_tests {
+    use super::*;
+
+    #[test]
+    fn initial_sentiment_outside_its_clamp_is_rejected() {
+        let mut s = Scenario {
+            nations: vec![NationSpec {
+                name: "A".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        s.firms.push(FirmSpec {
+            name: "F".into(),
+            nation: "A".into(),
+            ..Default::default()
+        });
+        assert!(s.validate().is_ok());
+        s.venture.sentiment_min = 0.8;
+        s.venture.initial_sentiment = 0.5;
+        let errs = s.validate().unwrap_err();
+        assert!(
+            errs.iter().any(|e| e.path == "venture.initial_sentiment"),
+            "an initial sentiment below sentiment_min must be named: {errs:?}"
         );
     }
 }

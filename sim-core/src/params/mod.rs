@@ -525,8 +525,8 @@ crate::section! {
             unit "1", range [0, 10], source "calibration.md §2.14: VC arrivals Poisson(lambda_VC H_t)";
         /// Probability that a startup in distress (out of cash, no round) of average quality and
         /// reference team size is acqui-hired instead of shutting down.
-        acquihire_probability: f64 = 0.2;
-            unit "1", range [0, 1], source "assumption: a minority of failing startups are sold for their team";
+        acquihire_probability: f64 = 0.12;
+            unit "1", range [0, 1], source "assumption: a minority of failing startups are sold for their team (about 30% of startup exits in the baseline)";
         /// Logit weight of quality above the startups' mean on the acqui-hire probability.
         acquihire_quality_weight: f64 = 0.3;
             unit "1/point", range [0, 100], source "MODEL.md step 7: acqui-hires move a failed startup's team";

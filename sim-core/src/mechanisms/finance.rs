@@ -453,6 +453,89 @@ mod tests {
     }
 
     #[test]
+    fn an_acquihired_startup_exits_with_its_cause_in_the_flows_the_cohorts_and_the_panel() {
+        let mut w = testkit::world(Scenario::default());
+        w.resource_mut::<Clock>().month = 30;
+        let buyer = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(0.0, 0.0));
+        let sold = spawn_firm(&mut w, FirmKind::Startup, 5e5, fleet(0.0, 0.0));
+        let broke = spawn_firm(&mut w, FirmKind::Startup, -1.0, fleet(0.0, 0.0));
+        let (buyer_id, sold_id, broke_id) = (id_of(&w, buyer), id_of(&w, sold), id_of(&w, broke));
+        for (e, id) in [(sold, sold_id), (broke, broke_id)] {
+            w.get_mut::<Firm>(e).unwrap().founded = 6;
+            w.resource_mut::<Cohorts>().found(id, 6);
+        }
+        // Sold with cash in hand: still leaves, as an acqui-hire.
+        w.entity_mut(sold).insert(AcquiredBy(buyer_id));
+        w.run_system_cached(exit_firms).unwrap();
+        assert!(
+            w.get_entity(sold).is_err() && w.get_entity(broke).is_err(),
+            "both leave"
+        );
+        let f = w.resource::<MonthFlows>();
+        assert_eq!(
+            (f.exits_for(ExitCause::AcquiHire), f.exits_for(ExitCause::Cash)),
+            (1, 1),
+            "one acqui-hire, one exit for cash"
+        );
+        assert_eq!(f.startup_exits, 2);
+        assert_eq!(f.startup_exit_ages, vec![24, 24], "ages at exit");
+        let rows: Vec<_> = f.exited_rows.iter().map(|r| (r.id, r.alive, r.exit_cause)).collect();
+        assert_eq!(
+            rows,
+            vec![(sold_id.0, false, "acqui_hire"), (broke_id.0, false, "cash")],
+            "one closing panel row per exit, in id order"
+        );
+        let c = &w.resource::<Cohorts>().0;
+        assert_eq!(c[&sold_id].exit, Some((30, ExitCause::AcquiHire)));
+        assert_eq!(c[&broke_id].exit, Some((30, ExitCause::Cash)));
+    }
+
+    #[test]
+    fn venture_rounds_are_likelier_and_larger_when_sentiment_is_high() {
+        // 300 startups burning 100k a month with 200k left: all seek a round this month.
+        let rounds = |level: f64| {
+            let mut w = testkit::world(Scenario::default());
+            w.resource_mut::<Sentiment>().level = level;
+            let firms: Vec<Entity> = (0..300)
+                .map(|_| {
+                    let e = spawn_firm(&mut w, FirmKind::Startup, 2e5, Fleet::default());
+                    w.get_mut::<Books>(e).unwrap().last_burn = 1e5;
+                    e
+                })
+                .collect();
+            w.run_system_cached(raise_funding).unwrap();
+            let funded: Vec<f64> = firms
+                .iter()
+                .map(|&e| books(&w, e).funding)
+                .filter(|f| *f > 0.0)
+                .collect();
+            let total: f64 = funded.iter().sum();
+            assert!(
+                close(w.resource::<MonthFlows>().venture_funding, total),
+                "venture funding is counted in the month's flows"
+            );
+            (funded.len(), funded.first().copied().unwrap_or(0.0))
+        };
+        let (n_bust, _) = rounds(0.4);
+        let (n_neutral, size_neutral) = rounds(1.0);
+        let (n_boom, size_boom) = rounds(2.5);
+        assert!(
+            n_bust < n_neutral && n_neutral < n_boom,
+            "rounds closed: bust {n_bust}, neutral {n_neutral}, boom {n_boom}"
+        );
+        let st = Scenario::default().startups;
+        assert!(
+            close(size_neutral, st.round_months_of_burn * 1e5),
+            "a neutral round funds round_months_of_burn months of burn"
+        );
+        let e = Scenario::default().venture.round_size_sentiment_elasticity;
+        assert!(
+            close(size_boom, size_neutral * math::pow(2.5, e)),
+            "round size scales with S^e: {size_boom} vs {size_neutral}"
+        );
+    }
+
+    #[test]
     fn closing_the_books_records_burn_and_revenue_history() {
         let mut w = testkit::world(Scenario::default());
         let firm = spawn_firm(&mut w, FirmKind::Startup, 1e6, Fleet::default());

@@ -47,13 +47,17 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run a scenario and write metrics.csv and summary.json.
+    /// Run a scenario and write metrics.csv and summary.json (and panel.csv with --panel).
     #[command(
         long_about = "Run a scenario month by month and write metrics.csv (one row per month, \
             one column per metric; see `goldrush metrics`) and summary.json (version, seed, \
             state hash, final metrics, platforms, the fully resolved scenario, and timings under \
-            \"timing\") into --out. Files are written atomically. A short summary is printed \
-            on stdout; a progress bar on stderr when it is a terminal."
+            \"timing\") into --out. With --panel, also panel.csv: the firm-level panel, one row \
+            per firm per month (month, id, kind, nation, founded, users, revenue, cash, compute, \
+            employees, talent, quality, alive, exit_cause); a firm that exits appears a last \
+            time in its exit month with alive=false and the cause. Files are written \
+            atomically. A short summary is printed on stdout; a progress bar on stderr when it \
+            is a terminal."
     )]
     Run(RunArgs),
     /// List the built-in scenarios with their descriptions.
@@ -129,6 +133,10 @@ struct RunArgs {
     /// No progress bar and no summary on stdout (errors are still printed).
     #[arg(long, short)]
     quiet: bool,
+    /// Also write panel.csv: one row per firm per month (kind, nation, users, revenue, cash,
+    /// compute, employees, talent, quality, alive, exit cause), streamed as the run goes.
+    #[arg(long)]
+    panel: bool,
 }
 
 #[derive(Args, Debug)]
@@ -176,6 +184,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 overrides,
                 out: a.out,
                 quiet: a.quiet,
+                panel: a.panel,
             })
         }
         Command::Scenarios => docs::scenarios(),

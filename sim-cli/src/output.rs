@@ -4,8 +4,8 @@
 //! reader never sees a half-written file. All files of a run are staged before any is renamed;
 //! if anything fails, every temporary file is removed (also on panic, through `Drop`).
 
-use std::fs::OpenOptions;
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -63,10 +63,72 @@ fn write_tmp(tmp: &Path, contents: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
-/// Writes each `(name, contents)` into `dir` atomically; returns the final paths.
-pub fn write_atomically(dir: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<Vec<PathBuf>> {
+/// A file written piece by piece into `DIR/.NAME.tmp-<pid>` while the run goes on, and renamed
+/// into place with the other outputs by [`write_atomically`]. Dropped unfinished, it removes its
+/// temporary file.
+pub struct StreamedFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    out: Option<BufWriter<File>>,
+}
+
+impl StreamedFile {
+    /// Creates `dir/.name.tmp-<pid>` for writing.
+    pub fn create(dir: &Path, name: &str) -> anyhow::Result<Self> {
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .with_context(|| format!("cannot create {}", shown(&tmp)))?;
+        Ok(Self {
+            dest: dir.join(name),
+            tmp,
+            out: Some(BufWriter::new(f)),
+        })
+    }
+
+    /// Appends `text`.
+    pub fn write(&mut self, text: &str) -> anyhow::Result<()> {
+        let out = self.out.as_mut().expect("streamed file is open until finished");
+        out.write_all(text.as_bytes())
+            .with_context(|| format!("cannot write {}", shown(&self.tmp)))
+    }
+
+    /// Flushes and syncs the temporary file; returns (temporary, destination) for renaming.
+    fn finish(mut self) -> anyhow::Result<(PathBuf, PathBuf)> {
+        let out = self.out.take().expect("streamed file is open until finished");
+        let f = out
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", shown(&self.tmp)))?;
+        f.sync_all()
+            .with_context(|| format!("cannot write {}", shown(&self.tmp)))?;
+        Ok((std::mem::take(&mut self.tmp), std::mem::take(&mut self.dest)))
+    }
+}
+
+impl Drop for StreamedFile {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes each `(name, contents)` into `dir` atomically, together with the `streamed` files
+/// already written; returns the final paths.
+pub fn write_atomically(
+    dir: &Path,
+    files: &[(&str, &[u8])],
+    streamed: Vec<StreamedFile>,
+) -> anyhow::Result<Vec<PathBuf>> {
     let pid = std::process::id();
     let mut staged = Staged { files: Vec::new() };
+    for f in streamed {
+        staged.files.push(f.finish()?);
+    }
     for (name, contents) in files {
         let tmp = dir.join(format!(".{name}.tmp-{pid}"));
         let dest = dir.join(name);

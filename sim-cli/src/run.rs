@@ -1,4 +1,5 @@
-//! `goldrush run`: simulate a scenario, write metrics.csv and summary.json, print a summary.
+//! `goldrush run`: simulate a scenario, write metrics.csv and summary.json (and with `--panel`
+//! the firm panel, panel.csv, streamed month by month), print a summary.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -8,11 +9,12 @@ use std::time::Instant;
 use anyhow::Context;
 use serde::Serialize;
 use sim_core::sim::PlatformStanding;
+use sim_core::state::PANEL_COLUMNS;
 use sim_core::{METRICS, Metrics, Scenario, Sim, SimError};
 
 use crate::errors::emit;
 use crate::load::{Loaded, load_scenario};
-use crate::output::{prepare_out_dir, write_atomically};
+use crate::output::{StreamedFile, prepare_out_dir, write_atomically};
 use crate::progress::Progress;
 use crate::{GIT_COMMIT, VERSION};
 
@@ -22,6 +24,8 @@ pub struct RunOptions {
     pub overrides: Vec<String>,
     pub out: PathBuf,
     pub quiet: bool,
+    /// Also write the firm panel (panel.csv).
+    pub panel: bool,
 }
 
 /// Wall-clock timings of a run (the only non-deterministic part of the outputs).
@@ -41,7 +45,16 @@ pub struct Finished {
 }
 
 /// Builds the world and steps it to the scenario's horizon, timing setup and stepping apart.
-pub fn simulate(scenario: Scenario, mut progress: Progress) -> anyhow::Result<Finished> {
+pub fn simulate(scenario: Scenario, progress: Progress) -> anyhow::Result<Finished> {
+    simulate_with(scenario, progress, |_| Ok(()))
+}
+
+/// [`simulate`], calling `after_month` after every month (its time counts as stepping).
+pub fn simulate_with(
+    scenario: Scenario,
+    mut progress: Progress,
+    mut after_month: impl FnMut(&mut Sim) -> anyhow::Result<()>,
+) -> anyhow::Result<Finished> {
     let t0 = Instant::now();
     let mut sim = Sim::new(scenario).map_err(|e| match e {
         SimError::Invalid(_) => anyhow::Error::new(e).context("invalid scenario"),
@@ -53,6 +66,7 @@ pub fn simulate(scenario: Scenario, mut progress: Progress) -> anyhow::Result<Fi
     progress.update(0);
     for m in 0..months {
         sim.step();
+        after_month(&mut sim)?;
         progress.update(m + 1);
     }
     let stepping_seconds = t1.elapsed().as_secs_f64();
@@ -240,13 +254,31 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     prepare_out_dir(&opts.out)?;
     let show_bar = !opts.quiet && std::io::stderr().is_terminal();
     let progress = Progress::new(loaded.scenario.run.months, show_bar);
-    let finished = simulate(loaded.scenario.clone(), progress)?;
+    // The panel is streamed into its temporary file month by month, never held in memory.
+    let mut panel = if opts.panel {
+        let mut f = StreamedFile::create(&opts.out, "panel.csv")?;
+        f.write(&format!("{}\n", PANEL_COLUMNS.join(",")))?;
+        Some(f)
+    } else {
+        None
+    };
+    let finished = simulate_with(loaded.scenario.clone(), progress, |sim| {
+        if let Some(f) = panel.as_mut() {
+            let mut chunk = String::new();
+            for row in sim.panel() {
+                chunk.push_str(&row.csv_line());
+            }
+            f.write(&chunk)?;
+        }
+        Ok(())
+    })?;
     let platforms = platforms_by_share(&finished.sim);
     let csv = metrics_csv(finished.sim.metrics());
     let json = summary_json(&loaded, &finished, &platforms);
     let written = write_atomically(
         &opts.out,
         &[("metrics.csv", csv.as_bytes()), ("summary.json", json.as_bytes())],
+        panel.into_iter().collect(),
     )
     .with_context(|| format!("cannot write results into {:?}", display(&opts.out)))?;
     if !opts.quiet {

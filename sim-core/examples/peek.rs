@@ -39,6 +39,11 @@ fn main() {
         "platform_revenue_usd",
         "startup_revenue_usd",
         "consumer_surplus_usd",
+        "sentiment",
+        "exits_acqui_hire",
+        "survival_12m",
+        "survival_60m",
+        "startup_hazard_year1",
     ];
     println!("{}", cols.join("\t"));
     let t1 = std::time::Instant::now();

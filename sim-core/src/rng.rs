@@ -50,6 +50,10 @@ pub enum Stream {
     TalentAcquihire = 14,
     /// Which researchers leave the market this month.
     TalentLeave = 15,
+    /// The market sentiment index's monthly shock (one stream, agent 0).
+    SentimentShock = 30,
+    /// Whether a startup in distress is acqui-hired, and by whom.
+    AcquiHire = 31,
 }
 
 /// A random stream for one agent, one mechanism and one month.

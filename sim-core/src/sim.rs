@@ -11,6 +11,7 @@ use crate::mechanisms::public_compute::{self, PublicPool};
 use crate::mechanisms::record::MetricsLog;
 use crate::mechanisms::talent::{self, Researchers, Roster};
 use crate::mechanisms::users::{self, SwitchCostTable, Users};
+use crate::mechanisms::venture::{self, Cohorts, Sentiment};
 use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
 use crate::metrics::Metrics;
 use crate::params::{FirmKind, FirmSpec, ParamError, Scenario};
@@ -141,7 +142,9 @@ pub fn build_schedule() -> Schedule {
             finance::bill_platform_users,
             startups::serve_app_customers,
             finance::pay_operating_costs,
+            venture::update_sentiment,
             finance::raise_funding,
+            venture::acquihire_startups,
             finance::exit_firms,
             contracts::retally_contracts,
             startups::enter_startups,
@@ -309,6 +312,37 @@ impl Sim {
         rows
     }
 
+    /// The firm panel of the last simulated month, in id order: one row per firm alive at the
+    /// end of the month, plus one row (`alive = false`, state just before it left) per firm
+    /// that exited during the month.
+    pub fn panel(&mut self) -> Vec<PanelRow> {
+        let month = self.month().saturating_sub(1);
+        let mut q = self.world.query::<(
+            &AgentId,
+            &Firm,
+            &Books,
+            &Fleet,
+            Option<&Lab>,
+            Option<&Platform>,
+            Option<&Startup>,
+            Option<&Staff>,
+        )>();
+        let mut rows: Vec<PanelRow> = q
+            .iter(&self.world)
+            .map(|(id, f, b, fl, lab, p, st, staff)| PanelRow::of(month, *id, f, b, fl, lab, p, st, staff, None))
+            .collect();
+        if self.month() > 0 {
+            rows.extend(self.world.resource::<MonthFlows>().exited_rows.iter().cloned());
+        }
+        rows.sort_by_key(|r| r.id);
+        rows
+    }
+
+    /// The market sentiment index (1 = neutral).
+    pub fn sentiment(&self) -> f64 {
+        self.world.resource::<Sentiment>().level
+    }
+
     /// Ages (months) of the startups that exited in the last simulated month.
     pub fn startup_exit_ages(&self) -> Vec<u32> {
         self.world.resource::<MonthFlows>().startup_exit_ages.clone()
@@ -361,6 +395,27 @@ impl Sim {
         }
         for x in &w.resource::<FrontierHistory>().best {
             h.f64(*x);
+        }
+        let sentiment = w.resource::<Sentiment>();
+        for x in [
+            sentiment.level,
+            sentiment.momentum,
+            sentiment.trend,
+            sentiment.sector_revenue,
+        ] {
+            h.f64(x);
+        }
+        h.u64(u64::from(sentiment.observed));
+        for (id, c) in &w.resource::<Cohorts>().0 {
+            h.u64(id.0);
+            h.u64(c.founded as i64 as u64);
+            match c.exit {
+                Some((m, cause)) => {
+                    h.u64(u64::from(m));
+                    h.u64(cause.index() as u64);
+                }
+                None => h.u64(u64::MAX),
+            }
         }
         for s in &w.resource::<PlatformTable>().slots {
             h.u64(u64::from(s.alive));
@@ -695,6 +750,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     }
     // Initial startups, with ages spread over the past and heavy-tailed customer bases.
     let st = &sc.startups;
+    let mut cohorts = Cohorts::default();
     for _ in 0..st.initial_count {
         let id = dir.allocate();
         let mut d = rng::stream(sc.run.seed, Stream::InitStartups, id.0, 0);
@@ -704,7 +760,10 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         bundle.4.customers = k.min(st.attachment_scale * 1000.0);
         let e = world.spawn(bundle).id();
         dir.entities.insert(id, e);
+        cohorts.found(id, -age);
     }
+    world.insert_resource(cohorts);
+    world.insert_resource(Sentiment::new(sc));
     // Books of initial startups open at their seed cash (funding happened before the run).
     for mut b in world.query::<&mut Books>().iter_mut(world) {
         b.cash_start = b.cash;

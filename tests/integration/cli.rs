@@ -214,6 +214,79 @@ fn cli_run_tiny_writes_outputs_deterministically() {
 }
 
 #[test]
+fn cli_run_panel_writes_one_row_per_alive_firm_per_month_and_one_per_exit() {
+    let t = TempDir::new("run-panel");
+    goldrush_ok(t.path(), &["run", "tiny", "--out", "plain", "-q"]);
+    goldrush_ok(t.path(), &["run", "tiny", "--out", "a", "-q", "--panel"]);
+    goldrush_ok(t.path(), &["run", "tiny", "--out", "b", "-q", "--panel"]);
+    assert!(
+        !t.path().join("plain/panel.csv").exists(),
+        "panel.csv is written only with --panel"
+    );
+    let panel = fs::read_to_string(t.path().join("a/panel.csv")).expect("panel.csv");
+    assert_eq!(
+        panel,
+        fs::read_to_string(t.path().join("b/panel.csv")).expect("panel.csv"),
+        "the panel is deterministic"
+    );
+    assert_eq!(
+        state_hash(&read_json(&t.path().join("a/summary.json"))),
+        state_hash(&read_json(&t.path().join("plain/summary.json"))),
+        "writing the panel must not change the run"
+    );
+    let mut lines = panel.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(header, sim_core::state::PANEL_COLUMNS);
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (month, kind, alive, cause) = (col("month"), col("kind"), col("alive"), col("exit_cause"));
+    let metrics = fs::read_to_string(t.path().join("a/metrics.csv")).expect("metrics.csv");
+    let mut mlines = metrics.lines();
+    let mhead: Vec<&str> = mlines.next().unwrap().split(',').collect();
+    let mrows: Vec<Vec<f64>> = mlines
+        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .collect();
+    let metric = |m: usize, name: &str| mrows[m][mhead.iter().position(|h| *h == name).unwrap()];
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let mut alive_firms_at_start = 0;
+    for m in 0..36usize {
+        let of_month: Vec<&Vec<&str>> = rows.iter().filter(|r| r[month] == m.to_string()).collect();
+        assert!(!of_month.is_empty(), "month {m} has rows");
+        let count = |k: &str, a: &str| of_month.iter().filter(|r| r[kind] == k && r[alive] == a).count() as f64;
+        assert_eq!(
+            count("startup", "true"),
+            metric(m, "startups_alive"),
+            "month {m}: one alive row per startup alive"
+        );
+        assert_eq!(
+            count("neocloud", "true"),
+            metric(m, "neoclouds_alive"),
+            "month {m}: one alive row per lessor alive"
+        );
+        let exits = of_month.iter().filter(|r| r[alive] == "false").count() as f64;
+        assert_eq!(
+            exits,
+            metric(m, "exits_cash") + metric(m, "exits_break_even") + metric(m, "exits_acqui_hire"),
+            "month {m}: one closing row per exit"
+        );
+        assert!(
+            of_month.iter().all(|r| (r[alive] == "false") != r[cause].is_empty()),
+            "month {m}: exit rows, and only they, carry a cause"
+        );
+        let alive_now = of_month.iter().filter(|r| r[alive] == "true").count();
+        let entered = metric(m, "startups_entered") as usize;
+        if m > 0 {
+            assert_eq!(
+                alive_now,
+                alive_firms_at_start + entered - exits as usize,
+                "month {m}: firms alive = last month's + entrants - exits"
+            );
+        }
+        alive_firms_at_start = alive_now;
+    }
+    assert!(rows.iter().all(|r| r.len() == header.len()), "every row is complete");
+}
+
+#[test]
 fn cli_show_output_validates_and_reruns_identically() {
     let t = TempDir::new("show");
     let shown = stdout(&goldrush_ok(t.path(), &["show", "tiny"]));

@@ -7,14 +7,14 @@ use sim_core::Sim;
 /// Golden state hashes after the full horizon of each shipped scenario (seed 42). If a change
 /// to the model is intended, update these and say so in the commit message.
 const GOLDEN: &[(&str, u64)] = &[
-    ("tiny", 0x2574_60fe_c027_e299),
-    ("classroom", 0xfc76_5ae0_29e9_f11c),
-    ("supply-shock", 0x7b24_5b58_a3b7_4e10),
-    ("baseline", 0x3a70_fdcc_ef5b_733a),
-    ("compute-antitrust", 0xee71_04eb_fbf6_fb6e),
-    ("interop-mandate", 0x900d_3d4a_0c45_bcfd),
-    ("public-compute", 0x4ca2_20e2_7710_5f7a),
-    ("no-export-controls", 0x748a_99aa_6c4e_a328),
+    ("tiny", 0xa712_830c_f318_0c0d),
+    ("classroom", 0x85b1_aa2f_1e9f_f78c),
+    ("supply-shock", 0x77e3_0fa9_5a9b_2098),
+    ("baseline", 0x2060_7768_644b_2473),
+    ("compute-antitrust", 0x847c_5108_2998_99f8),
+    ("interop-mandate", 0xab67_6c45_8ecf_6596),
+    ("public-compute", 0x56fa_a6b5_aa3f_6dba),
+    ("no-export-controls", 0xce68_266f_e251_43e3),
 ];
 
 #[test]
@@ -28,7 +28,15 @@ fn same_seed_gives_the_same_hash_at_every_month() {
         let (ha, hb) = (a.state_hash(), b.state_hash());
         assert_eq!(ha, hb, "month {}: got {} vs {}", a.month(), hex(ha), hex(hb));
     }
-    assert_eq!(a.metrics(), b.metrics());
+    // Bit patterns, not `==`: a metric that is not yet defined (survival before a cohort is old
+    // enough) is NaN, and NaN != NaN.
+    let bits = |s: &Sim| -> Vec<Vec<u64>> {
+        s.metrics()
+            .iter()
+            .map(|m| m.values().iter().map(|v| v.to_bits()).collect())
+            .collect()
+    };
+    assert_eq!(bits(&a), bits(&b), "metrics differ between identical runs");
 }
 
 #[test]

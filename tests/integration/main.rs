@@ -4,6 +4,7 @@
 //! - `invariants`: accounting identities hold every month;
 //! - `mechanisms`: model claims checked on whole runs (supply shock, rationing, lock-in);
 //! - `talent`: the talent market (concentration, attrition, visa costs).
+//! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
 
 mod cli;
 mod determinism;
@@ -11,3 +12,4 @@ mod invariants;
 mod mechanisms;
 mod scenarios;
 mod talent;
+mod venture;

@@ -12,9 +12,13 @@
 //! with probability `p / (1 + rank/4)` by quality rank (lessors: `p` above break-even, `0.3 p`
 //! below); a
 //! startup whose runway falls below `runway_trigger_months` raises `round_months_of_burn` of
-//! burn with probability `logistic(logit p₀ + w · traction)`, traction = ln of 6-month revenue
-//! growth. **Exit.** A firm exits when its cash is negative after funding (cause: cash) or, for
-//! a lessor, after `exit_months_below` consecutive months below break-even (cause: break-even).
+//! burn × `S^e` with probability `logistic(logit p₀ + w · traction + w_S ln S)`, traction = ln of
+//! 6-month revenue growth, `S` the market sentiment index of [`venture`](super::venture).
+//! **Exit.** A startup acqui-hired this month ([`AcquiredBy`], see [`venture`](super::venture))
+//! exits with cause acqui-hire; otherwise a firm exits when its cash is negative after funding
+//! (cause: cash) or, for a lessor, after `exit_months_below` consecutive months below
+//! break-even (cause: break-even). Exits are counted by [`ExitCause`] in [`MonthFlows`], recorded
+//! in the startups' [`Cohorts`], and the exiting firm's last [`PanelRow`] is kept for the panel.
 //! An exiting firm's fleet is bought by the richest frontier lab at `fire_sale_fraction` of
 //! list value (consolidation), which also takes over its lessor contracts; contracts it bought
 //! end; its users fall back to "no platform" and startups built on it move to the best open
@@ -27,6 +31,7 @@ use bevy_ecs::prelude::*;
 
 use super::talent::Roster;
 use super::users::Users;
+use super::venture::{Cohorts, Sentiment};
 use crate::math;
 use crate::params::FirmKind;
 use crate::rng::{self, Stream};
@@ -65,6 +70,8 @@ pub fn pay_operating_costs(
 pub fn raise_funding(
     cfg: Res<Config>,
     clock: Res<Clock>,
+    sentiment: Res<Sentiment>,
+    mut flows: ResMut<MonthFlows>,
     mut firms: Query<(&AgentId, &Firm, &mut Books, Option<&Lab>, Option<&Lessor>)>,
 ) {
     let sc = &cfg.0;
@@ -95,9 +102,17 @@ pub fn raise_funding(
                     ))
                     .clamp(-3.0, 3.0);
                     let p0 = st.round_probability.clamp(1e-9, 1.0 - 1e-9);
-                    let p = math::logistic(math::ln(p0 / (1.0 - p0)) + st.round_traction_weight * traction);
+                    let v = &sc.venture;
+                    let s = sentiment.level;
+                    let p = math::logistic(
+                        math::ln(p0 / (1.0 - p0))
+                            + st.round_traction_weight * traction
+                            + v.round_sentiment_weight * math::ln(s),
+                    );
                     if d.bernoulli(p) {
-                        b.fund(st.round_months_of_burn * burn);
+                        let round = st.round_months_of_burn * burn * math::pow(s, v.round_size_sentiment_elasticity);
+                        b.fund(round);
+                        flows.venture_funding += round;
                     }
                 }
             }
@@ -124,12 +139,7 @@ pub fn raise_funding(
     }
 }
 
-/// Why a firm left the market.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExitCause {
-    Cash,
-    BreakEven,
-}
+pub use crate::state::ExitCause;
 
 /// Firms that ran out of cash, and lessors long below break-even, leave the market.
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
@@ -143,6 +153,7 @@ pub fn exit_firms(
     mut table: ResMut<PlatformTable>,
     mut users: ResMut<Users>,
     mut flows: ResMut<MonthFlows>,
+    mut cohorts: ResMut<Cohorts>,
     mut firms: Query<(
         Entity,
         &AgentId,
@@ -152,13 +163,16 @@ pub fn exit_firms(
         Option<&Lessor>,
         Option<&Platform>,
         Option<&mut Startup>,
+        (Option<&Lab>, Option<&Staff>, Option<&AcquiredBy>),
     )>,
 ) {
     let sc = &cfg.0;
     let mut exiting: Vec<(AgentId, Entity, ExitCause)> = firms
         .iter()
-        .filter_map(|(e, id, _, _, b, lessor, _, _)| {
-            if b.cash < 0.0 {
+        .filter_map(|(e, id, _, _, b, lessor, _, _, (_, _, acquired))| {
+            if acquired.is_some() {
+                Some((*id, e, ExitCause::AcquiHire))
+            } else if b.cash < 0.0 {
                 Some((*id, e, ExitCause::Cash))
             } else if lessor.is_some_and(|l| l.months_below >= sc.lessors.exit_months_below) {
                 Some((*id, e, ExitCause::BreakEven))
@@ -176,22 +190,34 @@ pub fn exit_firms(
         // The richest remaining frontier lab acquires the fleet.
         let acquirer = firms
             .iter()
-            .filter(|(_, aid, f, _, _, _, _, _)| f.kind == FirmKind::Frontier && !leaving.contains(aid))
-            .map(|(e, aid, _, _, b, _, _, _)| (*aid, e, b.cash))
+            .filter(|(_, aid, f, _, _, _, _, _, _)| f.kind == FirmKind::Frontier && !leaving.contains(aid))
+            .map(|(e, aid, _, _, b, _, _, _, _)| (*aid, e, b.cash))
             .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)));
         let (owned, slot, kind, founded) = {
-            let (_, _, firm, fleet, _, _, p, _) = firms.get(entity).expect("exiting firm exists");
+            let (_, _, firm, fleet, books, _, p, s, (lab, staff, _)) = firms.get(entity).expect("exiting firm exists");
+            flows.exited_rows.push(PanelRow::of(
+                clock.month,
+                id,
+                firm,
+                books,
+                fleet,
+                lab,
+                p,
+                s,
+                staff,
+                Some(cause),
+            ));
             (fleet.owned, p.map(|p| p.slot), firm.kind, firm.founded)
         };
         let mut new_seller = None;
         if let Some((aid, ae, acash)) = acquirer {
             let price = sc.lessors.fire_sale_fraction * owned * market.list_price;
             if owned > 0.0 && acash >= price {
-                if let Ok((_, _, _, mut fl, mut b, _, _, _)) = firms.get_mut(ae) {
+                if let Ok((_, _, _, mut fl, mut b, _, _, _, _)) = firms.get_mut(ae) {
                     b.spend(price);
                     fl.owned += owned;
                 }
-                if let Ok((_, _, _, mut fl, mut b, _, _, _)) = firms.get_mut(entity) {
+                if let Ok((_, _, _, mut fl, mut b, _, _, _, _)) = firms.get_mut(entity) {
                     b.earn(price);
                     fl.owned = 0.0;
                 }
@@ -210,7 +236,7 @@ pub fn exit_firms(
         if let Some(slot) = slot {
             users.evict_platform(slot);
             table.slots[slot as usize].alive = false;
-            for (_, _, _, _, _, _, _, s) in &mut firms {
+            for (_, _, _, _, _, _, _, s, _) in &mut firms {
                 if let Some(mut s) = s
                     && s.base == Base::Platform(slot)
                 {
@@ -218,15 +244,9 @@ pub fn exit_firms(
                 }
             }
         }
+        flows.record_exit(kind, (clock.month as i32 - founded).max(0) as u32, cause);
         if kind == FirmKind::Startup {
-            flows.startup_exits += 1;
-            flows
-                .startup_exit_ages
-                .push((clock.month as i32 - founded).max(0) as u32);
-        }
-        match cause {
-            ExitCause::Cash => flows.exited_cash += 1,
-            ExitCause::BreakEven => flows.exited_break_even += 1,
+            cohorts.exit(id, clock.month, cause);
         }
         dir.entities.remove(&id);
         commands.entity(entity).despawn();
@@ -313,7 +333,11 @@ mod tests {
             !w.resource::<Directory>().entities.contains_key(&broke_id),
             "the exiting firm must leave the directory"
         );
-        assert_eq!(w.resource::<MonthFlows>().exited_cash, 1, "one exit for cash recorded");
+        assert_eq!(
+            w.resource::<MonthFlows>().exits_for(ExitCause::Cash),
+            1,
+            "one exit for cash recorded"
+        );
         assert_eq!(
             fleet_of(&w, rich).owned,
             6_000.0,
@@ -355,7 +379,7 @@ mod tests {
         assert!(w.get_entity(patient).is_ok(), "one month less must not trigger exit");
         let f = w.resource::<MonthFlows>();
         assert_eq!(
-            (f.exited_break_even, f.exited_cash),
+            (f.exits_for(ExitCause::BreakEven), f.exits_for(ExitCause::Cash)),
             (1, 0),
             "the exit is recorded as break-even"
         );
@@ -430,6 +454,89 @@ mod tests {
                 "a firm without a parent or burn raises nothing"
             );
         }
+    }
+
+    #[test]
+    fn an_acquihired_startup_exits_with_its_cause_in_the_flows_the_cohorts_and_the_panel() {
+        let mut w = testkit::world(Scenario::default());
+        w.resource_mut::<Clock>().month = 30;
+        let buyer = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(0.0, 0.0));
+        let sold = spawn_firm(&mut w, FirmKind::Startup, 5e5, fleet(0.0, 0.0));
+        let broke = spawn_firm(&mut w, FirmKind::Startup, -1.0, fleet(0.0, 0.0));
+        let (buyer_id, sold_id, broke_id) = (id_of(&w, buyer), id_of(&w, sold), id_of(&w, broke));
+        for (e, id) in [(sold, sold_id), (broke, broke_id)] {
+            w.get_mut::<Firm>(e).unwrap().founded = 6;
+            w.resource_mut::<Cohorts>().found(id, 6);
+        }
+        // Sold with cash in hand: still leaves, as an acqui-hire.
+        w.entity_mut(sold).insert(AcquiredBy(buyer_id));
+        w.run_system_cached(exit_firms).unwrap();
+        assert!(
+            w.get_entity(sold).is_err() && w.get_entity(broke).is_err(),
+            "both leave"
+        );
+        let f = w.resource::<MonthFlows>();
+        assert_eq!(
+            (f.exits_for(ExitCause::AcquiHire), f.exits_for(ExitCause::Cash)),
+            (1, 1),
+            "one acqui-hire, one exit for cash"
+        );
+        assert_eq!(f.startup_exits, 2);
+        assert_eq!(f.startup_exit_ages, vec![24, 24], "ages at exit");
+        let rows: Vec<_> = f.exited_rows.iter().map(|r| (r.id, r.alive, r.exit_cause)).collect();
+        assert_eq!(
+            rows,
+            vec![(sold_id.0, false, "acqui_hire"), (broke_id.0, false, "cash")],
+            "one closing panel row per exit, in id order"
+        );
+        let c = &w.resource::<Cohorts>().0;
+        assert_eq!(c[&sold_id].exit, Some((30, ExitCause::AcquiHire)));
+        assert_eq!(c[&broke_id].exit, Some((30, ExitCause::Cash)));
+    }
+
+    #[test]
+    fn venture_rounds_are_likelier_and_larger_when_sentiment_is_high() {
+        // 300 startups burning 100k a month with 200k left: all seek a round this month.
+        let rounds = |level: f64| {
+            let mut w = testkit::world(Scenario::default());
+            w.resource_mut::<Sentiment>().level = level;
+            let firms: Vec<Entity> = (0..300)
+                .map(|_| {
+                    let e = spawn_firm(&mut w, FirmKind::Startup, 2e5, Fleet::default());
+                    w.get_mut::<Books>(e).unwrap().last_burn = 1e5;
+                    e
+                })
+                .collect();
+            w.run_system_cached(raise_funding).unwrap();
+            let funded: Vec<f64> = firms
+                .iter()
+                .map(|&e| books(&w, e).funding)
+                .filter(|f| *f > 0.0)
+                .collect();
+            let total: f64 = funded.iter().sum();
+            assert!(
+                close(w.resource::<MonthFlows>().venture_funding, total),
+                "venture funding is counted in the month's flows"
+            );
+            (funded.len(), funded.first().copied().unwrap_or(0.0))
+        };
+        let (n_bust, _) = rounds(0.4);
+        let (n_neutral, size_neutral) = rounds(1.0);
+        let (n_boom, size_boom) = rounds(2.5);
+        assert!(
+            n_bust < n_neutral && n_neutral < n_boom,
+            "rounds closed: bust {n_bust}, neutral {n_neutral}, boom {n_boom}"
+        );
+        let st = Scenario::default().startups;
+        assert!(
+            close(size_neutral, st.round_months_of_burn * 1e5),
+            "a neutral round funds round_months_of_burn months of burn"
+        );
+        let e = Scenario::default().venture.round_size_sentiment_elasticity;
+        assert!(
+            close(size_boom, size_neutral * math::pow(2.5, e)),
+            "round size scales with S^e: {size_boom} vs {size_neutral}"
+        );
     }
 
     #[test]

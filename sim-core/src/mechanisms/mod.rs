@@ -14,6 +14,7 @@ pub mod startups;
 pub mod supply;
 pub mod talent;
 pub mod users;
+pub mod venture;
 
 /// Helpers shared by the mechanisms' unit tests: a bare [`World`](bevy_ecs::world::World) with
 /// the resources of month 0, firms spawned under fresh ids, and a small two-nation scenario with
@@ -36,7 +37,7 @@ pub(crate) mod testkit {
 
     /// A bare world holding `sc` and the resources of month 0, as `Sim::new` sets them: the
     /// market at its initial prices, empty flows, directory, contract book, frontier history and
-    /// platform table, and no users.
+    /// platform table, neutral sentiment, no cohorts, and no users.
     pub fn world(sc: Scenario) -> World {
         let mut w = World::new();
         w.insert_resource(Market {
@@ -62,6 +63,8 @@ pub(crate) mod testkit {
         w.insert_resource(Users::default());
         w.insert_resource(super::talent::Researchers::default());
         w.insert_resource(super::talent::Roster::default());
+        w.insert_resource(super::venture::Sentiment::new(w.resource::<Config>().0.as_ref()));
+        w.insert_resource(super::venture::Cohorts::default());
         w
     }
 

@@ -4,6 +4,7 @@ use bevy_ecs::prelude::*;
 
 use super::talent::{Researchers, Roster, talent_stats};
 use super::users::{self, Users};
+use super::venture::{Cohorts, Sentiment};
 use crate::metrics::Metrics;
 use crate::metrics::reporters::{concentration, gini, rationing};
 use crate::params::FirmKind;
@@ -25,6 +26,8 @@ pub fn record_metrics(
     pool: Res<super::public_compute::PublicPool>,
     researchers: Res<Researchers>,
     roster: Res<Roster>,
+    sentiment: Res<Sentiment>,
+    cohorts: Res<Cohorts>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -89,8 +92,8 @@ pub fn record_metrics(
         startups_entered: f64::from(flows.entered),
         startups_exited: f64::from(flows.startup_exits),
         neoclouds_alive: count(FirmKind::Neocloud),
-        exits_cash: f64::from(flows.exited_cash),
-        exits_break_even: f64::from(flows.exited_break_even),
+        exits_cash: f64::from(flows.exits_for(ExitCause::Cash)),
+        exits_break_even: f64::from(flows.exits_for(ExitCause::BreakEven)),
         frontier_quality: best(FirmKind::Frontier),
         open_quality: best(FirmKind::OpenWeights),
         platform_revenue_usd: revenue(&|k| matches!(k, FirmKind::Frontier | FirmKind::OpenWeights)),
@@ -124,6 +127,13 @@ pub fn record_metrics(
         } else {
             0.0
         },
+        sentiment: sentiment.level,
+        venture_funding_usd: flows.venture_funding,
+        exits_acqui_hire: f64::from(flows.exits_for(ExitCause::AcquiHire)),
+        startup_exits_cash: f64::from(flows.startup_exits_by_cause[ExitCause::Cash.index()]),
+        survival_12m: cohorts.survival(clock.month, 12).unwrap_or(f64::NAN),
+        survival_60m: cohorts.survival(clock.month, 60).unwrap_or(f64::NAN),
+        startup_hazard_year1: cohorts.year1_hazard(clock.month).unwrap_or(f64::NAN),
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

@@ -10,17 +10,20 @@
 //! its platform `api_fee_usd_per_customer` per customer. Teams grow with revenue
 //! (`revenue / revenue_per_employee`).
 //!
-//! **Entry.** New startups arrive as `Poisson(λ)`, `λ = entry_rate · (p_ref / p_spot)^η`: dear
-//! compute deters entry. An entrant draws its seed round (lognormal), team size, home nation
+//! **Entry.** New startups arrive as `Poisson(λ)`, `λ = entry_rate · S^η_S · (p_ref / p_spot)^η`:
+//! entry rises with the market sentiment index `S` of [`venture`](super::venture) (VC arrivals
+//! `Poisson(λ_VC · H_t)`, calibration.md §2.14) and dear compute deters it. Entrants are
+//! registered in the [`Cohorts`] with their founding month. An entrant draws its seed round (lognormal), team size, home nation
 //! (weighted by internet users × GDP per capita) and base model: a logit over alive platforms'
 //! quality and the best open release (`base_theta_quality`, `base_open_bonus`).
 //!
-//! Reads: [`Users`] (adopted people), [`PlatformTable`], [`Market`]. Writes: [`Startup`],
-//! startups' and platforms' [`Books`], new startup entities.
+//! Reads: [`Users`] (adopted people), [`PlatformTable`], [`Market`], [`Sentiment`]. Writes:
+//! [`Startup`], startups' and platforms' [`Books`], new startup entities, [`Cohorts`].
 
 use bevy_ecs::prelude::*;
 
 use super::users::Users;
+use super::venture::{Cohorts, Sentiment};
 use crate::math;
 use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Draws, Source, Stream};
@@ -172,18 +175,22 @@ pub fn serve_app_customers(
 }
 
 /// Poisson entry of new startups.
+#[allow(clippy::too_many_arguments)]
 pub fn enter_startups(
     mut commands: Commands,
     cfg: Res<Config>,
     clock: Res<Clock>,
     market: Res<Market>,
     table: Res<PlatformTable>,
+    sentiment: Res<Sentiment>,
     mut dir: ResMut<Directory>,
     mut flows: ResMut<MonthFlows>,
+    mut cohorts: ResMut<Cohorts>,
 ) {
     let sc = &cfg.0;
     let st = &sc.startups;
     let lambda = st.entry_rate_per_month
+        * math::pow(sentiment.level, sc.venture.entry_sentiment_elasticity)
         * math::pow(
             st.entry_reference_price_usd * market.cost_index / market.spot_price.max(1e-6),
             st.entry_price_elasticity,
@@ -195,6 +202,7 @@ pub fn enter_startups(
         let bundle = new_startup(sc, &table, id, clock.month as i32, &mut d);
         let e = commands.spawn(bundle).id();
         dir.entities.insert(id, e);
+        cohorts.found(id, clock.month as i32);
     }
     flows.entered += n;
 }
@@ -290,6 +298,26 @@ mod tests {
             "spot at 10× the reference must cut entry: {dear} vs {cheap}"
         );
         assert_eq!(entrants(0.0, 2.4), 0, "no entry rate, no entrants");
+    }
+
+    #[test]
+    fn good_vibes_bring_more_entrants_and_entrants_join_their_cohort() {
+        let with_sentiment = |level: f64| {
+            let (mut w, _) = platform_world(40.0);
+            w.resource_mut::<Clock>().month = 3;
+            w.resource_mut::<Sentiment>().level = level;
+            w.run_system_cached(enter_startups).unwrap();
+            let n = w.resource::<MonthFlows>().entered;
+            let cohorts = w.resource::<Cohorts>();
+            assert_eq!(cohorts.0.len() as u32, n, "every entrant is registered in the cohorts");
+            assert!(cohorts.0.values().all(|c| c.founded == 3 && c.exit.is_none()));
+            n
+        };
+        let (bust, boom) = (with_sentiment(0.4), with_sentiment(2.5));
+        assert!(
+            boom > 2 * bust,
+            "entry rises with sentiment (elasticity 1): {boom} in a boom vs {bust} in a bust"
+        );
     }
 
     #[test]

@@ -97,4 +97,11 @@ metrics! {
     talent_net_flow_frontier: "people/month", "Researchers moving into frontier labs minus those moving out (acqui-hires and departures included).";
     researchers_acquihired: "people/month", "Researchers of failed firms acqui-hired by a lab this month.";
     researcher_attrition: "share/month", "Employed researchers who left their employer this month (for another firm, the outside option or the market) / researchers employed.";
+    sentiment: "index", "Market sentiment index S (1 = neutral): momentum of sector revenue growth; drives venture rounds and startup entry.";
+    venture_funding_usd: "USD/month", "Venture rounds raised by startups this month (seed rounds of entrants excluded).";
+    exits_acqui_hire: "firms/month", "Startups in distress acqui-hired (bought for their team) this month.";
+    startup_exits_cash: "firms/month", "Startups that exited for lack of cash this month (no round, no acquirer).";
+    survival_12m: "share", "Share of the startups founded during the run at least 12 months ago that were still alive at 12 months of age (NaN until a cohort is 12 months old).";
+    survival_60m: "share", "Share of the startups founded during the run at least 60 months ago that were still alive at 60 months of age (NaN until a cohort is 60 months old).";
+    startup_hazard_year1: "share/year", "Annualised exit hazard of startups in their first year of life, over the last 12 months: 1 - (1 - exits / startup-months at risk)^12.";
 }

@@ -9,7 +9,9 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 use crate::hash::StateHasher;
 use crate::mechanisms::record::MetricsLog;
 use crate::mechanisms::users::{self, SwitchCostTable, SwitchCosts, Users};
-use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
+use crate::mechanisms::{
+    allocation, clock, contracts, finance, record, regulation, research, security, spot, startups, supply,
+};
 use crate::metrics::Metrics;
 use crate::params::{FirmKind, FirmSpec, ParamError, Scenario};
 use crate::rng::{self, Source, Stream};
@@ -43,6 +45,10 @@ pub enum Phase {
     Research,
     /// 8. User choice.
     Users,
+    /// 11. Security incidents.
+    Security,
+    /// 12. Regulation and compliance.
+    Regulation,
     /// 13. Finance, entry and exit.
     Finance,
     /// 14. Record.
@@ -66,6 +72,8 @@ pub fn build_schedule() -> Schedule {
             Phase::Spot,
             Phase::Research,
             Phase::Users,
+            Phase::Security,
+            Phase::Regulation,
             Phase::Finance,
             Phase::Record,
         )
@@ -113,6 +121,20 @@ pub fn build_schedule() -> Schedule {
         )
             .chain()
             .in_set(Phase::Users),
+    );
+    s.add_systems(
+        (
+            security::plant_backdoors,
+            security::draw_incidents,
+            security::shed_platform_users,
+        )
+            .chain()
+            .in_set(Phase::Security),
+    );
+    s.add_systems(
+        (regulation::pay_compliance, regulation::levy_fines)
+            .chain()
+            .in_set(Phase::Regulation),
     );
     s.add_systems(
         (
@@ -328,6 +350,16 @@ impl Sim {
             h.f64(c.price);
             h.u64(u64::from(c.start));
             h.u64(u64::from(c.end));
+        }
+        let risk = w.resource::<RiskLedger>();
+        h.u64(u64::from(risk.backdoor_until));
+        h.u64(u64::from(risk.backdoors));
+        for (id, r) in &risk.firms {
+            h.u64(id.0);
+            h.u64(u64::from(r.large) | (u64::from(r.incidents) << 1));
+            for x in [r.revenue, r.hygiene, r.hygiene_cost, r.loss, r.fines, r.compliance] {
+                h.f64(x);
+            }
         }
         for x in &w.resource::<FrontierHistory>().best {
             h.f64(*x);
@@ -655,6 +687,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(table);
     world.insert_resource(SwitchCostTable(SwitchCosts::new(sc)));
     world.insert_resource(MetricsLog::default());
+    world.insert_resource(RiskLedger::default());
     world.insert_resource(users);
     world
         .run_system_cached(users::count_platform_users)

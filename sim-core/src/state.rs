@@ -297,6 +297,8 @@ pub struct MonthFlows {
     pub entered: u32,
     pub exited_cash: u32,
     pub exited_break_even: u32,
+    /// Firms that exited because the month's incident losses and fines drove their cash negative.
+    pub exited_incident: u32,
     /// Exits of startups this month, and their ages in months.
     pub startup_exits: u32,
     pub startup_exit_ages: Vec<u32>,
@@ -365,5 +367,50 @@ impl FrontierHistory {
         }
         let i = (month - lag) as usize;
         self.best.get(i).copied().unwrap_or(self.initial)
+    }
+}
+
+/// One firm's security and compliance position this month.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FirmRisk {
+    /// Annual revenue at or above `security.large_revenue_usd` (size split of the metrics).
+    pub large: bool,
+    /// Revenue basis of the month (last month's revenue), for cost and loss shares.
+    pub revenue: f64,
+    /// Hygiene bought this month (share of incidents prevented).
+    pub hygiene: f64,
+    /// Cost of that hygiene.
+    pub hygiene_cost: f64,
+    /// Incidents suffered this month.
+    pub incidents: u32,
+    /// Incident losses booked this month.
+    pub loss: f64,
+    /// Fines paid on this month's incidents.
+    pub fines: f64,
+    /// Compliance cost paid this month.
+    pub compliance: f64,
+}
+
+/// This month's security incidents and compliance costs by firm, and the open ecosystem's
+/// backdoor clock. Cleared when the Security phase opens; exited firms' rows stay until then
+/// (the recorder counts their incidents).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct RiskLedger {
+    pub firms: BTreeMap<AgentId, FirmRisk>,
+    /// First month in which the current backdoor (if any) is no longer live.
+    pub backdoor_until: u32,
+    /// Backdoored open releases so far.
+    pub backdoors: u32,
+}
+
+impl RiskLedger {
+    /// Is a backdoored open release live in `month`?
+    pub fn backdoor_live(&self, month: u32) -> bool {
+        month < self.backdoor_until
+    }
+
+    /// Incident losses and fines of a firm this month.
+    pub fn incident_cost(&self, id: AgentId) -> f64 {
+        self.firms.get(&id).map_or(0.0, |r| r.loss + r.fines)
     }
 }

@@ -12,7 +12,8 @@
 //! below); a
 //! startup whose runway falls below `runway_trigger_months` raises `round_months_of_burn` of
 //! burn with probability `logistic(logit p₀ + w · traction)`, traction = ln of 6-month revenue
-//! growth. **Exit.** A firm exits when its cash is negative after funding (cause: cash) or, for
+//! growth. **Exit.** A firm exits when its cash is negative after funding (cause: *incident*
+//! when the month's incident losses and fines alone turned its cash negative, else cash) or, for
 //! a lessor, after `exit_months_below` consecutive months below break-even (cause: break-even).
 //! An exiting firm's fleet is bought by the richest frontier lab at `fire_sale_fraction` of
 //! list value (consolidation), which also takes over its lessor contracts; contracts it bought
@@ -123,8 +124,12 @@ pub fn raise_funding(
 /// Why a firm left the market.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitCause {
+    /// Cash ran out.
     Cash,
+    /// A lessor long below break-even.
     BreakEven,
+    /// Cash ran out because of the month's incident losses and fines (cash + them ≥ 0).
+    Incident,
 }
 
 /// Firms that ran out of cash, and lessors long below break-even, leave the market.
@@ -139,6 +144,7 @@ pub fn exit_firms(
     mut table: ResMut<PlatformTable>,
     mut users: ResMut<Users>,
     mut flows: ResMut<MonthFlows>,
+    ledger: Res<RiskLedger>,
     mut firms: Query<(
         Entity,
         &AgentId,
@@ -155,7 +161,12 @@ pub fn exit_firms(
         .iter()
         .filter_map(|(e, id, _, _, b, lessor, _, _)| {
             if b.cash < 0.0 {
-                Some((*id, e, ExitCause::Cash))
+                let incident = ledger.incident_cost(*id);
+                if incident > 0.0 && b.cash + incident >= 0.0 {
+                    Some((*id, e, ExitCause::Incident))
+                } else {
+                    Some((*id, e, ExitCause::Cash))
+                }
             } else if lessor.is_some_and(|l| l.months_below >= sc.lessors.exit_months_below) {
                 Some((*id, e, ExitCause::BreakEven))
             } else {
@@ -223,6 +234,7 @@ pub fn exit_firms(
         match cause {
             ExitCause::Cash => flows.exited_cash += 1,
             ExitCause::BreakEven => flows.exited_break_even += 1,
+            ExitCause::Incident => flows.exited_incident += 1,
         }
         dir.entities.remove(&id);
         commands.entity(entity).despawn();

@@ -7,7 +7,9 @@ pub mod clock;
 pub mod contracts;
 pub mod finance;
 pub mod record;
+pub mod regulation;
 pub mod research;
+pub mod security;
 pub mod spot;
 pub mod startups;
 pub mod supply;
@@ -58,6 +60,7 @@ pub(crate) mod testkit {
         w.insert_resource(FrontierHistory::default());
         w.insert_resource(PlatformTable::default());
         w.insert_resource(Users::default());
+        w.insert_resource(RiskLedger::default());
         w
     }
 

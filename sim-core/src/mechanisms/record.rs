@@ -21,6 +21,7 @@ pub fn record_metrics(
     flows: Res<MonthFlows>,
     table: Res<PlatformTable>,
     users: Res<Users>,
+    ledger: Res<RiskLedger>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -45,6 +46,17 @@ pub fn record_metrics(
             .fold(f64::NAN, f64::max)
     };
     let revenue = |f: &dyn Fn(FirmKind) -> bool| rows.iter().filter(|r| f(r.1.kind)).map(|r| r.3.revenue).sum::<f64>();
+    // Security and compliance by size, summed in id order (the ledger is keyed by AgentId).
+    let by_size = |large: bool, f: &dyn Fn(&FirmRisk) -> f64| {
+        ledger.firms.values().filter(|r| r.large == large).map(f).sum::<f64>()
+    };
+    let share = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
+    let mean_hygiene = |large: bool| {
+        let n = ledger.firms.values().filter(|r| r.large == large).count();
+        share(by_size(large, &|r| r.hygiene), n as f64)
+    };
+    let (rev_small, rev_large) = (by_size(false, &|r| r.revenue), by_size(true, &|r| r.revenue));
+    let (loss_small, loss_large) = (by_size(false, &|r| r.loss), by_size(true, &|r| r.loss));
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
@@ -85,6 +97,18 @@ pub fn record_metrics(
         open_quality: best(FirmKind::OpenWeights),
         platform_revenue_usd: revenue(&|k| matches!(k, FirmKind::Frontier | FirmKind::OpenWeights)),
         startup_revenue_usd: revenue(&|k| k == FirmKind::Startup),
+        incidents_small: by_size(false, &|r| f64::from(r.incidents)),
+        incidents_large: by_size(true, &|r| f64::from(r.incidents)),
+        incident_losses_small_usd: loss_small,
+        incident_losses_large_usd: loss_large,
+        compliance_cost_share_small: share(by_size(false, &|r| r.compliance), rev_small),
+        compliance_cost_share_large: share(by_size(true, &|r| r.compliance), rev_large),
+        exits_incident: f64::from(flows.exited_incident),
+        fines_usd: ledger.firms.values().map(|r| r.fines).sum(),
+        incident_loss_share_small: share(loss_small, rev_small),
+        incident_loss_share_large: share(loss_large, rev_large),
+        hygiene_small: mean_hygiene(false),
+        hygiene_large: mean_hygiene(true),
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

@@ -74,10 +74,22 @@ metrics! {
     startups_entered: "firms/month", "Startups that entered this month.";
     startups_exited: "firms/month", "Startups that exited this month.";
     neoclouds_alive: "firms", "GPU lessors alive at the end of the month.";
-    exits_cash: "firms/month", "Firms of any kind that exited for lack of cash.";
+    exits_cash: "firms/month", "Firms of any kind that exited for lack of cash (other than incident exits).";
     exits_break_even: "firms/month", "Lessors that exited after sustained prices below break-even.";
     frontier_quality: "points", "Best frontier model quality.";
     open_quality: "points", "Best open-weights release quality.";
     platform_revenue_usd: "USD/month", "Revenue of frontier and open-weights firms.";
     startup_revenue_usd: "USD/month", "Revenue of startups.";
+    incidents_small: "incidents/month", "Security incidents at small firms (annual revenue below security.large_revenue_usd).";
+    incidents_large: "incidents/month", "Security incidents at large firms (annual revenue at or above security.large_revenue_usd).";
+    incident_losses_small_usd: "USD/month", "Incident losses of small firms.";
+    incident_losses_large_usd: "USD/month", "Incident losses of large firms.";
+    compliance_cost_share_small: "share", "Compliance costs / revenue (last month's) of small firms.";
+    compliance_cost_share_large: "share", "Compliance costs / revenue (last month's) of large firms.";
+    exits_incident: "firms/month", "Firms that exited because the month's incident losses and fines drove their cash negative (not counted in exits_cash).";
+    fines_usd: "USD/month", "Fines paid on incidents in regulated nations.";
+    incident_loss_share_small: "share", "Incident losses / revenue (last month's) of small firms.";
+    incident_loss_share_large: "share", "Incident losses / revenue (last month's) of large firms.";
+    hygiene_small: "share", "Mean hygiene (share of incidents prevented) bought by small firms.";
+    hygiene_large: "share", "Mean hygiene bought by large firms.";
 }

@@ -2,10 +2,12 @@
 //! - `scenarios`: every shipped scenario validates and runs;
 //! - `determinism`: same seed → same hash at every month, golden hashes, different seeds differ;
 //! - `invariants`: accounting identities hold every month;
-//! - `mechanisms`: model claims checked on whole runs (supply shock, rationing, lock-in).
+//! - `mechanisms`: model claims checked on whole runs (supply shock, rationing, lock-in);
+//! - `security`: incidents and compliance costs by firm size, the security standard.
 
 mod cli;
 mod determinism;
 mod invariants;
 mod mechanisms;
 mod scenarios;
+mod security;

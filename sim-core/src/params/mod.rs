@@ -523,7 +523,7 @@ crate::section! {
         activity_reference_usd: f64 = 1.0e7;
             unit "USD/yr", range [1, 1e13], source "assumption: a larger attack surface with more users and customers";
         /// Elasticity of exposure to activity (revenue).
-        activity_elasticity: f64 = 0.3;
+        activity_elasticity: f64 = 0.2;
             unit "1", range [0, 2], source "assumption: incidents grow less than proportionally with size";
         /// Highest hygiene a firm can buy (share of incidents prevented).
         hygiene_max: f64 = 0.9;
@@ -532,13 +532,13 @@ crate::section! {
         hygiene_fixed_usd_per_year: f64 = 150_000.0;
             unit "USD/yr", range [0, 1e10], source "calibration.md §2.11: security is fixed-cost heavy (one security engineer and tooling)";
         /// Variable yearly cost of full hygiene as a share of revenue.
-        hygiene_variable_share: f64 = 0.001;
-            unit "share of revenue", range [0, 1], source "assumption";
+        hygiene_variable_share: f64 = 0.0002;
+            unit "share of revenue", range [0, 1], source "assumption: tooling that scales with activity; security is fixed-cost heavy (calibration.md §2.11)";
         /// Mean loss of an incident at a large firm (the cap of the size-scaled mean).
         loss_mean_usd: f64 = 4.44e6;
             unit "USD", range [0, 1e12], source "calibration.md §1.9: IBM/Ponemon 2025 global average breach cost $4.44M";
         /// Mean loss of an incident at a firm without revenue.
-        loss_floor_usd: f64 = 100_000.0;
+        loss_floor_usd: f64 = 250_000.0;
             unit "USD", range [0, 1e12], source "assumption: incident response and remediation for a small team";
         /// Mean loss per incident as a share of annual revenue, added to the floor (up to the cap).
         sme_loss_share_revenue: f64 = 0.05;

@@ -476,7 +476,8 @@ impl Sim {
     /// * GPUs shipped ≤ vendor capacity and ≤ orders, and equal to the sum of deliveries;
     /// * users conserved: the counts per option equal a fresh recount and sum to the population;
     /// * every firm's `cash = cash_start + revenue − costs + funding`;
-    /// * spot GPUs bought = spot GPUs sold; reserved GPUs = committed GPUs.
+    /// * spot GPUs bought = spot GPUs sold; reserved GPUs = committed GPUs;
+    /// * hygiene within [0, h_max]; hygiene, incident, fine and compliance costs finite and ≥ 0.
     pub fn check_invariants(&mut self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         let month = self.month();
@@ -540,6 +541,16 @@ impl Sim {
                 "month {month}: deliveries {delivered} != shipments {}",
                 m.shipments
             ));
+        }
+        let h_max = self.scenario.security.hygiene_max;
+        for (id, r) in &self.world.resource::<RiskLedger>().firms {
+            let costs = [r.hygiene_cost, r.loss, r.fines, r.compliance];
+            if !(0.0..=h_max).contains(&r.hygiene) || costs.iter().any(|x| !x.is_finite() || *x < 0.0) {
+                errs.push(format!(
+                    "month {month}: firm {} has hygiene {} (max {h_max}) or a negative or non-finite cost {costs:?}",
+                    id.0, r.hygiene
+                ));
+            }
         }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }

@@ -21,7 +21,11 @@ fn regulated(shape: impl Fn(&mut sim_core::params::RegimeSpec)) -> Scenario {
     for n in &mut sc.nations {
         n.regime = "eu".into();
     }
-    let r = sc.regimes.iter_mut().find(|r| r.name == "eu").expect("the baseline defines eu");
+    let r = sc
+        .regimes
+        .iter_mut()
+        .find(|r| r.name == "eu")
+        .expect("the baseline defines eu");
     r.sme_relief_share = 0.0;
     r.sandbox_share = 0.0;
     r.systemic_usd_per_year = 0.0;
@@ -48,7 +52,10 @@ fn incidents_hit_small_firms_harder_relative_to_revenue() {
 fn small_firms_buy_less_hygiene() {
     let sim = run(builtin("tiny", &["run.months=12"]));
     let (hs, hl) = (mean(&sim, |m| m.hygiene_small), mean(&sim, |m| m.hygiene_large));
-    assert!(hs < hl, "the fixed cost of hygiene weighs on small firms: small {hs:.3}, large {hl:.3}");
+    assert!(
+        hs < hl,
+        "the fixed cost of hygiene weighs on small firms: small {hs:.3}, large {hl:.3}"
+    );
 }
 
 #[test]
@@ -84,10 +91,15 @@ fn compliance_costs_start_when_the_regime_is_switched_on() {
     let sim = run(regulated(|r| r.from_month = 12));
     let m = sim.metrics();
     assert!(
-        m[..12].iter().all(|m| m.compliance_cost_share_small == 0.0 && m.compliance_cost_share_large == 0.0),
+        m[..12]
+            .iter()
+            .all(|m| m.compliance_cost_share_small == 0.0 && m.compliance_cost_share_large == 0.0),
         "no compliance cost before the regime's month"
     );
-    assert!(m[12..].iter().any(|m| m.compliance_cost_share_small > 0.0), "costs from month 12");
+    assert!(
+        m[12..].iter().any(|m| m.compliance_cost_share_small > 0.0),
+        "costs from month 12"
+    );
 }
 
 #[test]
@@ -108,14 +120,21 @@ fn switching_on_the_security_standard_lowers_incidents() {
     let (b, s) = (count(false), count(true));
     // Less than the factor 0.5 on λ0: firms facing a smaller threat buy less hygiene, and more
     // of them survive to be exposed.
-    assert!(s < 0.9 * b, "mandatory scanning should cut incidents: {s} with the standard vs {b} without");
+    assert!(
+        s < 0.9 * b,
+        "mandatory scanning should cut incidents: {s} with the standard vs {b} without"
+    );
 }
 
 #[test]
 fn severe_incidents_force_incident_exits_and_fines() {
     let sim = run(builtin(
         "tiny",
-        &["security.incidents_per_year=4", "security.loss_sigma=2.5", "security.hygiene_max=0"],
+        &[
+            "security.incidents_per_year=4",
+            "security.loss_sigma=2.5",
+            "security.hygiene_max=0",
+        ],
     ));
     assert!(
         total(&sim, |m| m.exits_incident) > 0.0,
@@ -123,4 +142,3 @@ fn severe_incidents_force_incident_exits_and_fines() {
     );
     assert!(total(&sim, |m| m.fines_usd) > 0.0, "incidents in the EU are fined");
 }
-

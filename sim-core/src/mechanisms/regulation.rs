@@ -196,27 +196,37 @@ mod tests {
             sme_relief_share: 0.5,
             ..r.clone()
         };
-        assert!(close(compliance_cost(&relief, 1e6, 0.0), 0.5 * compliance_cost(&r, 1e6, 0.0)));
-        assert!(close(compliance_cost(&relief, 1e9, 0.0), compliance_cost(&r, 1e9, 0.0)), "no relief for the large");
+        assert!(close(
+            compliance_cost(&relief, 1e6, 0.0),
+            0.5 * compliance_cost(&r, 1e6, 0.0)
+        ));
         assert!(
-            close(compliance_cost(&r, 1e9, 2e25) - compliance_cost(&r, 1e9, 0.0), r.systemic_usd_per_year / 12.0),
+            close(compliance_cost(&relief, 1e9, 0.0), compliance_cost(&r, 1e9, 0.0)),
+            "no relief for the large"
+        );
+        assert!(
+            close(
+                compliance_cost(&r, 1e9, 2e25) - compliance_cost(&r, 1e9, 0.0),
+                r.systemic_usd_per_year / 12.0
+            ),
             "the systemic tier applies above 1e25 FLOP"
         );
     }
 
     #[test]
     fn only_firms_in_regulated_nations_pay_from_the_regime_month() {
-        let mut sc = regulated(RegimeSpec {
-            from_month: 3,
-            ..eu()
-        });
+        let mut sc = regulated(RegimeSpec { from_month: 3, ..eu() });
         sc.regimes[0].sme_relief_share = 0.0;
         let mut w = testkit::world(sc.clone());
         let inside = firm(&mut w, FirmKind::Startup, 0, 10_000.0);
         let outside = firm(&mut w, FirmKind::Startup, 1, 10_000.0);
         let lessor = firm(&mut w, FirmKind::Neocloud, 0, 10_000.0);
         w.run_system_cached(pay_compliance).unwrap();
-        assert_eq!(books(&w, inside).costs, 0.0, "the regime is not in force before month 3");
+        assert_eq!(
+            books(&w, inside).costs,
+            0.0,
+            "the regime is not in force before month 3"
+        );
         w.resource_mut::<Clock>().month = 3;
         w.run_system_cached(pay_compliance).unwrap();
         assert!(
@@ -224,10 +234,17 @@ mod tests {
             "a regulated startup pays F / 12, got {}",
             books(&w, inside).costs
         );
-        assert_eq!(books(&w, outside).costs, 0.0, "an unregulated nation's firm pays nothing");
+        assert_eq!(
+            books(&w, outside).costs,
+            0.0,
+            "an unregulated nation's firm pays nothing"
+        );
         assert_eq!(books(&w, lessor).costs, 0.0, "lessors are out of scope");
         let id = testkit::id_of(&w, inside);
-        assert!(close(w.resource::<RiskLedger>().firms[&id].compliance, books(&w, inside).costs));
+        assert!(close(
+            w.resource::<RiskLedger>().firms[&id].compliance,
+            books(&w, inside).costs
+        ));
     }
 
     #[test]
@@ -245,8 +262,15 @@ mod tests {
         w.get_mut::<Firm>(old).unwrap().founded = -20;
         w.resource_mut::<Clock>().month = 10;
         w.run_system_cached(pay_compliance).unwrap();
-        assert_eq!(books(&w, young).costs, 0.0, "a 5-month-old sandboxed startup pays nothing");
-        assert!(books(&w, old).costs > 0.0, "a 30-month-old startup has left the sandbox");
+        assert_eq!(
+            books(&w, young).costs,
+            0.0,
+            "a 5-month-old sandboxed startup pays nothing"
+        );
+        assert!(
+            books(&w, old).costs > 0.0,
+            "a 30-month-old startup has left the sandbox"
+        );
     }
 
     #[test]
@@ -257,7 +281,11 @@ mod tests {
         };
         assert_eq!(fine(&r, 1e6), 0.03 * 1e6, "an SME pays the lower cap");
         assert_eq!(fine(&r, 1e11), 0.03 * 1e11, "a large firm pays the higher cap");
-        assert_eq!(fine(&r, 1e8), r.fine_max_usd, "a mid-size large firm pays the money cap");
+        assert_eq!(
+            fine(&r, 1e8),
+            r.fine_max_usd,
+            "a mid-size large firm pays the money cap"
+        );
         let mut w = testkit::world(regulated(r.clone()));
         let hit = firm(&mut w, FirmKind::Frontier, 0, 1e9 / 12.0);
         let free = firm(&mut w, FirmKind::Frontier, 1, 1e9 / 12.0);

@@ -199,8 +199,7 @@ pub fn shed_platform_users(
             continue;
         }
         users.evict_from_platform(slot, |i| {
-            rng::fast_stream(sc.run.seed, Stream::IncidentChurn, USER_ID_BASE + i as u64, clock.month).uniform()
-                < leave
+            rng::fast_stream(sc.run.seed, Stream::IncidentChurn, USER_ID_BASE + i as u64, clock.month).uniform() < leave
         });
     }
 }
@@ -289,7 +288,10 @@ mod tests {
         sc.security.standard_from_month = 5;
         assert_eq!(incident_rate(&sc, 4, None, 1e6, false), api);
         assert!((incident_rate(&sc, 5, None, 1e6, false) / api - sc.security.mandatory_scanning_factor).abs() < 1e-12);
-        assert!(full_hygiene_cost(&sc, 5, 0.0) < full_hygiene_cost(&sc, 4, 0.0), "public scanning");
+        assert!(
+            full_hygiene_cost(&sc, 5, 0.0) < full_hygiene_cost(&sc, 4, 0.0),
+            "public scanning"
+        );
     }
 
     #[test]
@@ -340,7 +342,10 @@ mod tests {
         let before = count(sc.clone());
         sc.security.standard_from_month = 0;
         let after = count(sc);
-        assert!(after < before, "mandatory scanning must cut incidents: {after} vs {before}");
+        assert!(
+            after < before,
+            "mandatory scanning must cut incidents: {after} vs {before}"
+        );
     }
 
     #[test]
@@ -351,7 +356,11 @@ mod tests {
         let mut w = testkit::world(sc);
         spawn_firm(&mut w, FirmKind::Frontier, 1e9, Fleet::default());
         w.run_system_cached(plant_backdoors).unwrap();
-        assert_eq!(w.resource::<RiskLedger>().backdoors, 0, "no open-weights lab, no open release");
+        assert_eq!(
+            w.resource::<RiskLedger>().backdoors,
+            0,
+            "no open-weights lab, no open release"
+        );
         let lab = spawn_firm(&mut w, FirmKind::OpenWeights, 1e9, Fleet::default());
         w.entity_mut(lab).insert(Lab::default());
         for month in 0..6 {
@@ -359,8 +368,14 @@ mod tests {
             w.run_system_cached(plant_backdoors).unwrap();
         }
         let l = w.resource::<RiskLedger>();
-        assert_eq!(l.backdoors, 2, "one backdoor at month 0 (live through month 3), a second at 4");
-        assert!(l.backdoor_live(7) && !l.backdoor_live(8), "the second lasts four months");
+        assert_eq!(
+            l.backdoors, 2,
+            "one backdoor at month 0 (live through month 3), a second at 4"
+        );
+        assert!(
+            l.backdoor_live(7) && !l.backdoor_live(8),
+            "the second lasts four months"
+        );
     }
 
     #[test]
@@ -383,8 +398,14 @@ mod tests {
         let users = w.resource::<Users>();
         let after = users.people_by_option();
         let lost = 1.0 - after[0] / before[0];
-        assert!((0.2..0.4).contains(&lost), "Alpha should lose ≈30% of its users, lost {lost}");
-        assert!(after[1] <= before[1] + 1e-9, "Beta was not hit and gains nobody from churn");
+        assert!(
+            (0.2..0.4).contains(&lost),
+            "Alpha should lose ≈30% of its users, lost {lost}"
+        );
+        assert!(
+            after[1] <= before[1] + 1e-9,
+            "Beta was not hit and gains nobody from churn"
+        );
         assert!(
             testkit::close(users.counts.iter().sum(), population),
             "users leaving a platform are conserved"

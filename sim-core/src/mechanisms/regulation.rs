@@ -143,20 +143,21 @@ mod tests {
     use crate::params::NationSpec;
 
     fn regulated(regime: RegimeSpec) -> Scenario {
-        let mut sc = Scenario::default();
-        sc.nations = vec![
-            NationSpec {
-                name: "Reg".into(),
-                regime: regime.name.clone(),
-                ..Default::default()
-            },
-            NationSpec {
-                name: "Free".into(),
-                ..Default::default()
-            },
-        ];
-        sc.regimes = vec![regime];
-        sc
+        Scenario {
+            nations: vec![
+                NationSpec {
+                    name: "Reg".into(),
+                    regime: regime.name.clone(),
+                    ..Default::default()
+                },
+                NationSpec {
+                    name: "Free".into(),
+                    ..Default::default()
+                },
+            ],
+            regimes: vec![regime],
+            ..Default::default()
+        }
     }
 
     fn eu() -> RegimeSpec {

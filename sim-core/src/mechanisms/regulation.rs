@@ -8,8 +8,8 @@
 //! C_reg = [F · (1 − relief · 1[R < R_sme]) + v · R + F_sys · 1[C_train > FLOP_sys]] / 12
 //! ```
 //!
-//! with `R` the annual revenue basis (last month × 12) and `C_train` the cumulative training
-//! FLOP (labs: effective compute; startups: fine-tuning FLOP). A share `sandbox_share` of
+//! with `R` the annual revenue basis (last month × 12) and `C_train` a lab's cumulative training
+//! FLOP (startups fine-tune and are never in the systemic tier). A share `sandbox_share` of
 //! startups — drawn once per firm — is admitted to a sandbox and exempt while younger than
 //! `sandbox_months`. A fixed `F` is regressive (a larger share of a small firm's revenue); a
 //! proportional `v` is neutral; the systemic tier targets frontier labs.
@@ -19,7 +19,7 @@
 //! share · R)` for SMEs (AI Act Art. 99(6): the lower of the two caps applies to SMEs).
 //!
 //! Reads: [`Config`], [`Clock`], [`Firm`], [`Books`] (last month's revenue), [`Lab`],
-//! [`Startup`], [`RiskLedger`] (incidents). Writes: [`Books`] (compliance costs, fines),
+//! [`RiskLedger`] (incidents). Writes: [`Books`] (compliance costs, fines),
 //! [`RiskLedger`] (`compliance`, `fines`). Guardrails: costs are ≥ 0 (relief ≤ F); fines only
 //! on incidents that happened.
 
@@ -76,11 +76,11 @@ pub fn pay_compliance(
     cfg: Res<Config>,
     clock: Res<Clock>,
     mut ledger: ResMut<RiskLedger>,
-    mut firms: Query<(&AgentId, &Firm, &mut Books, Option<&Lab>, Option<&Startup>)>,
+    mut firms: Query<(&AgentId, &Firm, &mut Books, Option<&Lab>)>,
 ) {
     let sc = &cfg.0;
     let month = clock.month;
-    for (id, firm, mut books, lab, startup) in &mut firms {
+    for (id, firm, mut books, lab) in &mut firms {
         if firm.kind == FirmKind::Neocloud {
             continue;
         }
@@ -90,10 +90,9 @@ pub fn pay_compliance(
         if firm.kind == FirmKind::Startup && sandboxed(sc, r, *id, firm.founded, month) {
             continue;
         }
-        let flop = lab
-            .map(|l| l.cumulative_flop)
-            .or(startup.map(|s| s.finetune_flop))
-            .unwrap_or(0.0);
+        // Only model makers can be systemic GPAI providers: a startup fine-tunes (the AI Act makes
+        // a modifier a provider only above a third of the original's compute).
+        let flop = lab.map_or(0.0, |l| l.cumulative_flop);
         let cost = compliance_cost(r, annual_revenue(&books), flop);
         if cost > 0.0 {
             books.spend(cost);
@@ -246,6 +245,39 @@ mod tests {
             w.resource::<RiskLedger>().firms[&id].compliance,
             books(&w, inside).costs
         ));
+    }
+
+    #[test]
+    fn only_labs_past_the_threshold_pay_the_systemic_tier() {
+        let sc = regulated(eu());
+        let mut w = testkit::world(sc.clone());
+        let big = firm(&mut w, FirmKind::Frontier, 0, 1e9);
+        let small = firm(&mut w, FirmKind::OpenWeights, 0, 1e9);
+        let tuner = firm(&mut w, FirmKind::Startup, 0, 1e9);
+        for (e, flop) in [(big, 2e25), (small, 5e24)] {
+            w.entity_mut(e).insert(Lab {
+                cumulative_flop: flop,
+                ..Default::default()
+            });
+        }
+        w.entity_mut(tuner).insert(Startup {
+            base: Base::Open,
+            customers: 0.0,
+            team: 3.0,
+            finetune_flop: 1e27,
+            quality: 0.0,
+            cohort: 0,
+        });
+        w.run_system_cached(pay_compliance).unwrap();
+        let tier = sc.regimes[0].systemic_usd_per_year / 12.0;
+        assert!(
+            close(books(&w, big).costs - books(&w, small).costs, tier),
+            "the lab above 1e25 FLOP pays F_sys / 12 more"
+        );
+        assert!(
+            close(books(&w, tuner).costs, books(&w, small).costs),
+            "a startup's fine-tuning compute never puts it in the systemic tier"
+        );
     }
 
     #[test]

@@ -268,7 +268,7 @@ mod tests {
     fn losses_scale_with_size_up_to_the_average_breach() {
         let sc = Scenario::default();
         assert_eq!(mean_loss(&sc, 0.0), sc.security.loss_floor_usd);
-        assert!((mean_loss(&sc, 1e7) - (2.5e5 + 0.05 * 1e7)).abs() < 1e-6);
+        assert!((mean_loss(&sc, 1e7) - (5e4 + 0.05 * 1e7)).abs() < 1e-6);
         assert_eq!(mean_loss(&sc, 1e11), sc.security.loss_mean_usd, "capped at $4.44M");
     }
 

@@ -538,7 +538,7 @@ crate::section! {
         loss_mean_usd: f64 = 4.44e6;
             unit "USD", range [0, 1e12], source "calibration.md §1.9: IBM/Ponemon 2025 global average breach cost $4.44M";
         /// Mean loss of an incident at a firm without revenue.
-        loss_floor_usd: f64 = 250_000.0;
+        loss_floor_usd: f64 = 50_000.0;
             unit "USD", range [0, 1e12], source "assumption: incident response and remediation for a small team";
         /// Mean loss per incident as a share of annual revenue, added to the floor (up to the cap).
         sme_loss_share_revenue: f64 = 0.05;

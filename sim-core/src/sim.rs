@@ -356,7 +356,7 @@ impl Sim {
         h.u64(u64::from(risk.backdoors));
         for (id, r) in &risk.firms {
             h.u64(id.0);
-            h.u64(u64::from(r.large) | (u64::from(r.incidents) << 1));
+            h.u64(u64::from(r.large) | (u64::from(r.regulated) << 1) | (u64::from(r.incidents) << 2));
             for x in [r.revenue, r.hygiene, r.hygiene_cost, r.loss, r.fines, r.compliance] {
                 h.f64(x);
             }

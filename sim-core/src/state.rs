@@ -389,6 +389,8 @@ pub struct FirmRisk {
     pub fines: f64,
     /// Compliance cost paid this month.
     pub compliance: f64,
+    /// In scope of a regime in force this month (sandboxed startups included).
+    pub regulated: bool,
 }
 
 /// This month's security incidents and compliance costs by firm, and the open ecosystem's

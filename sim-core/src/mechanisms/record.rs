@@ -56,6 +56,7 @@ pub fn record_metrics(
         share(by_size(large, &|r| r.hygiene), n as f64)
     };
     let (rev_small, rev_large) = (by_size(false, &|r| r.revenue), by_size(true, &|r| r.revenue));
+    let regulated_revenue = |large: bool| by_size(large, &|r| if r.regulated { r.revenue } else { 0.0 });
     let (loss_small, loss_large) = (by_size(false, &|r| r.loss), by_size(true, &|r| r.loss));
     let m = Metrics {
         month: f64::from(clock.month),
@@ -101,8 +102,8 @@ pub fn record_metrics(
         incidents_large: by_size(true, &|r| f64::from(r.incidents)),
         incident_losses_small_usd: loss_small,
         incident_losses_large_usd: loss_large,
-        compliance_cost_share_small: share(by_size(false, &|r| r.compliance), rev_small),
-        compliance_cost_share_large: share(by_size(true, &|r| r.compliance), rev_large),
+        compliance_cost_share_small: share(by_size(false, &|r| r.compliance), regulated_revenue(false)),
+        compliance_cost_share_large: share(by_size(true, &|r| r.compliance), regulated_revenue(true)),
         exits_incident: f64::from(flows.exited_incident),
         fines_usd: ledger.firms.values().map(|r| r.fines).sum(),
         incident_loss_share_small: share(loss_small, rev_small),

@@ -87,6 +87,7 @@ pub fn pay_compliance(
         let Some(r) = regime_of(sc, firm.nation, month) else {
             continue;
         };
+        ledger.firms.entry(*id).or_default().regulated = true;
         if firm.kind == FirmKind::Startup && sandboxed(sc, r, *id, firm.founded, month) {
             continue;
         }

@@ -84,8 +84,8 @@ metrics! {
     incidents_large: "incidents/month", "Security incidents at large firms (annual revenue at or above security.large_revenue_usd).";
     incident_losses_small_usd: "USD/month", "Incident losses of small firms.";
     incident_losses_large_usd: "USD/month", "Incident losses of large firms.";
-    compliance_cost_share_small: "share", "Compliance costs / revenue (last month's) of small firms.";
-    compliance_cost_share_large: "share", "Compliance costs / revenue (last month's) of large firms.";
+    compliance_cost_share_small: "share", "Compliance costs / revenue (last month's) of small firms in a regime in force (sandboxed ones included).";
+    compliance_cost_share_large: "share", "Compliance costs / revenue (last month's) of large firms in a regime in force.";
     exits_incident: "firms/month", "Firms that exited because the month's incident losses and fines drove their cash negative (not counted in exits_cash).";
     fines_usd: "USD/month", "Fines paid on incidents in regulated nations.";
     incident_loss_share_small: "share", "Incident losses / revenue (last month's) of small firms.";

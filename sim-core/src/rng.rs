@@ -54,6 +54,16 @@ pub enum Stream {
     SentimentShock = 30,
     /// Whether a startup in distress is acqui-hired, and by whom.
     AcquiHire = 31,
+    /// A firm's security incidents and their losses (one stream per firm and month).
+    Incidents = 20,
+    /// Whether the best open release is backdoored this month.
+    Backdoor = 21,
+    /// Which users of a platform hit by an incident leave it (one draw per user).
+    IncidentChurn = 22,
+    /// Whether an incident in a regulated nation is fined.
+    Enforcement = 23,
+    /// Whether a startup is admitted to a regulatory sandbox (drawn once, at month key 0).
+    Sandbox = 24,
 }
 
 /// A random stream for one agent, one mechanism and one month.

@@ -12,7 +12,9 @@ use crate::mechanisms::record::MetricsLog;
 use crate::mechanisms::talent::{self, Researchers, Roster};
 use crate::mechanisms::users::{self, SwitchCostTable, Users};
 use crate::mechanisms::venture::{self, Cohorts, Sentiment};
-use crate::mechanisms::{allocation, clock, contracts, finance, record, research, spot, startups, supply};
+use crate::mechanisms::{
+    allocation, clock, contracts, finance, record, regulation, research, security, spot, startups, supply,
+};
 use crate::metrics::Metrics;
 use crate::params::{FirmKind, FirmSpec, ParamError, Scenario};
 use crate::rng::{self, Source, Stream};
@@ -48,6 +50,10 @@ pub enum Phase {
     Talent,
     /// 8. User choice.
     Users,
+    /// 11. Security incidents.
+    Security,
+    /// 12. Regulation and compliance.
+    Regulation,
     /// 13. Finance, entry and exit.
     Finance,
     /// 14. Record.
@@ -72,6 +78,8 @@ pub fn build_schedule() -> Schedule {
             Phase::Research,
             Phase::Talent,
             Phase::Users,
+            Phase::Security,
+            Phase::Regulation,
             Phase::Finance,
             Phase::Record,
         )
@@ -136,6 +144,20 @@ pub fn build_schedule() -> Schedule {
         )
             .chain()
             .in_set(Phase::Users),
+    );
+    s.add_systems(
+        (
+            security::plant_backdoors,
+            security::draw_incidents,
+            security::shed_platform_users,
+        )
+            .chain()
+            .in_set(Phase::Security),
+    );
+    s.add_systems(
+        (regulation::pay_compliance, regulation::levy_fines)
+            .chain()
+            .in_set(Phase::Regulation),
     );
     s.add_systems(
         (
@@ -393,6 +415,16 @@ impl Sim {
             h.u64(u64::from(c.start));
             h.u64(u64::from(c.end));
         }
+        let risk = w.resource::<RiskLedger>();
+        h.u64(u64::from(risk.backdoor_until));
+        h.u64(u64::from(risk.backdoors));
+        for (id, r) in &risk.firms {
+            h.u64(id.0);
+            h.u64(u64::from(r.large) | (u64::from(r.regulated) << 1) | (u64::from(r.incidents) << 2));
+            for x in [r.revenue, r.hygiene, r.hygiene_cost, r.loss, r.fines, r.compliance] {
+                h.f64(x);
+            }
+        }
         for x in &w.resource::<FrontierHistory>().best {
             h.f64(*x);
         }
@@ -555,6 +587,7 @@ impl Sim {
     /// * spot GPUs bought = spot GPUs sold; reserved GPUs = committed GPUs;
     /// * researchers conserved: employed + outside + left = agents, and only the employed have
     ///   an employer.
+    /// * hygiene within [0, h_max]; hygiene, incident, fine and compliance costs finite and ≥ 0.
     pub fn check_invariants(&mut self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         let month = self.month();
@@ -643,6 +676,16 @@ impl Sim {
                 "month {month}: deliveries {delivered} != shipments {} + substitute shipments {}",
                 m.shipments, m.substitute_shipments
             ));
+        }
+        let h_max = self.scenario.security.hygiene_max;
+        for (id, r) in &self.world.resource::<RiskLedger>().firms {
+            let costs = [r.hygiene_cost, r.loss, r.fines, r.compliance];
+            if !(0.0..=h_max).contains(&r.hygiene) || costs.iter().any(|x| !x.is_finite() || *x < 0.0) {
+                errs.push(format!(
+                    "month {month}: firm {} has hygiene {} (max {h_max}) or a negative or non-finite cost {costs:?}",
+                    id.0, r.hygiene
+                ));
+            }
         }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
@@ -795,6 +838,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(SwitchCostTable::new(sc));
     world.insert_resource(MetricsLog::default());
     world.insert_resource(PublicPool::default());
+    world.insert_resource(RiskLedger::default());
     world.insert_resource(users);
     world
         .run_system_cached(users::count_platform_users)

@@ -354,11 +354,18 @@ pub enum ExitCause {
     BreakEven,
     /// A startup in distress bought for its team (see `mechanisms::venture`).
     AcquiHire,
+    /// Cash ran out because of the month's incident losses and fines (see `mechanisms::security`).
+    Incident,
 }
 
 impl ExitCause {
     /// Every cause, in index order.
-    pub const ALL: [ExitCause; 3] = [ExitCause::Cash, ExitCause::BreakEven, ExitCause::AcquiHire];
+    pub const ALL: [ExitCause; 4] = [
+        ExitCause::Cash,
+        ExitCause::BreakEven,
+        ExitCause::AcquiHire,
+        ExitCause::Incident,
+    ];
     /// Number of causes.
     pub const COUNT: usize = Self::ALL.len();
 
@@ -373,6 +380,7 @@ impl ExitCause {
             ExitCause::Cash => "cash",
             ExitCause::BreakEven => "break_even",
             ExitCause::AcquiHire => "acqui_hire",
+            ExitCause::Incident => "incident",
         }
     }
 }
@@ -542,5 +550,52 @@ impl FrontierHistory {
         }
         let i = (month - lag) as usize;
         self.best.get(i).copied().unwrap_or(self.initial)
+    }
+}
+
+/// One firm's security and compliance position this month.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FirmRisk {
+    /// Annual revenue at or above `security.large_revenue_usd` (size split of the metrics).
+    pub large: bool,
+    /// Revenue basis of the month (last month's revenue), for cost and loss shares.
+    pub revenue: f64,
+    /// Hygiene bought this month (share of incidents prevented).
+    pub hygiene: f64,
+    /// Cost of that hygiene.
+    pub hygiene_cost: f64,
+    /// Incidents suffered this month.
+    pub incidents: u32,
+    /// Incident losses booked this month.
+    pub loss: f64,
+    /// Fines paid on this month's incidents.
+    pub fines: f64,
+    /// Compliance cost paid this month.
+    pub compliance: f64,
+    /// In scope of a regime in force this month (sandboxed startups included).
+    pub regulated: bool,
+}
+
+/// This month's security incidents and compliance costs by firm, and the open ecosystem's
+/// backdoor clock. Cleared when the Security phase opens; exited firms' rows stay until then
+/// (the recorder counts their incidents).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct RiskLedger {
+    pub firms: BTreeMap<AgentId, FirmRisk>,
+    /// First month in which the current backdoor (if any) is no longer live.
+    pub backdoor_until: u32,
+    /// Backdoored open releases so far.
+    pub backdoors: u32,
+}
+
+impl RiskLedger {
+    /// Is a backdoored open release live in `month`?
+    pub fn backdoor_live(&self, month: u32) -> bool {
+        month < self.backdoor_until
+    }
+
+    /// Incident losses and fines of a firm this month.
+    pub fn incident_cost(&self, id: AgentId) -> f64 {
+        self.firms.get(&id).map_or(0.0, |r| r.loss + r.fines)
     }
 }

@@ -5,11 +5,13 @@
 //! - `mechanisms`: model claims checked on whole runs (supply shock, rationing, lock-in);
 //! - `talent`: the talent market (concentration, attrition, visa costs).
 //! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
+//! - `security`: incidents and compliance costs by firm size, the security standard.
 
 mod cli;
 mod determinism;
 mod invariants;
 mod mechanisms;
 mod scenarios;
+mod security;
 mod talent;
 mod venture;

@@ -169,9 +169,10 @@ fn an_interoperability_mandate_raises_switching() {
         m > 1.5 * b,
         "switching under the mandate {m:.4}/month should be well above the baseline's {b:.4}"
     );
+    let bits = |m: &sim_core::Metrics| m.values().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(
-        base.metrics()[11],
-        mandate.metrics()[11],
+        bits(&base.metrics()[11]),
+        bits(&mandate.metrics()[11]),
         "nothing differs before the mandate starts"
     );
 }

@@ -16,7 +16,8 @@
 //! 6-month revenue growth, `S` the market sentiment index of [`venture`](super::venture).
 //! **Exit.** A startup acqui-hired this month ([`AcquiredBy`], see [`venture`](super::venture))
 //! exits with cause acqui-hire; otherwise a firm exits when its cash is negative after funding
-//! (cause: cash) or, for a lessor, after `exit_months_below` consecutive months below
+//! (cause: *incident* when the month's incident losses and fines alone turned its cash
+//! negative, else cash) or, for a lessor, after `exit_months_below` consecutive months below
 //! break-even (cause: break-even). Exits are counted by [`ExitCause`] in [`MonthFlows`], recorded
 //! in the startups' [`Cohorts`], and the exiting firm's last [`PanelRow`] is kept for the panel.
 //! An exiting firm's fleet is bought by the richest frontier lab at `fire_sale_fraction` of
@@ -154,6 +155,7 @@ pub fn exit_firms(
     mut users: ResMut<Users>,
     mut flows: ResMut<MonthFlows>,
     mut cohorts: ResMut<Cohorts>,
+    ledger: Res<RiskLedger>,
     mut firms: Query<(
         Entity,
         &AgentId,
@@ -173,7 +175,12 @@ pub fn exit_firms(
             if acquired.is_some() {
                 Some((*id, e, ExitCause::AcquiHire))
             } else if b.cash < 0.0 {
-                Some((*id, e, ExitCause::Cash))
+                let incident = ledger.incident_cost(*id);
+                if incident > 0.0 && b.cash + incident >= 0.0 {
+                    Some((*id, e, ExitCause::Incident))
+                } else {
+                    Some((*id, e, ExitCause::Cash))
+                }
             } else if lessor.is_some_and(|l| l.months_below >= sc.lessors.exit_months_below) {
                 Some((*id, e, ExitCause::BreakEven))
             } else {

@@ -8,7 +8,9 @@ pub mod contracts;
 pub mod finance;
 pub mod public_compute;
 pub mod record;
+pub mod regulation;
 pub mod research;
+pub mod security;
 pub mod spot;
 pub mod startups;
 pub mod supply;
@@ -65,6 +67,7 @@ pub(crate) mod testkit {
         w.insert_resource(super::talent::Roster::default());
         w.insert_resource(super::venture::Sentiment::new(w.resource::<Config>().0.as_ref()));
         w.insert_resource(super::venture::Cohorts::default());
+        w.insert_resource(RiskLedger::default());
         w
     }
 

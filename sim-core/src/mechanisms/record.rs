@@ -28,6 +28,7 @@ pub fn record_metrics(
     roster: Res<Roster>,
     sentiment: Res<Sentiment>,
     cohorts: Res<Cohorts>,
+    ledger: Res<RiskLedger>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -58,6 +59,18 @@ pub fn record_metrics(
         .map(|r| (*r.0, r.1.kind))
         .collect();
     let ts = talent_stats(&researchers, &employers, cfg.0.nations.len());
+    // Security and compliance by size, summed in id order (the ledger is keyed by AgentId).
+    let by_size = |large: bool, f: &dyn Fn(&FirmRisk) -> f64| {
+        ledger.firms.values().filter(|r| r.large == large).map(f).sum::<f64>()
+    };
+    let share = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
+    let mean_hygiene = |large: bool| {
+        let n = ledger.firms.values().filter(|r| r.large == large).count();
+        share(by_size(large, &|r| r.hygiene), n as f64)
+    };
+    let (rev_small, rev_large) = (by_size(false, &|r| r.revenue), by_size(true, &|r| r.revenue));
+    let regulated_revenue = |large: bool| by_size(large, &|r| if r.regulated { r.revenue } else { 0.0 });
+    let (loss_small, loss_large) = (by_size(false, &|r| r.loss), by_size(true, &|r| r.loss));
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
@@ -131,9 +144,22 @@ pub fn record_metrics(
         venture_funding_usd: flows.venture_funding,
         exits_acqui_hire: f64::from(flows.exits_for(ExitCause::AcquiHire)),
         startup_exits_cash: f64::from(flows.startup_exits_by_cause[ExitCause::Cash.index()]),
+        startup_exits_incident: f64::from(flows.startup_exits_by_cause[ExitCause::Incident.index()]),
         survival_12m: cohorts.survival(clock.month, 12).unwrap_or(f64::NAN),
         survival_60m: cohorts.survival(clock.month, 60).unwrap_or(f64::NAN),
         startup_hazard_year1: cohorts.year1_hazard(clock.month).unwrap_or(f64::NAN),
+        incidents_small: by_size(false, &|r| f64::from(r.incidents)),
+        incidents_large: by_size(true, &|r| f64::from(r.incidents)),
+        incident_losses_small_usd: loss_small,
+        incident_losses_large_usd: loss_large,
+        compliance_cost_share_small: share(by_size(false, &|r| r.compliance), regulated_revenue(false)),
+        compliance_cost_share_large: share(by_size(true, &|r| r.compliance), regulated_revenue(true)),
+        exits_incident: f64::from(flows.exits_for(ExitCause::Incident)),
+        fines_usd: ledger.firms.values().map(|r| r.fines).sum(),
+        incident_loss_share_small: share(loss_small, rev_small),
+        incident_loss_share_large: share(loss_large, rev_large),
+        hygiene_small: mean_hygiene(false),
+        hygiene_large: mean_hygiene(true),
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

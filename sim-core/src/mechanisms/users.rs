@@ -193,6 +193,28 @@ impl Users {
         self.counts = self.recount();
     }
 
+    /// Moves the users of platform `slot` for whom `leaves(agent index)` is true off it (an
+    /// enterprise keeps the rest of its portfolio; a consumer falls back to "no platform"), then
+    /// recounts. Returns the people (or seats) moved. Users are conserved.
+    pub fn evict_from_platform(&mut self, slot: Slot, mut leaves: impl FnMut(usize) -> bool) -> f64 {
+        let mut moved = 0.0;
+        for g in 0..self.groups.len() {
+            for i in self.groups[g].start as usize..self.groups[g].end as usize {
+                let (port, n) = self.portfolio(i);
+                if port[..n].contains(&slot) && leaves(i) {
+                    let k = port[..n].iter().position(|&s| s == slot).unwrap_or(0);
+                    moved += self.groups[g].weight * self.portfolio_shares[n - 1][k];
+                    self.tally(i, g, -1.0);
+                    let kept: Vec<Slot> = port[..n].iter().copied().filter(|&s| s != slot).collect();
+                    self.set_portfolio(i, &kept);
+                    self.tally(i, g, 1.0);
+                }
+            }
+        }
+        self.counts = self.recount();
+        moved
+    }
+
     fn set_portfolio(&mut self, i: usize, slots: &[Slot]) {
         self.platform[i] = slots.first().copied().unwrap_or(NO_PLATFORM);
         if i as u32 >= self.first_enterprise {

@@ -74,7 +74,7 @@ metrics! {
     startups_entered: "firms/month", "Startups that entered this month.";
     startups_exited: "firms/month", "Startups that exited this month.";
     neoclouds_alive: "firms", "GPU lessors alive at the end of the month.";
-    exits_cash: "firms/month", "Firms of any kind that exited for lack of cash.";
+    exits_cash: "firms/month", "Firms of any kind that exited for lack of cash (other than incident exits).";
     exits_break_even: "firms/month", "Lessors that exited after sustained prices below break-even.";
     frontier_quality: "points", "Best frontier model quality.";
     open_quality: "points", "Best open-weights release quality.";
@@ -100,8 +100,21 @@ metrics! {
     sentiment: "index", "Market sentiment index S (1 = neutral): momentum of sector revenue growth; drives venture rounds and startup entry.";
     venture_funding_usd: "USD/month", "Venture rounds raised by startups this month (seed rounds of entrants excluded).";
     exits_acqui_hire: "firms/month", "Startups in distress acqui-hired (bought for their team) this month.";
+    startup_exits_incident: "firms/month", "Startups that exited because the month's incident losses and fines drove their cash negative.";
     startup_exits_cash: "firms/month", "Startups that exited for lack of cash this month (no round, no acquirer).";
     survival_12m: "share", "Share of the startups founded during the run at least 12 months ago that were still alive at 12 months of age (NaN until a cohort is 12 months old).";
     survival_60m: "share", "Share of the startups founded during the run at least 60 months ago that were still alive at 60 months of age (NaN until a cohort is 60 months old).";
     startup_hazard_year1: "share/year", "Annualised exit hazard of startups in their first year of life, over the last 12 months: 1 - (1 - exits / startup-months at risk)^12.";
+    incidents_small: "incidents/month", "Security incidents at small firms (annual revenue below security.large_revenue_usd).";
+    incidents_large: "incidents/month", "Security incidents at large firms (annual revenue at or above security.large_revenue_usd).";
+    incident_losses_small_usd: "USD/month", "Incident losses of small firms.";
+    incident_losses_large_usd: "USD/month", "Incident losses of large firms.";
+    compliance_cost_share_small: "share", "Compliance costs / revenue (last month's) of small firms in a regime in force (sandboxed ones included).";
+    compliance_cost_share_large: "share", "Compliance costs / revenue (last month's) of large firms in a regime in force.";
+    exits_incident: "firms/month", "Firms that exited because the month's incident losses and fines drove their cash negative (not counted in exits_cash).";
+    fines_usd: "USD/month", "Fines paid on incidents in regulated nations.";
+    incident_loss_share_small: "share", "Incident losses / revenue (last month's) of small firms.";
+    incident_loss_share_large: "share", "Incident losses / revenue (last month's) of large firms.";
+    hygiene_small: "share", "Mean hygiene (share of incidents prevented) bought by small firms.";
+    hygiene_large: "share", "Mean hygiene bought by large firms.";
 }

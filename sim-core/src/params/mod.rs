@@ -483,7 +483,7 @@ crate::section! {
         entry_reference_price_usd: f64 = 2.4;
             unit "USD/GPU-h", range [0.01, 100], source "calibration.md §1.1";
         /// Mean seed round of a new startup (lognormal).
-        seed_cash_usd: f64 = 2.5e6;
+        seed_cash_usd: f64 = 1.5e6;
             unit "USD", range [0, 1e12], source "assumption: seed rounds $1-5M";
         /// Log-scale spread of the seed round.
         seed_cash_sigma: f64 = 0.9;
@@ -547,8 +547,8 @@ crate::section! {
         runway_trigger_months: f64 = 6.0;
             unit "months", range [0, 120], source "assumption";
         /// Monthly probability of closing a round while seeking, at zero traction.
-        round_probability: f64 = 0.055;
-            unit "1/month", range [0, 1], source "calibrated toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8)";
+        round_probability: f64 = 0.2;
+            unit "1/month", range [0, 1], source "calibrated with all mechanisms on toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8): baseline seeds 1-3 give 0.85-0.88 and 0.46-0.58";
         /// Logit weight of traction (6-month revenue growth) on round probability.
         round_traction_weight: f64 = 2.0;
             unit "1", range [0, 100], source "MODEL.md step 13";
@@ -647,6 +647,119 @@ crate::section! {
 }
 
 crate::section! {
+    /// Security incidents (MODEL.md step 11): Poisson arrivals scaled by exposure and hygiene,
+    /// lognormal losses, user churn, and the security-standards lever.
+    pub struct Security {
+        /// Incidents per firm-year at unit exposure and no hygiene (lambda_0).
+        incidents_per_year: f64 = 0.15;
+            unit "1/yr", range [0, 100], source "assumption: IBM/Ponemon (calibration.md §1.9) counts breaches per firm in the low tens of percent a year";
+        /// Exposure multiplier of a startup built on an unvetted open model (Base::Open).
+        open_base_exposure: f64 = 2.0;
+            unit "x", range [1, 100], source "calibration.md §1.9, §2.11: malicious artefacts and unsafe formats in open-model hubs; supply chain is the 2nd breach vector (15%)";
+        /// Annual revenue at which activity doubles exposure's base (x = (1 + R / R_ref)^e).
+        activity_reference_usd: f64 = 1.0e7;
+            unit "USD/yr", range [1, 1e13], source "assumption: a larger attack surface with more users and customers";
+        /// Elasticity of exposure to activity (revenue).
+        activity_elasticity: f64 = 0.2;
+            unit "1", range [0, 2], source "assumption: incidents grow less than proportionally with size";
+        /// Highest hygiene a firm can buy (share of incidents prevented).
+        hygiene_max: f64 = 0.9;
+            unit "share", range [0, 1], source "assumption: no firm is immune";
+        /// Fixed yearly cost of full hygiene (scanning, safetensors-only pipelines, sandboxing, staff).
+        hygiene_fixed_usd_per_year: f64 = 150_000.0;
+            unit "USD/yr", range [0, 1e10], source "calibration.md §2.11: security is fixed-cost heavy (one security engineer and tooling)";
+        /// Variable yearly cost of full hygiene as a share of revenue.
+        hygiene_variable_share: f64 = 0.0002;
+            unit "share of revenue", range [0, 1], source "assumption: tooling that scales with activity; security is fixed-cost heavy (calibration.md §2.11)";
+        /// Mean loss of an incident at a large firm (the cap of the size-scaled mean).
+        loss_mean_usd: f64 = 4.44e6;
+            unit "USD", range [0, 1e12], source "calibration.md §1.9: IBM/Ponemon 2025 global average breach cost $4.44M";
+        /// Mean loss of an incident at a firm without revenue.
+        loss_floor_usd: f64 = 50_000.0;
+            unit "USD", range [0, 1e12], source "assumption: incident response and remediation for a small team";
+        /// Mean loss per incident as a share of annual revenue, added to the floor (up to the cap).
+        sme_loss_share_revenue: f64 = 0.05;
+            unit "share of annual revenue", range [0, 10], source "calibration.md §1.9: SME losses up to ~5% of annual revenue (IBM 2019)";
+        /// Log-scale spread of a loss (fat tail).
+        loss_sigma: f64 = 1.5;
+            unit "1", range [0, 5], source "calibration.md §2.11: lognormal losses with a fat tail that kills a share of SMEs";
+        /// Monthly probability that the best open release carries a hidden backdoor.
+        backdoor_probability_per_month: f64 = 0.02;
+            unit "1/month", range [0, 1], source "calibration.md §1.9: ~100 malicious models among ~1M repos (1e-4 per repo); a flagship release is rarely but sometimes poisoned (assumption)";
+        /// Months a backdoor stays undiscovered.
+        backdoor_months: u32 = 6;
+            unit "months", range [0, 600], source "calibration.md §1.9: 258 days to identify and contain a breach";
+        /// Exposure multiplier of startups on open models while a backdoor is live.
+        backdoor_exposure_factor: f64 = 3.0;
+            unit "x", range [1, 1000], source "assumption";
+        /// Share of a platform's users who leave it (to no platform) per incident.
+        user_churn_per_incident: f64 = 0.02;
+            unit "share", range [0, 1], source "assumption: post-breach customer loss is a large part of breach cost (IBM/Ponemon)";
+        /// Share of a startup's app customers who leave per incident.
+        customer_churn_per_incident: f64 = 0.1;
+            unit "share", range [0, 1], source "assumption";
+        /// Annual revenue from which a firm counts as large in the size-split metrics.
+        large_revenue_usd: f64 = 5.4e7;
+            unit "USD/yr", range [0, 1e13], source "EU SME definition: turnover up to EUR 50M";
+        /// Month from which the security standard applies (policy lever; 1200 = never).
+        standard_from_month: u32 = 1200;
+            unit "month", range [0, 1200], source "policy lever: security standards";
+        /// Factor on lambda_0 under the standard (mandatory model scanning).
+        mandatory_scanning_factor: f64 = 0.5;
+            unit "x", range [0, 1], source "calibration.md §1.9: scanners flag ~3.7% of repos; assumption that scanning halves arrivals";
+        /// Factor on the fixed hygiene cost under the standard (public shared scanning).
+        public_scanning_factor: f64 = 0.5;
+            unit "x", range [0, 1], source "calibration.md §2.11: public scanning (HF x Protect AI) lowers F_h for everyone";
+    }
+}
+
+crate::section! {
+    /// A regulation regime (MODEL.md step 12): compliance cost by nation and fines on incidents.
+    /// Nations name their regime in `regime`; defaults are EU AI Act-like.
+    pub struct RegimeSpec {
+        /// Name that nations refer to.
+        name: String = String::new();
+            unit "1", range [0, 0], source "scenario";
+        /// Month from which the regime applies (policy lever).
+        from_month: u32 = 0;
+            unit "month", range [0, 1200], source "policy lever: compliance regime";
+        /// Fixed yearly compliance cost of a firm in scope (F).
+        fixed_usd_per_year: f64 = 60_000.0;
+            unit "USD/yr", range [0, 1e10], source "calibration.md §1.10: EUR 32-96k one-off + EUR 12-38k/yr per high-risk system (practitioners), amortised over 3 years";
+        /// Proportional compliance cost (v) as a share of revenue.
+        proportional_share: f64 = 0.0;
+            unit "share of revenue", range [0, 1], source "calibration.md §2.12: the EU AI Act is fixed-cost dominated";
+        /// Yearly cost of the systemic-risk tier (F_sys: evaluations, red-teaming, reporting).
+        systemic_usd_per_year: f64 = 2.0e7;
+            unit "USD/yr", range [0, 1e12], source "assumption (calibration.md §1.10: GPAI systemic-risk obligations)";
+        /// Cumulative training compute above which a firm is in the systemic tier.
+        systemic_flop: f64 = 1.0e25;
+            unit "FLOP", range [0, 1e40], source "calibration.md §1.10: GPAI systemic-risk threshold 1e25 FLOP";
+        /// Annual revenue below which a firm is an SME and gets relief.
+        sme_revenue_usd: f64 = 5.4e7;
+            unit "USD/yr", range [0, 1e13], source "EU SME definition: turnover up to EUR 50M";
+        /// Share of the fixed cost an SME is relieved of.
+        sme_relief_share: f64 = 0.5;
+            unit "share", range [0, 1], source "assumption: AI Act Art. 62 (reduced fees, simplified QMS for SMEs)";
+        /// Share of young startups admitted to a regulatory sandbox (exempt from compliance costs).
+        sandbox_share: f64 = 0.1;
+            unit "share", range [0, 1], source "assumption: AI Act Art. 57 (at least one sandbox per member state)";
+        /// Age below which a sandboxed startup is exempt.
+        sandbox_months: u32 = 24;
+            unit "months", range [0, 600], source "assumption: sandboxes are time-limited";
+        /// Fine cap in money.
+        fine_max_usd: f64 = 1.6e7;
+            unit "USD", range [0, 1e12], source "calibration.md §1.10: EUR 15M / 3% for GPAI providers (up to EUR 35M / 7% for prohibited practices)";
+        /// Fine cap as a share of annual revenue (large firms: the higher cap; SMEs: the lower).
+        fine_revenue_share: f64 = 0.03;
+            unit "share of annual revenue", range [0, 1], source "calibration.md §1.10; AI Act Art. 99(6), 101";
+        /// Probability that an incident leads to a fine.
+        enforcement_probability: f64 = 0.1;
+            unit "share", range [0, 1], source "assumption";
+    }
+}
+
+crate::section! {
     /// A nation: the home of users and firms.
     pub struct NationSpec {
         /// Display name (unique).
@@ -674,6 +787,9 @@ crate::section! {
         /// talent-visa lever. Citizens bear none.
         visa_cost: f64 = 0.5;
             unit "utils", range [0, 100], source "calibration.md §3 (talent visas): H-1B $100k fee; assumption";
+        /// Regulation regime of firms based here: the name of a [[regimes]] entry ("" = unregulated).
+        regime: String = String::new();
+            unit "1", range [0, 0], source "scenario; calibration.md §1.10 (EU AI Act in EU members)";
     }
 }
 
@@ -890,6 +1006,11 @@ pub struct Scenario {
     pub talent: Talent,
     #[serde(default)]
     pub venture: Venture,
+    #[serde(default)]
+    pub security: Security,
+    /// Regulation regimes that nations refer to by name.
+    #[serde(default)]
+    pub regimes: Vec<RegimeSpec>,
     /// Scheduled supply shocks.
     #[serde(default)]
     pub shocks: Vec<SupplyShock>,
@@ -972,6 +1093,14 @@ pub const SECTIONS: &[SectionDoc] = &[
         fields: Venture::FIELDS,
     },
     SectionDoc {
+        path: "security",
+        fields: Security::FIELDS,
+    },
+    SectionDoc {
+        path: "regimes[]",
+        fields: RegimeSpec::FIELDS,
+    },
+    SectionDoc {
         path: "shocks[]",
         fields: SupplyShock::FIELDS,
     },
@@ -1019,6 +1148,10 @@ impl Scenario {
         self.finance.check_ranges("finance", &mut errs);
         self.talent.check_ranges("talent", &mut errs);
         self.venture.check_ranges("venture", &mut errs);
+        self.security.check_ranges("security", &mut errs);
+        for (i, r) in self.regimes.iter().enumerate() {
+            r.check_ranges(&format!("regimes[{i}]"), &mut errs);
+        }
         for (i, s) in self.shocks.iter().enumerate() {
             s.check_ranges(&format!("shocks[{i}]"), &mut errs);
         }
@@ -1082,6 +1215,26 @@ impl Scenario {
                 errs.push(ParamError::rule(
                     &format!("nations[{i}].name"),
                     format!("duplicate nation name {:?}", n.name),
+                ));
+            }
+        }
+        for (i, r) in self.regimes.iter().enumerate() {
+            if r.name.trim().is_empty() {
+                errs.push(ParamError::rule(&format!("regimes[{i}].name"), "must not be empty"));
+            }
+            if self.regimes[..i].iter().any(|q| q.name == r.name) {
+                errs.push(ParamError::rule(
+                    &format!("regimes[{i}].name"),
+                    format!("duplicate regime name {:?}", r.name),
+                ));
+            }
+        }
+        for (i, n) in self.nations.iter().enumerate() {
+            if !n.regime.is_empty() && !self.regimes.iter().any(|r| r.name == n.regime) {
+                let names: Vec<&str> = self.regimes.iter().map(|r| r.name.as_str()).collect();
+                errs.push(ParamError::rule(
+                    &format!("nations[{i}].regime"),
+                    format!("unknown regime {:?}; expected \"\" or one of {:?}", n.regime, names),
                 ));
             }
         }

@@ -26,7 +26,15 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "no-export-controls",
         include_str!("../../scenarios/no-export-controls.toml"),
     ),
+    (
+        "proportional-compliance",
+        include_str!("../../scenarios/proportional-compliance.toml"),
+    ),
     ("public-compute", include_str!("../../scenarios/public-compute.toml")),
+    (
+        "security-standards",
+        include_str!("../../scenarios/security-standards.toml"),
+    ),
     ("supply-shock", include_str!("../../scenarios/supply-shock.toml")),
     ("tiny", include_str!("../../scenarios/tiny.toml")),
 ];

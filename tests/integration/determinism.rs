@@ -13,6 +13,8 @@ const GOLDEN: &[(&str, u64)] = &[
     ("baseline", 0x0dbc_6fb7_afcc_fff7),
     ("compute-antitrust", 0xa9da_9e79_a267_b6b4),
     ("interop-mandate", 0x85a7_821b_3499_f91b),
+    ("proportional-compliance", 0xb125_30af_c1fb_e61b),
+    ("security-standards", 0x528f_3417_8642_8982),
     ("public-compute", 0x0a51_6ba7_a6e7_8a83),
     ("no-export-controls", 0x17ae_b448_a1b6_d0f4),
 ];

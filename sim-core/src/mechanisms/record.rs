@@ -14,6 +14,24 @@ use crate::state::*;
 #[derive(Resource, Clone, Debug, Default)]
 pub struct MetricsLog(pub Vec<Metrics>);
 
+/// Months since the best frontier quality first reached `open` (0 when open is level or ahead,
+/// NaN without an open release). `history.best[m]` is the best frontier quality in month m.
+pub fn frontier_gap_months(history: &FrontierHistory, month: u32, open: f64) -> f64 {
+    if !open.is_finite() {
+        return f64::NAN;
+    }
+    let current = history.best.get(month as usize).copied().unwrap_or(history.initial);
+    if open >= current {
+        return 0.0;
+    }
+    if history.initial >= open {
+        // Reached before the run started: at least `month + 1` months ago.
+        return f64::from(month) + 1.0;
+    }
+    let first = history.best.iter().position(|&q| q >= open).unwrap_or(month as usize);
+    f64::from(month) - first as f64
+}
+
 /// Records the month's metrics.
 #[allow(clippy::too_many_arguments)]
 pub fn record_metrics(
@@ -29,6 +47,7 @@ pub fn record_metrics(
     sentiment: Res<Sentiment>,
     cohorts: Res<Cohorts>,
     ledger: Res<RiskLedger>,
+    history: Res<FrontierHistory>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -144,6 +163,35 @@ pub fn record_metrics(
         venture_funding_usd: flows.venture_funding,
         exits_acqui_hire: f64::from(flows.exits_for(ExitCause::AcquiHire)),
         startup_exits_cash: f64::from(flows.startup_exits_by_cause[ExitCause::Cash.index()]),
+        frontier_gap_months: frontier_gap_months(&history, clock.month, best(FirmKind::OpenWeights)),
+        haves_revenue_share: {
+            let all: f64 = rows.iter().map(|r| r.3.revenue).sum();
+            if all > 0.0 {
+                revenue(&|k| k == FirmKind::Frontier) / all
+            } else {
+                0.0
+            }
+        },
+        haves_compute_share: {
+            let all: f64 = held.iter().sum();
+            let haves: f64 = rows
+                .iter()
+                .zip(&held)
+                .filter(|(r, _)| r.1.kind == FirmKind::Frontier)
+                .map(|(_, h)| h)
+                .sum();
+            if all > 0.0 { haves / all } else { 0.0 }
+        },
+        haves_profit_usd: rows
+            .iter()
+            .filter(|r| r.1.kind == FirmKind::Frontier)
+            .map(|r| r.3.revenue - r.3.costs)
+            .sum(),
+        have_nots_profit_usd: rows
+            .iter()
+            .filter(|r| r.1.kind != FirmKind::Frontier)
+            .map(|r| r.3.revenue - r.3.costs)
+            .sum(),
         startup_exits_incident: f64::from(flows.startup_exits_by_cause[ExitCause::Incident.index()]),
         survival_12m: cohorts.survival(clock.month, 12).unwrap_or(f64::NAN),
         survival_60m: cohorts.survival(clock.month, 60).unwrap_or(f64::NAN),
@@ -163,4 +211,30 @@ pub fn record_metrics(
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_frontier_gap_counts_months_since_the_frontier_reached_the_open_model() {
+        let h = FrontierHistory {
+            initial: 10.0,
+            best: vec![10.0, 12.0, 14.0, 16.0, 18.0],
+        };
+        assert_eq!(
+            frontier_gap_months(&h, 4, 14.0),
+            2.0,
+            "the frontier reached 14 in month 2"
+        );
+        assert_eq!(frontier_gap_months(&h, 4, 15.0), 1.0, "15 was first passed in month 3");
+        assert_eq!(frontier_gap_months(&h, 4, 18.0), 0.0, "open level with the frontier");
+        assert_eq!(
+            frontier_gap_months(&h, 4, 9.0),
+            5.0,
+            "reached before the run: at least month + 1"
+        );
+        assert!(frontier_gap_months(&h, 4, f64::NAN).is_nan());
+    }
 }

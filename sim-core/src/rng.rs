@@ -58,7 +58,8 @@ pub enum Stream {
     Incidents = 20,
     /// Whether the best open release is backdoored this month.
     Backdoor = 21,
-    /// Which users of a platform hit by an incident leave it (one draw per user).
+    /// Which users of a platform hit by an incident leave it (geometric skips over the user
+    /// index; one stream per platform slot and month).
     IncidentChurn = 22,
     /// Whether an incident in a regulated nation is fined.
     Enforcement = 23,

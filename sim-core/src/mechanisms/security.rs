@@ -37,7 +37,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::users::{USER_ID_BASE, Users};
+use super::users::Users;
 use crate::math;
 use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Source, Stream};
@@ -198,9 +198,18 @@ pub fn shed_platform_users(
         if leave <= 0.0 {
             continue;
         }
-        users.evict_from_platform(slot, |i| {
-            rng::fast_stream(sc.run.seed, Stream::IncidentChurn, USER_ID_BASE + i as u64, clock.month).uniform() < leave
-        });
+        // Each user of the platform leaves with probability `leave`: draw the candidates by
+        // geometric skips over every agent (one stream per platform and month), so the cost is
+        // proportional to the leavers, not to the population.
+        let mut d = rng::fast_stream(sc.run.seed, Stream::IncidentChurn, u64::from(slot), clock.month);
+        let agents = users.len() as u64;
+        let mut chosen = Vec::new();
+        let mut i = d.geometric(leave);
+        while i < agents {
+            chosen.push(i as usize);
+            i += 1 + d.geometric(leave);
+        }
+        users.evict_agents(slot, &chosen);
     }
 }
 

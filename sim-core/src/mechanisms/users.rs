@@ -166,14 +166,22 @@ impl Users {
 
     /// Recomputes every count from the agents (used at start-up and by the invariants).
     pub fn recount(&self) -> Vec<f64> {
-        let mut copy = self.clone();
-        copy.counts.iter_mut().for_each(|c| *c = 0.0);
-        for g in 0..copy.groups.len() {
-            for i in copy.groups[g].start..copy.groups[g].end {
-                copy.tally(i as usize, g, 1.0);
+        // The same additions, in the same order, as `tally(i, g, 1.0)` over every agent.
+        let mut counts = vec![0.0; self.counts.len()];
+        for (g, grp) in self.groups.iter().enumerate() {
+            let w = grp.weight * 1.0;
+            for i in grp.start..grp.end {
+                let (port, n) = self.portfolio(i as usize);
+                if n == 0 {
+                    counts[self.cell(g, self.options - 1)] += w;
+                    continue;
+                }
+                for (k, &s) in port.iter().take(n).enumerate() {
+                    counts[self.cell(g, self.option_of(s))] += w * self.portfolio_shares[n - 1][k];
+                }
             }
         }
-        copy.counts
+        counts
     }
 
     /// Moves every user of a platform that left the market to "no platform", then recounts so
@@ -193,26 +201,29 @@ impl Users {
         self.counts = self.recount();
     }
 
-    /// Moves the users of platform `slot` for whom `leaves(agent index)` is true off it (an
-    /// enterprise keeps the rest of its portfolio; a consumer falls back to "no platform"), then
-    /// recounts. Returns the people (or seats) moved. Users are conserved.
-    pub fn evict_from_platform(&mut self, slot: Slot, mut leaves: impl FnMut(usize) -> bool) -> f64 {
+    /// Removes `slot` from the portfolios of the listed agents that hold it (incremental
+    /// counts); returns the people (or seat shares) moved.
+    pub fn evict_agents(&mut self, slot: Slot, agents: &[usize]) -> f64 {
         let mut moved = 0.0;
-        for g in 0..self.groups.len() {
-            for i in self.groups[g].start as usize..self.groups[g].end as usize {
-                let (port, n) = self.portfolio(i);
-                if port[..n].contains(&slot) && leaves(i) {
-                    let k = port[..n].iter().position(|&s| s == slot).unwrap_or(0);
-                    moved += self.groups[g].weight * self.portfolio_shares[n - 1][k];
-                    self.tally(i, g, -1.0);
-                    let kept: Vec<Slot> = port[..n].iter().copied().filter(|&s| s != slot).collect();
-                    self.set_portfolio(i, &kept);
-                    self.tally(i, g, 1.0);
-                }
+        for &i in agents {
+            let (port, n) = self.portfolio(i);
+            if !port[..n].contains(&slot) {
+                continue;
             }
+            let g = self.group_of(i);
+            let k = port[..n].iter().position(|&s| s == slot).unwrap_or(0);
+            moved += self.groups[g].weight * self.portfolio_shares[n - 1][k];
+            self.tally(i, g, -1.0);
+            let kept: Vec<Slot> = port[..n].iter().copied().filter(|&s| s != slot).collect();
+            self.set_portfolio(i, &kept);
+            self.tally(i, g, 1.0);
         }
-        self.counts = self.recount();
         moved
+    }
+
+    /// The group of agent `i` (groups are contiguous and sorted).
+    fn group_of(&self, i: usize) -> usize {
+        self.groups.partition_point(|g| (g.end as usize) <= i)
     }
 
     fn set_portfolio(&mut self, i: usize, slots: &[Slot]) {

@@ -36,6 +36,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../scenarios/security-standards.toml"),
     ),
     ("supply-shock", include_str!("../../scenarios/supply-shock.toml")),
+    ("talent-visas", include_str!("../../scenarios/talent-visas.toml")),
     ("tiny", include_str!("../../scenarios/tiny.toml")),
 ];
 

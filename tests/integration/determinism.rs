@@ -15,6 +15,7 @@ const GOLDEN: &[(&str, u64)] = &[
     ("interop-mandate", 0x421f_6424_8baf_d6ef),
     ("proportional-compliance", 0x0851_2bb4_1b2c_01e3),
     ("security-standards", 0xc934_af48_bf76_205c),
+    ("talent-visas", 0x3cdd_f72c_54bc_d2d2),
     ("public-compute", 0xdf37_30c4_7c34_7d10),
     ("no-export-controls", 0x32c2_9f7c_333a_cbb4),
 ];

@@ -214,3 +214,20 @@ fn public_compute_keeps_more_startups_alive() {
         "no pool in the baseline"
     );
 }
+
+#[test]
+fn a_visa_fee_in_the_leading_hub_shifts_talent_away_from_it() {
+    let o = [
+        "users.consumer_agents=4000",
+        "users.enterprise_agents=200",
+        "run.months=48",
+    ];
+    let base = run(builtin("baseline", &o));
+    let visas = run(builtin("talent-visas", &o));
+    let hub = |s: &sim_core::Sim| s.metrics().last().unwrap().talent_top_hub_share;
+    let (b, v) = (hub(&base), hub(&visas));
+    assert!(
+        v < b,
+        "the leading hub's talent share with the visa fee {v:.3} should be below the baseline's {b:.3}"
+    );
+}

@@ -430,6 +430,21 @@ pub fn rehome_researchers(
         }
     }
 }
+/// The visa cost (utils) a foreign researcher bears to work in `nation` in `month`: the nation's
+/// `visa_cost`, replaced by `talent.visa_policy_cost` from `talent.visa_policy_from_month` in the
+/// nation named by `talent.visa_policy_nation` (every nation when empty) — the talent-visa lever.
+pub fn visa_cost(sc: &crate::params::Scenario, nation: u16, month: u32) -> f64 {
+    let t = &sc.talent;
+    let Some(n) = sc.nations.get(nation as usize) else {
+        return 0.0;
+    };
+    let targeted = t.visa_policy_nation.is_empty() || t.visa_policy_nation == n.name;
+    if month >= t.visa_policy_from_month && targeted {
+        t.visa_policy_cost
+    } else {
+        n.visa_cost
+    }
+}
 
 /// A few researchers leave the market; the reconsidering ones choose among staying, the
 /// outside option and a budget-weighted sample of employers (logit).
@@ -516,7 +531,7 @@ pub fn reconsider_employers(
             if nation == origin {
                 0.0
             } else {
-                sc.nations.get(nation as usize).map_or(0.0, |n| n.visa_cost)
+                visa_cost(sc, nation, month)
             }
         };
         let u_out = t.beta_wage * math::ln(t.wage_floor_usd.max(1.0))
@@ -748,6 +763,27 @@ pub fn talent_stats(researchers: &Researchers, employers: &[(AgentId, FirmKind)]
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_visa_policy_replaces_the_targeted_nations_visa_cost_from_its_month() {
+        use crate::params::{NationSpec, Scenario};
+        let mut sc = Scenario::default();
+        for name in ["A", "B"] {
+            sc.nations.push(NationSpec {
+                name: name.into(),
+                visa_cost: 0.5,
+                ..Default::default()
+            });
+        }
+        sc.talent.visa_policy_from_month = 12;
+        sc.talent.visa_policy_nation = "B".into();
+        sc.talent.visa_policy_cost = 4.0;
+        assert_eq!(visa_cost(&sc, 1, 11), 0.5, "before the policy");
+        assert_eq!(visa_cost(&sc, 1, 12), 4.0, "the targeted nation from its month");
+        assert_eq!(visa_cost(&sc, 0, 12), 0.5, "other nations unchanged");
+        sc.talent.visa_policy_nation.clear();
+        assert_eq!(visa_cost(&sc, 0, 12), 4.0, "an empty name targets every nation");
+    }
     use crate::mechanisms::testkit::{self, books, close, fleet, id_of, spawn_firm};
 
     /// `n` researchers of skill 1 and wage `wage` at each of `at` (employer, nation); citizens of

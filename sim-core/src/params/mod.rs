@@ -863,6 +863,15 @@ crate::section! {
 crate::section! {
     /// The talent market: researcher agents choosing employers (MODEL.md step 7).
     pub struct Talent {
+        /// First month of the talent-visa policy (at or beyond the horizon: never).
+        visa_policy_from_month: u32 = 1200;
+            unit "month", range [0, 1200], source "policy clock (H-1B $100k fee from Sep 2025)";
+        /// Nation whose visa cost the policy sets (a [[nations]] name; empty: every nation).
+        visa_policy_nation: String = String::new();
+            unit "1", range [0, 0], source "scenario";
+        /// Visa cost (utils) a foreign researcher bears there while the policy applies.
+        visa_policy_cost: f64 = 2.0;
+            unit "utils", range [0, 100], source "calibration.md §1.7: $100k H-1B fee ≈ a year of a junior wage; assumption";
         /// Researcher agents (each stands for `people / agents` researchers).
         researcher_agents: u32 = 4_000;
             unit "agents", range [0, 10_000_000], source "scale choice (thousands of agents)";
@@ -1166,6 +1175,14 @@ impl Scenario {
     }
 
     fn check_rules(&self, errs: &mut Vec<ParamError>) {
+        if !self.talent.visa_policy_nation.is_empty()
+            && !self.nations.iter().any(|n| n.name == self.talent.visa_policy_nation)
+        {
+            errs.push(ParamError::rule(
+                "talent.visa_policy_nation",
+                format!("unknown nation {:?}", self.talent.visa_policy_nation),
+            ));
+        }
         let v = &self.venture;
         if v.initial_sentiment < v.sentiment_min || v.initial_sentiment > v.sentiment_max {
             errs.push(ParamError::rule(

@@ -733,16 +733,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     let mut nations = Vec::new();
     for (i, n) in sc.nations.iter().enumerate() {
         let id = dir.allocate();
-        let nation = Nation {
-            index: i as u16,
-            name: n.name.clone(),
-            population_millions: n.population_millions,
-            internet_users_millions: n.internet_users_millions,
-            enterprise_seats_millions: n.enterprise_seats_millions,
-            gdp_per_capita_usd: n.gdp_per_capita_usd,
-            tier: n.tier,
-            foreign_platforms: n.foreign_platforms,
-        };
+        let nation = Nation::from_spec(i as u16, n);
         nations.push(nation.clone());
         let e = world.spawn((id, nation)).id();
         dir.entities.insert(id, e);

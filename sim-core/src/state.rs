@@ -35,6 +35,22 @@ pub struct Nation {
     pub foreign_platforms: bool,
 }
 
+impl Nation {
+    /// The nation entity's component for `[[nations]]` entry `index`.
+    pub fn from_spec(index: u16, n: &crate::params::NationSpec) -> Self {
+        Self {
+            index,
+            name: n.name.clone(),
+            population_millions: n.population_millions,
+            internet_users_millions: n.internet_users_millions,
+            enterprise_seats_millions: n.enterprise_seats_millions,
+            gdp_per_capita_usd: n.gdp_per_capita_usd,
+            tier: n.tier,
+            foreign_platforms: n.foreign_platforms,
+        }
+    }
+}
+
 /// What every firm is.
 #[derive(Component, Clone, Debug)]
 pub struct Firm {

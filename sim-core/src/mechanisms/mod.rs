@@ -155,16 +155,7 @@ pub(crate) mod testkit {
             .nations
             .iter()
             .enumerate()
-            .map(|(i, n)| Nation {
-                index: i as u16,
-                name: n.name.clone(),
-                population_millions: n.population_millions,
-                internet_users_millions: n.internet_users_millions,
-                enterprise_seats_millions: n.enterprise_seats_millions,
-                gdp_per_capita_usd: n.gdp_per_capita_usd,
-                tier: n.tier,
-                foreign_platforms: n.foreign_platforms,
-            })
+            .map(|(i, n)| Nation::from_spec(i as u16, n))
             .collect();
         let mut table = PlatformTable::default();
         let mut entities = Vec::new();

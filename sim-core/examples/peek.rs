@@ -52,28 +52,21 @@ fn main() {
     let mut seen: std::collections::BTreeMap<u64, (i32, u32)> = std::collections::BTreeMap::new();
     for m in 0..months {
         sim.step();
-        for f in sim.firms().iter().filter(|f| f.kind == "startup" && f.founded >= 0) {
+        let panel = sim.panel();
+        for f in panel
+            .iter()
+            .filter(|f| f.alive && f.kind == "startup" && f.founded >= 0)
+        {
             seen.entry(f.id).or_insert((f.founded, m)).1 = m;
         }
         if let Err(e) = sim.check_invariants() {
             println!("INVARIANT month {m}: {:?}", &e[..e.len().min(3)]);
         }
         if std::env::var("PEEK_FIRMS").is_ok() && m % 12 == 11 {
-            for f in sim.firms().iter().filter(|f| f.kind != "startup") {
+            for f in panel.iter().filter(|f| f.alive && f.kind != "startup") {
                 println!(
-                    "  m{m} {:10} cash {:>10.2e} rev {:>9.2e} cost {:>9.2e} fund {:>9.2e} own {:>9.0} res {:>8.0} com {:>8.0} used {:>9.0} srv {:.2} users {:>9.2e} q {:.1}",
-                    f.name,
-                    f.cash,
-                    f.revenue,
-                    f.costs,
-                    f.funding,
-                    f.owned_gpus,
-                    f.reserved_gpus,
-                    f.committed_gpus,
-                    f.compute_used,
-                    f.served_fraction,
-                    f.users,
-                    f.quality
+                    "  m{m} {:>4} {:12} cash {:>10.2e} rev {:>9.2e} compute {:>9.0} users {:>9.2e} talent {:.2} q {:.1}",
+                    f.id, f.kind, f.cash, f.revenue, f.compute, f.users, f.talent, f.quality
                 );
             }
         }

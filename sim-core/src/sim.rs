@@ -186,28 +186,6 @@ pub struct Sim {
     scenario: Arc<Scenario>,
 }
 
-/// One firm's state at the end of the last simulated month (a row of a firm panel).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FirmSnapshot {
-    pub id: u64,
-    pub name: String,
-    pub kind: String,
-    pub nation: u16,
-    pub founded: i32,
-    pub cash: f64,
-    pub revenue: f64,
-    pub costs: f64,
-    pub funding: f64,
-    pub owned_gpus: f64,
-    pub reserved_gpus: f64,
-    pub committed_gpus: f64,
-    pub compute_used: f64,
-    pub served_fraction: f64,
-    /// Platform users (people) or app customers.
-    pub users: f64,
-    pub quality: f64,
-}
-
 /// One platform's standing, for summaries.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PlatformStanding {
@@ -293,45 +271,6 @@ impl Sim {
                 share: if adopted > 0.0 { people[i] / adopted } else { 0.0 },
             })
             .collect()
-    }
-
-    /// Every alive firm, in id order.
-    pub fn firms(&mut self) -> Vec<FirmSnapshot> {
-        let mut q = self.world.query::<(
-            &AgentId,
-            &Firm,
-            &Books,
-            &Fleet,
-            Option<&Lab>,
-            Option<&Platform>,
-            Option<&Startup>,
-        )>();
-        let mut rows: Vec<FirmSnapshot> = q
-            .iter(&self.world)
-            .map(|(id, f, b, fl, lab, p, st)| FirmSnapshot {
-                id: id.0,
-                name: f.name.clone(),
-                kind: f.kind.as_str().to_string(),
-                nation: f.nation,
-                founded: f.founded,
-                cash: b.cash,
-                revenue: b.revenue,
-                costs: b.costs,
-                funding: b.funding,
-                owned_gpus: fl.owned,
-                reserved_gpus: fl.reserved,
-                committed_gpus: fl.committed,
-                compute_used: fl.used,
-                served_fraction: fl.served_fraction,
-                users: p
-                    .map(|p| p.consumers + p.seats)
-                    .or(st.map(|s| s.customers))
-                    .unwrap_or(0.0),
-                quality: lab.map(|l| l.served_quality).or(st.map(|s| s.quality)).unwrap_or(0.0),
-            })
-            .collect();
-        rows.sort_by_key(|r| r.id);
-        rows
     }
 
     /// The firm panel of the last simulated month, in id order: one row per firm alive at the
@@ -803,20 +742,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         b.cash_start = b.cash;
         b.funding = 0.0;
     }
-    let be = spot::break_even(sc);
-    world.insert_resource(Market {
-        capacity: sc.supply.capacity_gpus_per_month,
-        shock_factor: 1.0,
-        list_price: sc.supply.list_price_usd,
-        spot_price: sc.spot.initial_price_usd,
-        spot_expected: sc.spot.initial_price_usd,
-        contract_price: sc.contracts.initial_price_usd,
-        break_even: be,
-        cost_index: 1.0,
-        algo_efficiency: 1.0,
-        buyer_share_cap: 1.0,
-        ..Default::default()
-    });
+    world.insert_resource(Market::at_month_zero(sc));
     world.insert_resource(FrontierHistory {
         initial: if best_frontier.is_finite() { best_frontier } else { 0.0 },
         best: Vec::new(),

@@ -313,6 +313,25 @@ pub struct Market {
     pub buyer_share_cap: f64,
 }
 
+impl Market {
+    /// The market before the first month: initial prices, capacity and break-even.
+    pub fn at_month_zero(sc: &Scenario) -> Self {
+        Self {
+            capacity: sc.supply.capacity_gpus_per_month,
+            shock_factor: 1.0,
+            list_price: sc.supply.list_price_usd,
+            spot_price: sc.spot.initial_price_usd,
+            spot_expected: sc.spot.initial_price_usd,
+            contract_price: sc.contracts.initial_price_usd,
+            break_even: crate::mechanisms::spot::break_even(sc),
+            cost_index: 1.0,
+            algo_efficiency: 1.0,
+            buyer_share_cap: 1.0,
+            ..Default::default()
+        }
+    }
+}
+
 /// Monthly counters filled by mechanisms and read by the recorder.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct MonthFlows {

@@ -27,7 +27,6 @@ pub(crate) mod testkit {
 
     use bevy_ecs::prelude::*;
 
-    use super::spot;
     use super::users::{self, SwitchCostTable, Users};
     use crate::params::{FirmKind, FirmSpec, NationSpec, Scenario};
     use crate::state::*;
@@ -42,19 +41,7 @@ pub(crate) mod testkit {
     /// platform table, neutral sentiment, no cohorts, and no users.
     pub fn world(sc: Scenario) -> World {
         let mut w = World::new();
-        w.insert_resource(Market {
-            capacity: sc.supply.capacity_gpus_per_month,
-            shock_factor: 1.0,
-            list_price: sc.supply.list_price_usd,
-            spot_price: sc.spot.initial_price_usd,
-            spot_expected: sc.spot.initial_price_usd,
-            contract_price: sc.contracts.initial_price_usd,
-            break_even: spot::break_even(&sc),
-            cost_index: 1.0,
-            algo_efficiency: 1.0,
-            buyer_share_cap: 1.0,
-            ..Default::default()
-        });
+        w.insert_resource(Market::at_month_zero(&sc));
         w.insert_resource(Config(Arc::new(sc)));
         w.insert_resource(Clock::default());
         w.insert_resource(MonthFlows::default());

@@ -6,9 +6,12 @@
 //! - `talent`: the talent market (concentration, attrition, visa costs).
 //! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
 //! - `security`: incidents and compliance costs by firm size, the security standard.
+//! - `facts`: MODEL.md's stylized facts over many seeds; every lever against the baseline with
+//!   a paired-seed confidence interval.
 
 mod cli;
 mod determinism;
+mod facts;
 mod invariants;
 mod mechanisms;
 mod scenarios;

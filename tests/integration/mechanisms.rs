@@ -73,7 +73,7 @@ fn startups_enter_and_exit() {
 
 /// Two platforms in one nation: an early leader with 90% of users and a better late-comer
 /// (30% more research talent, so higher quality every month).
-fn two_platforms(theta_network: f64, seed: u64) -> sim_core::Scenario {
+pub(crate) fn two_platforms(theta_network: f64, seed: u64) -> sim_core::Scenario {
     use sim_core::params::{FirmKind, FirmSpec, NationSpec};
     let mut sc = sim_core::Scenario {
         name: "two-platforms".into(),

@@ -3,9 +3,13 @@
 //! **App market.** Each month `app_adoption_per_month` of the people on some AI platform start
 //! using an app; startups win them in proportion to their attraction
 //! `A_i = e^{θ_app (q_i − q_max)} · (1 + K_i / K_0)^α · ε_i` (fitness × preferential attachment ×
-//! a lognormal growth shock with mean 1), and lose `customer_churn_per_month` of their customers.
-//! This is a Simon–Yule process with fitness: it produces heavy-tailed firm sizes and
-//! tent-shaped growth rates whose volatility falls with size. Revenue is
+//! a lognormal acquisition shock with mean 1 and log-scale sigma
+//! `acquisition_noise_sigma · (1 + K_i / K_0)^(−β)`), and lose `customer_churn_per_month` of their customers.
+//! The customer base itself takes a Gibrat shock each month, `K ← K · g_i · (1 − churn) + won`,
+//! `g_i` lognormal with mean 1 and log-scale sigma `σ(K) = σ_0 (1 + K / K0)^(−β)` (Stanley et al.
+//! 1996: a large app's many independent customers average out, β ≈ 0.2). This is a Simon–Yule
+//! process with fitness: it produces heavy-tailed firm sizes and, pooling firms whose volatility
+//! differs with size, tent-shaped growth rates whose volatility falls with size. Revenue is
 //! `K_i · arpu · served_fraction` (an unserved customer does not pay); an API-based startup pays
 //! its platform `api_fee_usd_per_customer` per customer. Teams grow with revenue
 //! (`revenue / revenue_per_employee`).
@@ -127,6 +131,11 @@ pub fn pick(w: &[f64], u: f64) -> Option<usize> {
     last
 }
 
+/// Monthly log-scale sigma of an app's customer-base shock: `σ_0 (1 + K / K0)^(−β)`.
+pub fn stock_sigma(st: &crate::params::Startups, customers: f64) -> f64 {
+    st.stock_noise_sigma * math::pow(1.0 + customers / st.attachment_scale, -st.size_volatility_beta)
+}
+
 /// App customers come and go; startups earn revenue and pay API fees to their platform.
 pub fn serve_app_customers(
     cfg: Res<Config>,
@@ -143,11 +152,14 @@ pub fn serve_app_customers(
     let mut rows: Vec<_> = startups.iter_mut().collect();
     rows.sort_by_key(|r| *r.0);
     let q_max = rows.iter().map(|r| r.1.quality).fold(f64::NEG_INFINITY, f64::max);
+    let mut stock_shocks = Vec::with_capacity(rows.len());
     let attraction: Vec<f64> = rows
         .iter()
         .map(|(id, s, _, _)| {
             let mut d = rng::stream(sc.run.seed, Stream::AppDemand, id.0, clock.month);
-            let shock = d.lognormal_mean(1.0, st.acquisition_noise_sigma);
+            let size_factor = math::pow(1.0 + s.customers / st.attachment_scale, -st.size_volatility_beta);
+            let shock = d.lognormal_mean(1.0, st.acquisition_noise_sigma * size_factor);
+            stock_shocks.push(d.lognormal_mean(1.0, stock_sigma(st, s.customers)));
             math::exp(st.theta_app_quality * (s.quality - q_max))
                 * math::pow(1.0 + s.customers / st.attachment_scale, st.attachment_alpha)
                 * shock
@@ -155,9 +167,9 @@ pub fn serve_app_customers(
         .collect();
     let total: f64 = attraction.iter().sum();
     let mut fees = vec![0.0; 256];
-    for ((_, s, fleet, books), a) in rows.iter_mut().zip(&attraction) {
+    for (((_, s, fleet, books), a), g) in rows.iter_mut().zip(&attraction).zip(&stock_shocks) {
         let won = if total > 0.0 { inflow * a / total } else { 0.0 };
-        s.customers = s.customers * (1.0 - st.customer_churn_per_month) + won;
+        s.customers = s.customers * g * (1.0 - st.customer_churn_per_month) + won;
         let revenue = s.customers * st.arpu_usd * fleet.served_fraction;
         books.earn(revenue);
         s.team = s.team.max(revenue / st.revenue_per_employee_usd);
@@ -367,7 +379,11 @@ mod tests {
 
     #[test]
     fn customers_churn_and_newcomers_go_to_the_more_attractive_app() {
-        let (mut w, _) = platform_world(0.0);
+        let mut sc = testkit::small_scenario();
+        sc.startups.entry_rate_per_month = 0.0;
+        sc.startups.stock_noise_sigma = 0.0;
+        let mut w = testkit::world(sc);
+        testkit::spawn_platforms(&mut w);
         let big = spawn_app(&mut w, Base::Open, 50_000.0);
         let small = spawn_app(&mut w, Base::Open, 0.0);
         w.run_system_cached(serve_app_customers).unwrap();
@@ -390,5 +406,19 @@ mod tests {
             kb - kept > ks,
             "preferential attachment: the big app should win more newcomers"
         );
+    }
+
+    #[test]
+    fn larger_apps_grow_more_steadily() {
+        let st = testkit::small_scenario().startups;
+        let (tiny, big, huge) = (
+            stock_sigma(&st, 0.0),
+            stock_sigma(&st, 100.0 * st.attachment_scale),
+            stock_sigma(&st, 10_000.0 * st.attachment_scale),
+        );
+        assert_eq!(tiny, st.stock_noise_sigma, "a new app bears the full shock");
+        assert!(huge < big && big < tiny, "volatility falls with size: {tiny} > {big} > {huge}");
+        let expected = st.stock_noise_sigma * math::pow(101.0, -st.size_volatility_beta);
+        assert!(close(big, expected), "sigma(K) = sigma_0 (1 + K/K0)^-beta: {big} vs {expected}");
     }
 }

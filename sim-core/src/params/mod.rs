@@ -520,11 +520,20 @@ crate::section! {
         attachment_scale: f64 = 5_000.0;
             unit "customers", range [1, 1e9], source "normalisation";
         /// Utility per quality point in app acquisition.
-        theta_app_quality: f64 = 0.3;
-            unit "utils/point", range [0, 100], source "assumption";
-        /// Log-scale noise of monthly acquisitions (growth-rate shocks).
+        theta_app_quality: f64 = 0.1;
+            unit "utils/point", range [0, 100], source "pattern-oriented calibration: 0.1 gives Laplace growth rates whose volatility falls with size (calibration.md §2.3; tests/integration/facts.rs); 0.3 made app growth a quality tournament";
+        /// Log-scale noise of a small app's monthly acquisitions (scaled by (1 + K/K0)^(-beta) like
+        /// the stock shock).
         acquisition_noise_sigma: f64 = 0.5;
             unit "1", range [0, 5], source "calibration.md §2.3: tent-shaped growth rates";
+        /// Log-scale noise sigma_0 of a small app's monthly customer-base growth (Gibrat shocks on
+        /// the stock: word of mouth, outages, viral moments), before the size scaling.
+        stock_noise_sigma: f64 = 0.12;
+            unit "1/month", range [0, 5], source "calibration.md §2.3: Stanley et al. 1996, annual growth sd ~0.4-0.5 for small firms";
+        /// Size elasticity beta of growth volatility: sigma(K) = sigma_0 (1 + K / K0)^(-beta), so
+        /// large apps (many independent customers) grow more steadily.
+        size_volatility_beta: f64 = 0.2;
+            unit "1", range [0, 1], source "calibration.md §2.3: Stanley et al. 1996, Amaral et al. 1997, beta ~0.15-0.20";
         /// Serving compute per thousand app customers.
         gpus_per_thousand_customers: f64 = 0.4;
             unit "H100e/k customers", range [0, 1e6], source "assumption";

@@ -9,8 +9,8 @@
 //! Claims the model does not reproduce are documented in docs/ODD.md ("Stylized facts") rather
 //! than bent into passing tests.
 
-use goldrush_tests::{paired, run, seeded, Paired};
-use sim_core::{math, Sim};
+use goldrush_tests::{Paired, paired, run, seeded};
+use sim_core::{Sim, math};
 
 /// The test scale.
 const SMALL: &[&str] = &[
@@ -210,8 +210,14 @@ fn fact6_talent_concentrates_at_frontier_firms_and_in_hubs_and_visas_shift_it() 
     for seed in 1..=3 {
         let sim = run(seeded("baseline", &small(&["run.months=36"]), seed));
         let m = sim.metrics().last().unwrap();
-        assert!(m.talent_frontier_share > 0.5, "seed {seed}: frontier labs hold most talent");
-        assert!(m.talent_top_hub_share > 0.5, "seed {seed}: the top hub holds most talent");
+        assert!(
+            m.talent_frontier_share > 0.5,
+            "seed {seed}: frontier labs hold most talent"
+        );
+        assert!(
+            m.talent_top_hub_share > 0.5,
+            "seed {seed}: the top hub holds most talent"
+        );
     }
     let p = paired(
         1..13,
@@ -220,7 +226,10 @@ fn fact6_talent_concentrates_at_frontier_firms_and_in_hubs_and_visas_shift_it() 
         |s| last(s, "talent_top_hub_share"),
     );
     report("top hub talent share, talent-visas vs baseline", &p);
-    assert!(p.below_zero(), "a visa fee in the leading hub must lower its talent share: {p}");
+    assert!(
+        p.below_zero(),
+        "a visa fee in the leading hub must lower its talent share: {p}"
+    );
 }
 
 /// Fact 8: firm sizes are heavy-tailed; annual growth rates are tent-shaped (fat-tailed around
@@ -260,15 +269,30 @@ fn fact8_firm_sizes_are_heavy_tailed_and_growth_volatility_falls_with_size() {
     let top = sizes_end.len().div_ceil(10);
     let share = sizes_end[..top].iter().sum::<f64>() / sizes_end.iter().sum::<f64>();
     eprintln!("{} startups; top decile's customer share {share:.3}", sizes_end.len());
-    assert!(share > 0.4, "firm sizes should be heavy-tailed: top decile holds {share:.3}");
+    assert!(
+        share > 0.4,
+        "firm sizes should be heavy-tailed: top decile holds {share:.3}"
+    );
     // Tent shape: growth rates have excess kurtosis (a Laplace has 3, a normal 0).
     let g: Vec<f64> = growth.iter().map(|x| x.1).collect();
     let n = g.len() as f64;
     let mean = g.iter().sum::<f64>() / n;
     let var = g.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-    let kurt = g.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n / (var * var) - 3.0;
+    let kurt = g
+        .iter()
+        .map(|x| {
+            let d2 = (x - mean) * (x - mean);
+            d2 * d2
+        })
+        .sum::<f64>()
+        / n
+        / (var * var)
+        - 3.0;
     eprintln!("{} growth observations; excess kurtosis {kurt:.2}", g.len());
-    assert!(kurt > 1.0, "growth rates should be tent-shaped (excess kurtosis {kurt:.2})");
+    assert!(
+        kurt > 1.0,
+        "growth rates should be tent-shaped (excess kurtosis {kurt:.2})"
+    );
     // Volatility falls with size: the growth of the larger half is less dispersed.
     growth.sort_by(|a, b| a.0.total_cmp(&b.0));
     let half = growth.len() / 2;
@@ -320,7 +344,10 @@ fn lever_interop_mandate_concentrates_users_on_the_best_platform_in_the_baseline
         |s| last(s, "users_hhi"),
     );
     report("user HHI at 72 months, interop-mandate vs baseline", &p);
-    assert!(p.above_zero(), "in the baseline the mandate moves users toward the best platform: {p}");
+    assert!(
+        p.above_zero(),
+        "in the baseline the mandate moves users toward the best platform: {p}"
+    );
 }
 
 /// Where the market is locked in on an inferior early leader (strong network effects, 90% of
@@ -335,7 +362,10 @@ fn lever_interop_mandate_unlocks_an_inferior_leader_and_lowers_user_hhi() {
     };
     let p = paired(1..21, locked, mandated, |s| last(s, "users_hhi"));
     report("user HHI, interop mandate vs lock-in on an inferior leader", &p);
-    assert!(p.below_zero(), "the mandate must loosen lock-in on an inferior leader: {p}");
+    assert!(
+        p.below_zero(),
+        "the mandate must loosen lock-in on an inferior leader: {p}"
+    );
 }
 
 #[test]
@@ -347,7 +377,10 @@ fn lever_export_controls_keep_compute_from_the_embargoed() {
         |s| last(s, "compute_share_tier3"),
     );
     report("tier-3 compute share, controls vs lifted", &p);
-    assert!(p.below_zero(), "export controls must lower the embargoed nations' compute share: {p}");
+    assert!(
+        p.below_zero(),
+        "export controls must lower the embargoed nations' compute share: {p}"
+    );
 }
 
 #[test]
@@ -359,7 +392,10 @@ fn lever_proportional_compliance_lightens_small_firms_burden() {
         |s| mean_from(s, "compliance_cost_share_small", 1),
     );
     report("small firms' compliance cost / revenue, proportional vs fixed", &p);
-    assert!(p.below_zero(), "a proportional regime must lower small firms' compliance share: {p}");
+    assert!(
+        p.below_zero(),
+        "a proportional regime must lower small firms' compliance share: {p}"
+    );
 }
 
 #[test]

@@ -417,8 +417,14 @@ mod tests {
             stock_sigma(&st, 10_000.0 * st.attachment_scale),
         );
         assert_eq!(tiny, st.stock_noise_sigma, "a new app bears the full shock");
-        assert!(huge < big && big < tiny, "volatility falls with size: {tiny} > {big} > {huge}");
+        assert!(
+            huge < big && big < tiny,
+            "volatility falls with size: {tiny} > {big} > {huge}"
+        );
         let expected = st.stock_noise_sigma * math::pow(101.0, -st.size_volatility_beta);
-        assert!(close(big, expected), "sigma(K) = sigma_0 (1 + K/K0)^-beta: {big} vs {expected}");
+        assert!(
+            close(big, expected),
+            "sigma(K) = sigma_0 (1 + K/K0)^-beta: {big} vs {expected}"
+        );
     }
 }

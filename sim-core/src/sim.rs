@@ -364,6 +364,10 @@ impl Sim {
                 h.f64(x);
             }
         }
+        for (gone, buyer) in &w.resource::<TeamTransfers>().0 {
+            h.u64(gone.0);
+            h.u64(buyer.0);
+        }
         for x in &w.resource::<FrontierHistory>().best {
             h.f64(*x);
         }
@@ -756,6 +760,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(MetricsLog::default());
     world.insert_resource(PublicPool::default());
     world.insert_resource(RiskLedger::default());
+    world.insert_resource(TeamTransfers::default());
     world.insert_resource(users);
     world
         .run_system_cached(users::count_platform_users)

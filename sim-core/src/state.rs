@@ -243,6 +243,12 @@ pub struct Startup {
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AcquiredBy(pub AgentId);
 
+/// Teams in transit: firms acqui-hired this month, by id, with the id of the firm that bought
+/// them. Written by `finance::exit_firms`, read and cleared by `talent::rehome_researchers` next
+/// month, so a bought team joins the firm that paid for it.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct TeamTransfers(pub BTreeMap<AgentId, AgentId>);
+
 /// Staff of labs and clouds.
 #[derive(Component, Clone, Debug, Default)]
 pub struct Staff(pub f64);

@@ -155,6 +155,7 @@ pub fn exit_firms(
     mut users: ResMut<Users>,
     mut flows: ResMut<MonthFlows>,
     mut cohorts: ResMut<Cohorts>,
+    mut transfers: ResMut<TeamTransfers>,
     ledger: Res<RiskLedger>,
     mut firms: Query<(
         Entity,
@@ -172,7 +173,8 @@ pub fn exit_firms(
     let mut exiting: Vec<(AgentId, Entity, ExitCause)> = firms
         .iter()
         .filter_map(|(e, id, _, _, b, lessor, _, _, (_, _, acquired))| {
-            if acquired.is_some() {
+            if let Some(buyer) = acquired {
+                transfers.0.insert(*id, buyer.0);
                 Some((*id, e, ExitCause::AcquiHire))
             } else if b.cash < 0.0 {
                 let incident = ledger.incident_cost(*id);

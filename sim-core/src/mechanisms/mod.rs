@@ -55,6 +55,7 @@ pub(crate) mod testkit {
         w.insert_resource(super::venture::Sentiment::new(w.resource::<Config>().0.as_ref()));
         w.insert_resource(super::venture::Cohorts::default());
         w.insert_resource(RiskLedger::default());
+        w.insert_resource(TeamTransfers::default());
         w
     }
 

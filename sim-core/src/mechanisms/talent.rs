@@ -37,7 +37,8 @@
 //! `reconsider_per_year` and `stay_bonus` are set so annual moves come out at 10–20% of the
 //! employed (calibration.md §1.7: 2-year retention 64–80%).
 //!
-//! **Acqui-hires.** Researchers whose employer left the market (finance's exits) move as a team
+//! **Acqui-hires.** Researchers whose employer left the market (finance's exits) move as a team:
+//! to the firm that bought it when venture's acqui-hire market sold it ([`TeamTransfers`]), else
 //! to a lab drawn with probability proportional to its cash with probability
 //! `acquihire_probability`, else they are laid off (outside, in their hub).
 //! **Leaving.** Every researcher leaves the market for good with annual probability
@@ -359,16 +360,19 @@ pub fn post_wages(
     roster.employers = employers;
 }
 
-/// Researchers of firms that left the market are acqui-hired as a team by a lab (drawn by cash)
-/// or laid off.
+/// Researchers of firms that left the market join the firm that acqui-hired them (venture's
+/// acqui-hires, [`TeamTransfers`]), or else are acqui-hired as a team by a lab (drawn by cash) or
+/// laid off.
 pub fn rehome_researchers(
     cfg: Res<Config>,
     clock: Res<Clock>,
+    mut transfers: ResMut<TeamTransfers>,
     mut researchers: ResMut<Researchers>,
     mut roster: ResMut<Roster>,
 ) {
     let sc = &cfg.0;
     let t = &sc.talent;
+    let transfers = std::mem::take(&mut transfers.0);
     let mut orphans: BTreeMap<AgentId, Vec<usize>> = BTreeMap::new();
     for i in 0..researchers.len() {
         if researchers.status[i] == Status::Employed && !roster.employers.contains_key(&researchers.employer[i]) {
@@ -394,7 +398,13 @@ pub fn rehome_researchers(
     let r = &mut *researchers;
     for (gone, team) in orphans {
         let mut d = rng::stream(sc.run.seed, Stream::TalentAcquihire, gone.0, month);
-        let acquirer = if d.bernoulli(t.acquihire_probability) {
+        let bought_by = transfers
+            .get(&gone)
+            .filter(|a| roster.employers.contains_key(a))
+            .copied();
+        let acquirer = if bought_by.is_some() {
+            bought_by
+        } else if d.bernoulli(t.acquihire_probability) {
             pick(&cum, d.uniform()).map(|k| labs[k])
         } else {
             None
@@ -980,6 +990,27 @@ mod tests {
             }
             assert_eq!(r.status_counts().iter().sum::<u64>(), 10, "researchers conserved");
         }
+    }
+
+    #[test]
+    fn a_team_sold_on_the_acquihire_market_joins_its_buyer() {
+        let mut w = world();
+        set_talent(&mut w, |t| t.acquihire_probability = 1.0);
+        let rich = spawn_firm(&mut w, FirmKind::Frontier, 1e12, fleet(0.0, 0.0));
+        let buyer = spawn_firm(&mut w, FirmKind::Frontier, 1e6, fleet(0.0, 0.0));
+        let (ir, ib) = (id_of(&w, rich), id_of(&w, buyer));
+        let gone = AgentId(999);
+        w.insert_resource(researchers(&[(ir, 0), (ib, 0), (gone, 0)], 5, 20_000.0));
+        w.insert_resource(Roster::default());
+        w.resource_mut::<TeamTransfers>().0.insert(gone, ib);
+        w.run_system_cached(post_wages).unwrap();
+        w.run_system_cached(rehome_researchers).unwrap();
+        let r = w.resource::<Researchers>();
+        assert!(
+            (10..15).all(|i| r.employer[i] == ib),
+            "the team joins the firm that bought it, not the richest lab"
+        );
+        assert!(w.resource::<TeamTransfers>().0.is_empty(), "transfers are consumed");
     }
 
     #[test]

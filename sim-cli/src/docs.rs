@@ -106,9 +106,43 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// `goldrush params [--markdown]`.
-pub fn params(markdown: bool) -> anyhow::Result<String> {
-    let sections = param_rows()?;
+/// The Markdown table of one section's parameters (header and rows).
+fn markdown_table(rows: &[ParamRow]) -> String {
+    let mut s = String::new();
+    s.push_str("| Parameter | Unit | Min | Max | Default | Meaning | Source |\n");
+    s.push_str("|---|---|---|---|---|---|---|\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            r.path,
+            md_cell(r.unit),
+            md_cell(&r.min),
+            md_cell(&r.max),
+            md_cell(&r.default),
+            md_cell(r.doc),
+            md_cell(r.source)
+        );
+    }
+    s
+}
+
+/// `goldrush params [--markdown] [--section S]`.
+pub fn params(markdown: bool, section: Option<&str>) -> anyhow::Result<String> {
+    let mut sections = param_rows()?;
+    if let Some(name) = section {
+        let known: Vec<&str> = sections.iter().map(|(p, _)| *p).collect();
+        sections.retain(|(p, _)| *p == name);
+        if sections.is_empty() {
+            return Err(crate::errors::bad_input(format!(
+                "unknown section `{name}` (sections: {})",
+                known.join(", ")
+            )));
+        }
+        if markdown {
+            return Ok(markdown_table(&sections[0].1));
+        }
+    }
     let mut s = String::new();
     if markdown {
         s.push_str("# goldrush parameters\n\n");
@@ -131,21 +165,7 @@ pub fn params(markdown: bool) -> anyhow::Result<String> {
                 None => format!("[{section}]"),
             };
             let _ = writeln!(s, "\n## `{heading}`\n");
-            s.push_str("| Parameter | Unit | Min | Max | Default | Meaning | Source |\n");
-            s.push_str("|---|---|---|---|---|---|---|\n");
-            for r in rows {
-                let _ = writeln!(
-                    s,
-                    "| `{}` | {} | {} | {} | {} | {} | {} |",
-                    r.path,
-                    md_cell(r.unit),
-                    md_cell(&r.min),
-                    md_cell(&r.max),
-                    md_cell(&r.default),
-                    md_cell(r.doc),
-                    md_cell(r.source)
-                );
-            }
+            s.push_str(&markdown_table(rows));
         }
         return Ok(s);
     }

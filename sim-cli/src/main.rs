@@ -76,7 +76,7 @@ enum Command {
     )]
     Validate(ValidateArgs),
     /// Document every scenario parameter: path, unit, range, default, meaning, source.
-    Params(DocArgs),
+    Params(ParamsArgs),
     /// Document every metric column of metrics.csv: name, unit, meaning.
     Metrics(DocArgs),
     /// Time repeated single-threaded runs of a scenario (the performance benchmark).
@@ -147,6 +147,17 @@ struct DocArgs {
 }
 
 #[derive(Args, Debug)]
+struct ParamsArgs {
+    /// Print Markdown tables (what docs/PARAMETERS.md contains).
+    #[arg(long)]
+    markdown: bool,
+    /// Only this section's table, e.g. `users` or `nations[]` (with --markdown: the table that
+    /// docs/ODD.md embeds for the section's submodel).
+    #[arg(long, value_name = "SECTION")]
+    section: Option<String>,
+}
+
+#[derive(Args, Debug)]
 struct BenchArgs {
     /// Built-in scenario name or path to a .toml scenario file.
     #[arg(value_name = "SCENARIO", default_value = "baseline")]
@@ -196,7 +207,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let loaded = load::load_scenario(&a.file, &a.set)?;
             emit(&format!("{}\n", load::describe_ok(&a.file, &loaded.scenario)))
         }
-        Command::Params(a) => emit(&docs::params(a.markdown)?),
+        Command::Params(a) => emit(&docs::params(a.markdown, a.section.as_deref())?),
         Command::Metrics(a) => emit(&docs::metrics(a.markdown)),
         Command::Bench(a) => {
             let overrides = with_run_overrides(&a.set, None, a.months);

@@ -1,8 +1,9 @@
 //! Scenario files: built-in scenarios, `extends`, `--set` overrides, and error locations.
 //!
 //! A scenario is TOML. `extends = "NAME"` names a built-in scenario (or, through the caller's
-//! resolver, another file) whose tables this file overrides key by key (arrays such as
-//! `[[firms]]` are replaced whole). Overrides `section.key=value` (`firms[2].cash_usd=1e9` for
+//! resolver, another file) whose tables this file overrides key by key; arrays of named tables
+//! (`[[nations]]`, `[[firms]]`, `[[regimes]]`) merge entry by entry, matched by `name` (a new
+//! name appends an entry), and other arrays (`[[shocks]]`) are replaced whole. Overrides `section.key=value` (`firms[2].cash_usd=1e9` for
 //! arrays) apply last. Every error names where it comes from: the file, line and column when the
 //! key is written in a file, the key path, and the allowed range.
 //!
@@ -186,12 +187,18 @@ fn load_table(
     Ok(merge(base, table))
 }
 
-/// Merges `over` into `base`: tables recursively, everything else replaced.
+/// Merges `over` into `base`: tables recursively; arrays of named tables (`[[nations]]`,
+/// `[[firms]]`, `[[regimes]]`) entry by entry, matched by `name` (an entry with a new name is
+/// appended); everything else, including arrays with an unnamed entry such as `[[shocks]]`,
+/// replaced.
 pub fn merge(mut base: Table, over: Table) -> Table {
     for (k, v) in over {
         match (base.remove(&k), v) {
             (Some(Value::Table(b)), Value::Table(o)) => {
                 base.insert(k, Value::Table(merge(b, o)));
+            }
+            (Some(Value::Array(b)), Value::Array(o)) if all_named(&o) && all_named(&b) => {
+                base.insert(k, Value::Array(merge_named(b, o)));
             }
             (_, v) => {
                 base.insert(k, v);
@@ -199,6 +206,52 @@ pub fn merge(mut base: Table, over: Table) -> Table {
         }
     }
     base
+}
+
+/// The `name` of an array entry, if it is a table with a string name.
+fn entry_name(v: &Value) -> Option<&str> {
+    v.as_table()?.get("name")?.as_str()
+}
+
+fn all_named(a: &[Value]) -> bool {
+    !a.is_empty() && a.iter().all(|v| entry_name(v).is_some())
+}
+
+/// Entry-by-entry merge of two arrays of named tables.
+fn merge_named(mut base: Vec<Value>, over: Vec<Value>) -> Vec<Value> {
+    for o in over {
+        let name = entry_name(&o).map(str::to_string);
+        match base.iter().position(|b| entry_name(b).map(str::to_string) == name) {
+            Some(i) => {
+                let b = std::mem::replace(&mut base[i], Value::Boolean(false));
+                base[i] = match (b, o) {
+                    (Value::Table(b), Value::Table(o)) => Value::Table(merge(b, o)),
+                    (_, o) => o,
+                };
+            }
+            None => base.push(o),
+        }
+    }
+    base
+}
+
+/// Translates a merged key path such as `nations[5].tier` into the path of the same entry in one
+/// file of the `extends` chain (matched by name), e.g. `nations[0].tier`; paths without an array
+/// index are returned as they are.
+fn path_in_file(path: &str, merged: &Table, file: &Table) -> Option<String> {
+    let segs = segments(path);
+    let [Seg::Key(array), Seg::Index(i), rest @ ..] = segs.as_slice() else {
+        return Some(path.to_string());
+    };
+    let merged_entries = merged.get(array)?.as_array()?;
+    let file_entries = file.get(array)?.as_array()?;
+    let k = match entry_name(merged_entries.get(*i)?) {
+        Some(name) if all_named(file_entries) => file_entries.iter().position(|e| entry_name(e) == Some(name))?,
+        _ => *i,
+    };
+    let mut out = vec![Seg::Key(array.clone()), Seg::Index(k)];
+    out.extend_from_slice(rest);
+    Some(canonical(&out))
 }
 
 /// Splits `firms[2].cash_usd` (or `firms.2.cash_usd`) into segments.
@@ -359,6 +412,7 @@ pub fn load(
 ) -> Result<Scenario, ScenarioError> {
     let mut chain = Vec::new();
     let mut table = load_table(text, origin, resolve, &mut chain)?;
+    let merged = table.clone();
     let mut set_paths = Vec::new();
     for o in overrides {
         let path = apply_override(&mut table, o)?;
@@ -392,7 +446,11 @@ pub fn load(
                     );
                 }
                 for l in &chain {
-                    if let Some((line, col)) = locate(&l.text, &e.path) {
+                    let file: Table = toml::from_str(&l.text).unwrap_or_default();
+                    let Some(path) = path_in_file(&e.path, &merged, &file) else {
+                        continue;
+                    };
+                    if let Some((line, col)) = locate(&l.text, &path) {
                         return (
                             Location {
                                 origin: l.origin.clone(),
@@ -476,5 +534,40 @@ mod tests {
         assert!(e.contains("no parameter named \"users.nope\""), "{e}");
         let e = load_builtin("tiny", &["run.months=0".into()]).unwrap_err().to_string();
         assert!(e.contains("--set run.months=0") && e.contains("1 to 1200"), "{e}");
+    }
+
+    #[test]
+    fn extends_merges_named_entries_by_name_and_replaces_unnamed_arrays() {
+        let base = load_builtin("tiny", &[]).unwrap();
+        let target = base.nations[1].name.clone();
+        let text = format!(
+            "extends = \"tiny\"\n[[nations]]\nname = \"{target}\"\nvisa_cost = 7.0\n\n\
+             [[nations]]\nname = \"Newland\"\n\n[[shocks]]\nstart_month = 2\nmonths = 1\nfactor = 0.5\n"
+        );
+        let s = load(&text, "patch.toml", &mut builtin_resolver, &[]).unwrap();
+        assert_eq!(s.nations.len(), base.nations.len() + 1, "a new name appends an entry");
+        assert_eq!(s.nations[1].visa_cost, 7.0, "the named entry is patched");
+        assert_eq!(
+            s.nations[1].population_millions, base.nations[1].population_millions,
+            "keys the patch does not name keep the base's values"
+        );
+        assert_eq!(s.nations[0], base.nations[0], "other entries are untouched");
+        assert_eq!(s.nations.last().unwrap().name, "Newland");
+        assert_eq!(s.shocks.len(), 1, "unnamed arrays are replaced whole");
+        assert_eq!(s.shocks[0].start_month, 2);
+    }
+
+    #[test]
+    fn an_error_in_a_patched_entry_points_at_the_patch() {
+        let base = load_builtin("tiny", &[]).unwrap();
+        let target = base.nations[1].name.clone();
+        let text = format!("extends = \"tiny\"\n[[nations]]\nname = \"{target}\"\ntier = 7\n");
+        let e = load(&text, "patch.toml", &mut builtin_resolver, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("patch.toml:4:1") && e.contains("nations[1].tier"),
+            "the merged path is reported with the patch file's line: {e}"
+        );
     }
 }

@@ -6,8 +6,10 @@
 //! - `talent`: the talent market (concentration, attrition, visa costs).
 //! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
 //! - `security`: incidents and compliance costs by firm size, the security standard.
+//! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
 
 mod cli;
+mod deals;
 mod determinism;
 mod invariants;
 mod mechanisms;

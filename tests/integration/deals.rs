@@ -1,7 +1,7 @@
 //! Nation-state partnerships (MODEL.md step 9) on whole runs: stylized fact 7, national deals
 //! raise the partner's national share long after the deal ends.
 
-use goldrush_tests::{builtin, run};
+use goldrush_tests::run;
 
 /// Seeds of the paired comparison.
 const SEEDS: u64 = 10;

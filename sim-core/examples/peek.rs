@@ -44,6 +44,10 @@ fn main() {
         "survival_12m",
         "survival_60m",
         "startup_hazard_year1",
+        "deals_active",
+        "deal_lockin_share",
+        "deal_lockin_counterfactual",
+        "deal_spending_usd",
     ];
     println!("{}", cols.join("\t"));
     let t1 = std::time::Instant::now();
@@ -85,6 +89,14 @@ fn main() {
             eligible.len(),
             alive as f64 / eligible.len().max(1) as f64
         );
+    }
+    for d in sim.deal_history() {
+        println!("deal: {} signed month {} with {:?}", d.nation, d.month, d.partners);
+    }
+    for d in sim.deal_history() {
+        let shares = sim.consumer_shares(&d.nation);
+        let on: f64 = shares.iter().filter(|s| d.partners.contains(&s.0)).map(|s| s.1).sum();
+        println!("  {} consumers on {:?} at the end: {on:.3}", d.nation, d.partners);
     }
     for p in sim.platforms() {
         println!(

@@ -28,4 +28,4 @@ pub mod state;
 
 pub use metrics::{METRICS, MetricSpec, Metrics};
 pub use params::Scenario;
-pub use sim::{Sim, SimError};
+pub use sim::{DealRecord, Sim, SimError};

@@ -63,6 +63,12 @@ pub enum Stream {
     IncidentChurn = 22,
     /// Whether an incident in a regulated nation is fined.
     Enforcement = 23,
+    /// Whether a soliciting nation runs a tender this month, and which offer(s) it picks (one
+    /// stream per nation and month).
+    DealTender = 40,
+    /// Which non-adopting citizens of a deal nation adopt the partner this month (geometric
+    /// skips over a user group; one stream per group and month).
+    DealSeeding = 41,
     /// Whether a startup is admitted to a regulatory sandbox (drawn once, at month key 0).
     Sandbox = 24,
 }

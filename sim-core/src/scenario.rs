@@ -24,6 +24,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("interop-mandate", include_str!("../../scenarios/interop-mandate.toml")),
     (
+        "nation-deal-rules",
+        include_str!("../../scenarios/nation-deal-rules.toml"),
+    ),
+    (
         "no-export-controls",
         include_str!("../../scenarios/no-export-controls.toml"),
     ),

@@ -7,6 +7,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
 
 use crate::hash::StateHasher;
+use crate::mechanisms::deals::{self, Partnerships};
 use crate::mechanisms::public_compute::{self, PublicPool};
 use crate::mechanisms::record::MetricsLog;
 use crate::mechanisms::talent::{self, Researchers, Roster};
@@ -48,6 +49,8 @@ pub enum Phase {
     Research,
     /// 7. Talent market.
     Talent,
+    /// 9. Nation-state partnerships (before user choice, so this month's choices see the deals).
+    Deals,
     /// 8. User choice.
     Users,
     /// 11. Security incidents.
@@ -77,6 +80,7 @@ pub fn build_schedule() -> Schedule {
             Phase::Spot,
             Phase::Research,
             Phase::Talent,
+            Phase::Deals,
             Phase::Users,
             Phase::Security,
             Phase::Regulation,
@@ -137,6 +141,11 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::Talent),
     );
     s.add_systems(
+        (deals::review_deals, deals::tender_deals, deals::seed_adoption)
+            .chain()
+            .in_set(Phase::Deals),
+    );
+    s.add_systems(
         (
             users::refresh_platform_table,
             users::reconsider_platforms,
@@ -168,6 +177,7 @@ pub fn build_schedule() -> Schedule {
             finance::raise_funding,
             venture::acquihire_startups,
             finance::exit_firms,
+            deals::end_deals_of_dead_partners,
             contracts::retally_contracts,
             startups::enter_startups,
             finance::close_books,
@@ -341,6 +351,34 @@ impl Sim {
         let pool = w.resource::<PublicPool>().clone();
         for x in [pool.gpus, pool.bought, pool.lent, pool.spending] {
             h.f64(x);
+        }
+        for nd in &w.resource::<Partnerships>().nations {
+            h.u64(u64::from(nd.next_tender));
+            h.u64(nd.ended.map_or(u64::MAX, u64::from));
+            h.u64(nd.latest.len() as u64);
+            for &p in &nd.latest {
+                h.u64(u64::from(p));
+            }
+            h.u64(nd.history.len() as u64);
+            for (m, ps) in &nd.history {
+                h.u64(u64::from(*m));
+                for &p in ps {
+                    h.u64(u64::from(p));
+                }
+            }
+            match &nd.current {
+                Some(d) => {
+                    h.u64(d.partners.len() as u64);
+                    for &p in &d.partners {
+                        h.u64(u64::from(p));
+                    }
+                    for x in [d.start, d.signed, d.months_left, d.free_until, d.renewals] {
+                        h.u64(u64::from(x));
+                    }
+                    h.u64(u64::from(d.exclusive));
+                }
+                None => h.u64(u64::MAX),
+            }
         }
         h.u64(w.resource::<Directory>().next_id);
         let book = w.resource::<ContractBook>();
@@ -630,8 +668,127 @@ impl Sim {
                 ));
             }
         }
+        self.check_deals(&mut errs);
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
+
+    /// Partnerships are consistent with the nations and the platforms: partners alive frontier
+    /// labs the nation may use, months left within the term, exclusive deals with one partner,
+    /// multi-vendor ones with at most `max_partners`, and no deal signed or renewed under a ban.
+    fn check_deals(&self, errs: &mut Vec<String>) {
+        let month = self.month();
+        let sc = &self.scenario;
+        let d = &sc.deals;
+        let table = self.world.resource::<PlatformTable>();
+        let deals = self.world.resource::<Partnerships>();
+        if deals.nations.len() != sc.nations.len() {
+            errs.push(format!(
+                "month {month}: partnerships of {} nations, {} exist",
+                deals.nations.len(),
+                sc.nations.len()
+            ));
+        }
+        let banned_since = (d.rule == "banned").then_some(d.from_month);
+        for (n, nd) in deals.nations.iter().enumerate().take(sc.nations.len()) {
+            let spec = &sc.nations[n];
+            if let Some(since) = banned_since
+                && nd.history.iter().any(|(m, _)| *m >= since)
+            {
+                errs.push(format!(
+                    "month {month}: {} signed a deal after the ban of month {since}",
+                    spec.name
+                ));
+            }
+            let Some(deal) = &nd.current else {
+                continue;
+            };
+            if let Some(since) = banned_since
+                && deal.signed >= since
+            {
+                errs.push(format!(
+                    "month {month}: {} renewed a deal after the ban of month {since}",
+                    spec.name
+                ));
+            }
+            let size_ok = if deal.exclusive {
+                deal.partners.len() == 1
+            } else {
+                !deal.partners.is_empty() && deal.partners.len() <= d.max_partners as usize
+            };
+            if !size_ok || deal.months_left == 0 || deal.months_left > d.term_months || deal.signed < deal.start {
+                errs.push(format!(
+                    "month {month}: {}'s deal has partners {:?} (exclusive {}), {} months left of {}, signed {} \
+                     after start {}",
+                    spec.name, deal.partners, deal.exclusive, deal.months_left, d.term_months, deal.signed, deal.start
+                ));
+            }
+            for &p in &deal.partners {
+                let slot = table.slots.get(p as usize);
+                let ok = slot.is_some_and(|s| {
+                    s.alive && s.kind == Some(FirmKind::Frontier) && (spec.foreign_platforms || s.nation as usize == n)
+                });
+                if !ok {
+                    errs.push(format!(
+                        "month {month}: {}'s partner slot {p} is not an alive frontier lab its citizens may use",
+                        spec.name
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Every national deal signed so far (renewals excluded), in nation then month order.
+    pub fn deal_history(&self) -> Vec<DealRecord> {
+        let table = self.world.resource::<PlatformTable>();
+        let deals = self.world.resource::<Partnerships>();
+        let mut out = Vec::new();
+        for (n, nd) in deals.nations.iter().enumerate() {
+            for (m, partners) in &nd.history {
+                out.push(DealRecord {
+                    nation: self.scenario.nations[n].name.clone(),
+                    month: *m,
+                    partners: partners.iter().map(|&p| table.slots[p as usize].name.clone()).collect(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Each platform's share of a nation's consumers (adopters or not), in slot order: (name,
+    /// share). Empty if the nation is unknown or has no consumer agents.
+    pub fn consumer_shares(&self, nation: &str) -> Vec<(String, f64)> {
+        let Some(n) = self.scenario.nations.iter().position(|x| x.name == nation) else {
+            return Vec::new();
+        };
+        let table = self.world.resource::<PlatformTable>();
+        let users = self.world.resource::<Users>();
+        let mut by = vec![0.0; users.options];
+        for (g, grp) in users.groups.iter().enumerate() {
+            if !grp.enterprise && grp.nation as usize == n {
+                for (o, v) in by.iter_mut().enumerate() {
+                    *v += users.counts[users.cell(g, o)];
+                }
+            }
+        }
+        let all: f64 = by.iter().sum();
+        if all <= 0.0 {
+            return Vec::new();
+        }
+        table
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), by[i] / all))
+            .collect()
+    }
+}
+
+/// One national deal as signed: the nation, its partners (platform names) and the month.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DealRecord {
+    pub nation: String,
+    pub partners: Vec<String>,
+    pub month: u32,
 }
 
 /// The lab and platform components of a frontier or open-weights firm at month 0.
@@ -761,6 +918,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(PublicPool::default());
     world.insert_resource(RiskLedger::default());
     world.insert_resource(TeamTransfers::default());
+    world.insert_resource(Partnerships::new(sc.nations.len()));
     world.insert_resource(users);
     world
         .run_system_cached(users::count_platform_users)

@@ -365,6 +365,15 @@ pub struct MonthFlows {
     /// Spot GPUs bought and sold this month, summed over fills as they were booked.
     pub spot_bought: f64,
     pub spot_sold: f64,
+    /// Nation-state deals: data-centre investment of new deals, renewal fees, and subscription
+    /// revenue partners did not bill to citizens during free months (USD this month).
+    pub deal_investment: f64,
+    pub deal_fees: f64,
+    pub deal_foregone: f64,
+    /// Deals signed (not renewals) this month.
+    pub deals_signed: u32,
+    /// Citizens moved onto a partner by seeded adoption this month (people).
+    pub deal_seeded_people: f64,
 }
 
 impl MonthFlows {

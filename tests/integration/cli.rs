@@ -479,7 +479,7 @@ const BAD_INPUT: &[Case] = &[
             "extends = \"tiny\"\n[[nations]]\nname = \"A\"\n\n[[firms]]\nname = \"F\"\nnation = \"B\"\n",
         )],
         code: 2,
-        stderr: &["nation.toml:7:1", "firms[0].nation", "unknown nation \"B\""],
+        stderr: &["nation.toml:7:1", "firms[13].nation", "unknown nation \"B\""],
     },
     Case {
         name: "validate missing file",
@@ -644,4 +644,12 @@ fn cli_bench_reports_each_run_and_the_median() {
     assert_eq!(hashes.len(), 2, "{out}");
     assert_eq!(hashes[0], hashes[1]);
     assert!(leftovers(t.path()).is_empty(), "bench writes no files");
+}
+
+#[test]
+fn cli_params_rejects_an_unknown_section() {
+    let t = TempDir::new("params-section");
+    let o = goldrush(t.path(), &["params", "--section", "nope"]);
+    assert_eq!(o.status.code(), Some(2), "bad input exits 2");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown section `nope`"));
 }

@@ -8,8 +8,10 @@
 //! - `security`: incidents and compliance costs by firm size, the security standard.
 //! - `facts`: MODEL.md's stylized facts over many seeds; every lever against the baseline with
 //!   a paired-seed confidence interval.
+//! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
 
 mod cli;
+mod deals;
 mod determinism;
 mod facts;
 mod invariants;

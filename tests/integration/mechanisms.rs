@@ -50,6 +50,9 @@ fn without_reconsideration_nobody_switches() {
             "users.reconsider_consumer=0",
             "users.reconsider_enterprise=0",
             "run.months=12",
+            // National deals seed adoption without reconsideration (see deals.rs).
+            "deals.from_month=0",
+            "deals.rule=banned",
         ],
     ));
     assert!(sim.metrics().iter().all(|m| m.switching_rate == 0.0));

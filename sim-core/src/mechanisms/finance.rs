@@ -30,6 +30,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::deals::{Partnerships, free_consumers};
 use super::talent::Roster;
 use super::users::Users;
 use super::venture::{Cohorts, Sentiment};
@@ -38,11 +39,26 @@ use crate::params::FirmKind;
 use crate::rng::{self, Stream};
 use crate::state::*;
 
-/// Platforms bill their consumers and enterprise seats.
-pub fn bill_platform_users(cfg: Res<Config>, mut platforms: Query<(&Platform, &Fleet, &mut Books)>) {
+/// Platforms bill their consumers and enterprise seats; a deal partner bills nothing to the
+/// citizens of a nation in its deal's free months (the foregone revenue is counted in
+/// [`MonthFlows::deal_foregone`]).
+pub fn bill_platform_users(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    users: Res<Users>,
+    deals: Res<Partnerships>,
+    mut flows: ResMut<MonthFlows>,
+    mut platforms: Query<(&AgentId, &Platform, &Fleet, &mut Books)>,
+) {
     let conv = cfg.0.users.paid_conversion;
-    for (p, f, mut b) in &mut platforms {
-        let revenue = (p.consumers * conv * p.consumer_price + p.seats * p.enterprise_price) * f.served_fraction;
+    let free = free_consumers(&deals, &users, clock.month);
+    let mut rows: Vec<_> = platforms.iter_mut().collect();
+    rows.sort_by_key(|r| *r.0);
+    for (_, p, f, b) in &mut rows {
+        let free_people = free.get(p.slot as usize).copied().unwrap_or(0.0).min(p.consumers);
+        let billed = p.consumers - free_people;
+        let revenue = (billed * conv * p.consumer_price + p.seats * p.enterprise_price) * f.served_fraction;
+        flows.deal_foregone += free_people * conv * p.consumer_price * f.served_fraction;
         b.earn(revenue);
     }
 }

@@ -5,6 +5,7 @@ pub mod allocation;
 pub mod auction;
 pub mod clock;
 pub mod contracts;
+pub mod deals;
 pub mod finance;
 pub mod public_compute;
 pub mod record;
@@ -56,6 +57,8 @@ pub(crate) mod testkit {
         w.insert_resource(super::venture::Cohorts::default());
         w.insert_resource(RiskLedger::default());
         w.insert_resource(TeamTransfers::default());
+        let nations = w.resource::<Config>().0.nations.len();
+        w.insert_resource(super::deals::Partnerships::new(nations));
         w
     }
 

@@ -48,6 +48,7 @@ pub fn record_metrics(
     cohorts: Res<Cohorts>,
     ledger: Res<RiskLedger>,
     history: Res<FrontierHistory>,
+    deals: Res<super::deals::Partnerships>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -90,6 +91,7 @@ pub fn record_metrics(
     let (rev_small, rev_large) = (by_size(false, &|r| r.revenue), by_size(true, &|r| r.revenue));
     let regulated_revenue = |large: bool| by_size(large, &|r| if r.regulated { r.revenue } else { 0.0 });
     let (loss_small, loss_large) = (by_size(false, &|r| r.loss), by_size(true, &|r| r.loss));
+    let (deal_lockin_share, deal_lockin_counterfactual) = super::deals::lockin_shares(&cfg.0, &deals, &users, &table);
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
@@ -104,7 +106,7 @@ pub fn record_metrics(
         } else {
             0.0
         },
-        consumer_surplus_usd: users::consumer_surplus(&cfg.0, &table, &users, clock.month),
+        consumer_surplus_usd: users::consumer_surplus(&cfg.0, &table, &deals, &users, clock.month),
         compute_hhi,
         compute_cr1,
         compute_cr3,
@@ -208,6 +210,12 @@ pub fn record_metrics(
         incident_loss_share_large: share(loss_large, rev_large),
         hygiene_small: mean_hygiene(false),
         hygiene_large: mean_hygiene(true),
+        deals_active: deals.active_count() as f64,
+        deals_signed: f64::from(flows.deals_signed),
+        deal_lockin_share,
+        deal_lockin_counterfactual,
+        deal_spending_usd: flows.deal_investment + flows.deal_fees + flows.deal_foregone,
+        deal_seeded_people: flows.deal_seeded_people,
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

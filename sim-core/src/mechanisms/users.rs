@@ -24,11 +24,16 @@
 //! by `1 − switching_cost_reduction`, κ by `kappa_factor` (portability of memory and
 //! personalisation), ρ by `reconsider_factor`, and θ_N by `network_factor`.
 //!
-//! Reads: [`PlatformTable`], [`Config`]. Writes: [`Users`], [`MonthFlows::switched_people`].
+//! **National deals** ([`deals`](super::deals)): a citizen (consumer) of a nation with a
+//! partnership gets `+ δ_default 1[j = partner]`, and the partner's price is 0 during the free
+//! months.
+//!
+//! Reads: [`PlatformTable`], [`Config`], [`Partnerships`]. Writes: [`Users`], [`MonthFlows::switched_people`].
 //! Guardrails: users are conserved (every agent is on exactly one option); utilities are finite.
 
 use bevy_ecs::prelude::*;
 
+use super::deals::Partnerships;
 use crate::math;
 use crate::params::Scenario;
 use crate::rng::{self, Source, Stream};
@@ -224,6 +229,20 @@ impl Users {
     /// The group of agent `i` (groups are contiguous and sorted).
     fn group_of(&self, i: usize) -> usize {
         self.groups.partition_point(|g| (g.end as usize) <= i)
+    }
+
+    /// Agent `i` of group `group`, on no platform, adopts `slot` in `month` (incremental
+    /// counts; tenure starts now). Returns the people moved, 0 if the agent already had a
+    /// platform.
+    pub fn adopt(&mut self, i: usize, group: usize, slot: Slot, month: u32) -> f64 {
+        if self.platform[i] != NO_PLATFORM {
+            return 0.0;
+        }
+        self.tally(i, group, -1.0);
+        self.set_portfolio(i, &[slot]);
+        self.tally(i, group, 1.0);
+        self.joined[i] = month as i32;
+        self.groups[group].weight
     }
 
     fn set_portfolio(&mut self, i: usize, slots: &[Slot]) {
@@ -452,7 +471,18 @@ impl ChoiceTables {
 }
 
 /// Systematic utility of each option for a group and class, before switching costs.
-pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class: u8, month: u32) -> Vec<f64> {
+///
+/// A citizen (consumer) of a nation with a partnership sees the partner as the national default
+/// (`+deals.default_utility`) and, during the deal's free months, at a price of zero (see
+/// [`deals`](super::deals)).
+pub fn utilities(
+    sc: &Scenario,
+    table: &PlatformTable,
+    deals: &Partnerships,
+    group: &UserGroup,
+    class: u8,
+    month: u32,
+) -> Vec<f64> {
     let u = &sc.users;
     let theta_network = u.theta_network
         * if interop_active(sc, month) {
@@ -464,16 +494,27 @@ pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class:
     let mut v: Vec<f64> = table
         .slots
         .iter()
-        .map(|slot| {
+        .enumerate()
+        .map(|(j, slot)| {
             if !allowed(group, slot) {
                 return f64::NEG_INFINITY;
             }
+            let (is_default, free) = if group.enterprise {
+                (false, false)
+            } else {
+                deals.terms(group.nation, j as Slot, month)
+            };
             let (theta_p, price) = if group.enterprise {
                 (u.theta_price_enterprise, slot.enterprise_price)
+            } else if free {
+                (u.theta_price_consumer, 0.0)
             } else {
                 (u.theta_price_consumer, slot.consumer_price)
             };
-            u.theta_quality * slot.quality - theta_p * s * price + theta_network * math::ln_1p(slot.people / 1e6)
+            let default = if is_default { sc.deals.default_utility } else { 0.0 };
+            u.theta_quality * slot.quality - theta_p * s * price
+                + theta_network * math::ln_1p(slot.people / 1e6)
+                + default
         })
         .collect();
     v.push(u.outside_utility);
@@ -482,12 +523,18 @@ pub fn utilities(sc: &Scenario, table: &PlatformTable, group: &UserGroup, class:
 
 /// Builds the month's choice tables. Utilities are shifted by their maximum before `exp` so
 /// that large quality levels never overflow.
-pub fn choice_tables(sc: &Scenario, table: &PlatformTable, users: &Users, month: u32) -> ChoiceTables {
+pub fn choice_tables(
+    sc: &Scenario,
+    table: &PlatformTable,
+    deals: &Partnerships,
+    users: &Users,
+    month: u32,
+) -> ChoiceTables {
     let options = users.options;
     let mut attract = Vec::with_capacity(users.groups.len() * SENSITIVITY_CLASSES * options);
     for g in &users.groups {
         for c in 0..SENSITIVITY_CLASSES {
-            let v = utilities(sc, table, g, c as u8, month);
+            let v = utilities(sc, table, deals, g, c as u8, month);
             let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             attract.extend(v.iter().map(|&x| {
                 if x == f64::NEG_INFINITY {
@@ -503,7 +550,7 @@ pub fn choice_tables(sc: &Scenario, table: &PlatformTable, users: &Users, month:
 
 /// Consumer surplus: Σ over groups and classes of people × (ln Σ_j e^{V_j} − u0) / (θ_P s g),
 /// the logit inclusive value in dollars per month relative to using no platform.
-pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, users: &Users, month: u32) -> f64 {
+pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, deals: &Partnerships, users: &Users, month: u32) -> f64 {
     let u = &sc.users;
     let mut total = 0.0;
     for g in &users.groups {
@@ -514,7 +561,7 @@ pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, users: &Users, mon
             u.theta_price_consumer
         };
         for c in 0..SENSITIVITY_CLASSES {
-            let v = utilities(sc, table, g, c as u8, month);
+            let v = utilities(sc, table, deals, g, c as u8, month);
             let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let iv = vmax
                 + math::ln(
@@ -589,12 +636,13 @@ pub fn reconsider_platforms(
     clock: Res<Clock>,
     table: Res<PlatformTable>,
     costs: Res<SwitchCostTable>,
+    deals: Res<Partnerships>,
     mut users: ResMut<Users>,
     mut flows: ResMut<MonthFlows>,
 ) {
     let sc = &cfg.0;
     let month = clock.month;
-    let tables = choice_tables(sc, &table, &users, month);
+    let tables = choice_tables(sc, &table, &deals, &users, month);
     let interop = interop_active(sc, month);
     let costs = if interop { &costs.mandated } else { &costs.normal };
     let rho_factor = if interop { sc.interop.reconsider_factor } else { 1.0 };

@@ -122,4 +122,10 @@ metrics! {
     incident_loss_share_large: "share", "Incident losses / revenue (last month's) of large firms.";
     hygiene_small: "share", "Mean hygiene (share of incidents prevented) bought by small firms.";
     hygiene_large: "share", "Mean hygiene bought by large firms.";
+    deals_active: "nations", "Nations with a partnership (national deal) in force at the end of the month.";
+    deals_signed: "deals/month", "National deals signed this month (renewals excluded).";
+    deal_lockin_share: "share", "National lock-in: share of the consumers of nations that have or had a deal who use their latest partner (NaN before the first deal).";
+    deal_lockin_counterfactual: "share", "The same partners' share among consumers of nations that never had a deal (and may use them), weighted like deal_lockin_share: the within-run counterfactual (NaN before the first deal).";
+    deal_spending_usd: "USD/month", "Partners' spending on national deals this month: data-centre investment, renewal fees and subscription revenue not billed to citizens in free months.";
+    deal_seeded_people: "people/month", "Citizens of deal nations who adopted a partner this month through seeded adoption (literacy course, government seeding).";
 }

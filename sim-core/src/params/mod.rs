@@ -465,6 +465,66 @@ crate::section! {
 }
 
 crate::section! {
+    /// Nation-state partnerships (MODEL.md step 9) and the nation-deal rules lever: before
+    /// `from_month` deals are allowed and exclusive; from it, `rule` applies.
+    pub struct Deals {
+        /// First month the nation-deal rule `rule` applies (at or beyond the horizon: never;
+        /// until then deals are allowed and exclusive).
+        from_month: u32 = 1200;
+            unit "month", range [0, 1200], source "policy clock";
+        /// The rule from `from_month`: "exclusive" (one partner), "multi_vendor" (up to
+        /// `max_partners` share the default; no exclusivity) or "banned" (no new deals or renewals).
+        rule: String = "multi_vendor".to_string();
+            unit "1", range [0, 0], source "calibration.md §6: procurement exclusivity flag; multi-vendor requirement";
+        /// Most partners a nation takes under the multi-vendor rule (k).
+        max_partners: u32 = 3;
+            unit "firms", range [1, 64], source "assumption: a handful of vendors";
+        /// Monthly probability that a soliciting nation without a deal runs a tender.
+        solicit_probability: f64 = 0.15;
+            unit "1/month", range [0, 1], source "calibration.md §1.11: OpenAI for Countries targeted 10 partnerships within its first year; assumption";
+        /// Length of a deal (and of a renewal): months the partner is the national default.
+        term_months: u32 = 24;
+            unit "months", range [1, 600], source "assumption: a two-year partnership (calibration.md §1.11)";
+        /// Months of free subscriptions for citizens from the signing (T).
+        free_months: u32 = 12;
+            unit "months", range [0, 600], source "calibration.md §1.11: ChatGPT Plus free for 1 year (Malta)";
+        /// Utility of the national default for citizens during a deal (delta_default).
+        default_utility: f64 = 1.0;
+            unit "utils", range [0, 100], source "calibration.md §2.5: defaults from OS, search, suites or government deals; of the order of SC_0";
+        /// Monthly Bass innovation coefficient p of the nation's non-adopters.
+        bass_p_per_month: f64 = 0.004;
+            unit "1/month", range [0, 1], source "calibration.md §2.4: p ~0.03/yr for durables; generative AI diffused faster";
+        /// Factor on p during the free months of a deal (government seeding).
+        seeding_factor: f64 = 5.0;
+            unit "x", range [0, 1000], source "calibration.md §2.4: multiply p_country by a seeding factor during the free period; assumption";
+        /// Months of a new subscriber's revenue a bidder puts on a citizen (its valuation of the
+        /// nation's lock-in).
+        value_months: f64 = 24.0;
+            unit "months", range [0, 1200], source "calibration.md §2.5 (Klemperer): future rents of locked-in customers are competed away up front";
+        /// Share of its valuation a bidder offers as local data-centre investment.
+        bid_share: f64 = 0.5;
+            unit "share", range [0, 1], source "assumption";
+        /// Largest share of its cash a firm commits to one bid (or renewal fee).
+        max_cash_share: f64 = 0.05;
+            unit "share", range [0, 1], source "assumption: deals are paced by cash";
+        /// Nation's utility per unit of governance score.
+        trust_weight: f64 = 2.0;
+            unit "utils", range [0, 100], source "MODEL.md step 9; assumption";
+        /// Nation's utility per unit of ln(1 + investment per citizen in USD).
+        offer_weight: f64 = 0.5;
+            unit "utils", range [0, 100], source "assumption";
+        /// Fee per internet user the partner pays the nation to renew a deal for another term
+        /// (the renewal price). The partner renews if the fee is at most its valuation
+        /// (value_months x paid_conversion x price x bid_share per citizen) and fits its cash.
+        renewal_fee_usd_per_person: f64 = 20.0;
+            unit "USD/person", range [0, 1e6], source "calibration.md §6: renewal price; assumption ($20 = a month of the list price)";
+        /// Months after a deal lapses before the nation solicits again.
+        cooldown_months: u32 = 36;
+            unit "months", range [0, 1200], source "assumption: a procurement cycle";
+    }
+}
+
+crate::section! {
     /// Startups: the app market, entry, venture rounds and exit.
     pub struct Startups {
         /// Startups alive at month 0.
@@ -799,6 +859,14 @@ crate::section! {
         /// Regulation regime of firms based here: the name of a [[regimes]] entry ("" = unregulated).
         regime: String = String::new();
             unit "1", range [0, 0], source "scenario; calibration.md §1.10 (EU AI Act in EU members)";
+        /// Whether the nation solicits partnership offers from frontier labs while it has no deal
+        /// (the Malta and UAE deals; see [deals]).
+        solicits_deals: bool = false;
+            unit "1", range [0, 1], source "calibration.md §1.11: OpenAI-Malta 'AI for All', OpenAI for Countries / Stargate UAE";
+        /// Share of the nation's non-adopting citizens who complete the AI-literacy course when a
+        /// deal is signed and so adopt the partner at once (raises F(0) of the Bass curve).
+        literacy_course_takeup: f64 = 0.0;
+            unit "share", range [0, 1], source "calibration.md §2.4: course completion raises F(0); take-up is an assumption";
     }
 }
 
@@ -851,6 +919,10 @@ crate::section! {
         /// Months an open-weights maker's releases trail the best frontier model.
         open_lag_months: u32 = 6;
             unit "months", range [0, 120], source "calibration.md §1.6: 3-10 months";
+        /// Trust and governance score a nation weighs when it picks a partner (0 distrusted, 1
+        /// fully trusted).
+        governance_score: f64 = 0.5;
+            unit "1", range [0, 1], source "MODEL.md step 9: the nation picks on trust (governance score); assumption";
     }
 }
 
@@ -1017,6 +1089,8 @@ pub struct Scenario {
     #[serde(default)]
     pub interop: Interop,
     #[serde(default)]
+    pub deals: Deals,
+    #[serde(default)]
     pub startups: Startups,
     #[serde(default)]
     pub finance: Finance,
@@ -1039,6 +1113,9 @@ pub struct Scenario {
     #[serde(default)]
     pub firms: Vec<FirmSpec>,
 }
+
+/// The nation-deal rules `deals.rule` may name.
+pub const DEAL_RULES: &[&str] = &["exclusive", "multi_vendor", "banned"];
 
 /// A section's name and field table, for documentation.
 pub struct SectionDoc {
@@ -1093,6 +1170,10 @@ pub const SECTIONS: &[SectionDoc] = &[
     SectionDoc {
         path: "interop",
         fields: Interop::FIELDS,
+    },
+    SectionDoc {
+        path: "deals",
+        fields: Deals::FIELDS,
     },
     SectionDoc {
         path: "startups",
@@ -1162,6 +1243,7 @@ impl Scenario {
         self.research.check_ranges("research", &mut errs);
         self.users.check_ranges("users", &mut errs);
         self.interop.check_ranges("interop", &mut errs);
+        self.deals.check_ranges("deals", &mut errs);
         self.startups.check_ranges("startups", &mut errs);
         self.finance.check_ranges("finance", &mut errs);
         self.talent.check_ranges("talent", &mut errs);
@@ -1190,6 +1272,21 @@ impl Scenario {
             errs.push(ParamError::rule(
                 "talent.visa_policy_nation",
                 format!("unknown nation {:?}", self.talent.visa_policy_nation),
+            ));
+        }
+        if !DEAL_RULES.contains(&self.deals.rule.as_str()) {
+            errs.push(ParamError::rule(
+                "deals.rule",
+                format!("unknown rule {:?}; expected one of {:?}", self.deals.rule, DEAL_RULES),
+            ));
+        }
+        if self.deals.free_months > self.deals.term_months {
+            errs.push(ParamError::rule(
+                "deals.free_months",
+                format!(
+                    "must not exceed deals.term_months ({} > {})",
+                    self.deals.free_months, self.deals.term_months
+                ),
             ));
         }
         let v = &self.venture;

@@ -1,0 +1,105 @@
+//! Nation-state partnerships (MODEL.md step 9) on whole runs: stylized fact 7, national deals
+//! raise the partner's national share long after the deal ends.
+
+use goldrush_tests::run;
+
+/// Seeds of the paired comparison.
+const SEEDS: u64 = 10;
+/// Horizon (months): the deals are signed early (see `solicit`), end after `deals.term_months`
+/// (24) and are measured at least 24 months later; a lapsed deal's cool-off (36 months) keeps
+/// the nation from tendering again within the horizon.
+const MONTHS: u32 = 60;
+
+/// Overrides of both arms: classroom scale, and tenders likely in the first months, so that the
+/// deals end well before the horizon (the lock-in mechanism itself is the baseline's).
+fn overrides(seed: u64, banned: bool) -> Vec<String> {
+    let mut o = vec![
+        format!("run.seed={seed}"),
+        format!("run.months={MONTHS}"),
+        "deals.solicit_probability=0.5".to_string(),
+    ];
+    if banned {
+        o.push("deals.from_month=0".into());
+        o.push("deals.rule=banned".into());
+    }
+    o
+}
+
+/// Mean and half-width of a 95% confidence interval (t quantile with n - 1 degrees of freedom).
+fn mean_ci(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
+    // t_{0.975} for 9 degrees of freedom (10 seeds); conservative for more.
+    (mean, 2.262 * (var / n).sqrt())
+}
+
+#[test]
+fn national_deals_raise_the_partners_national_share_long_after_the_deal_ends() {
+    let mut diffs = Vec::new();
+    let mut within = Vec::new();
+    for seed in 1..=SEEDS {
+        let deals = run(sim_core::scenario::load_builtin("classroom", &overrides(seed, false)).unwrap());
+        let banned = run(sim_core::scenario::load_builtin("classroom", &overrides(seed, true)).unwrap());
+        assert!(
+            banned.deal_history().is_empty(),
+            "seed {seed}: the ban must prevent every deal"
+        );
+        let term = deals.scenario().deals.term_months;
+        let history = deals.deal_history();
+        // People-weighted paired difference over the nations whose (single) deal ended at
+        // least 24 months before the horizon.
+        let (mut num, mut den) = (0.0, 0.0);
+        for d in &history {
+            let later = history.iter().filter(|e| e.nation == d.nation).count();
+            if later != 1 || d.month + term + 24 > MONTHS {
+                continue;
+            }
+            let people = deals
+                .scenario()
+                .nations
+                .iter()
+                .find(|n| n.name == d.nation)
+                .map_or(0.0, |n| n.internet_users_millions);
+            let share = |sim: &sim_core::Sim| -> f64 {
+                sim.consumer_shares(&d.nation)
+                    .iter()
+                    .filter(|(name, _)| d.partners.contains(name))
+                    .map(|(_, s)| s)
+                    .sum()
+            };
+            let (with, without) = (share(&deals), share(&banned));
+            println!(
+                "seed {seed}: {} signed with {:?} in month {}: partner share at month {MONTHS} {with:.3} with deals, \
+                 {without:.3} with deals banned",
+                d.nation, d.partners, d.month
+            );
+            num += people * (with - without);
+            den += people;
+        }
+        assert!(
+            den > 0.0,
+            "seed {seed}: no deal ended 24 months before the horizon: {history:?}"
+        );
+        diffs.push(num / den);
+        let last = deals.metrics().last().expect("metrics");
+        within.push(last.deal_lockin_share - last.deal_lockin_counterfactual);
+    }
+    let (mean, half) = mean_ci(&diffs);
+    println!(
+        "paired difference of the partner's national share (deals - banned), {SEEDS} seeds: {mean:.4} ± {half:.4} \
+         (95% CI {:.4} .. {:.4})",
+        mean - half,
+        mean + half
+    );
+    assert!(
+        mean - half > 0.0,
+        "national deals should raise the partner's share 24+ months after the deal ends: {diffs:?}"
+    );
+    let (w_mean, w_half) = mean_ci(&within);
+    println!("within-run lock-in minus counterfactual at month {MONTHS}: {w_mean:.4} ± {w_half:.4}");
+    assert!(
+        w_mean - w_half > 0.0,
+        "the lock-in share should exceed the within-run counterfactual: {within:?}"
+    );
+}

@@ -6,6 +6,7 @@ pub mod auction;
 pub mod clock;
 pub mod contracts;
 pub mod finance;
+pub mod platform_entry;
 pub mod public_compute;
 pub mod record;
 pub mod regulation;
@@ -55,6 +56,7 @@ pub(crate) mod testkit {
         w.insert_resource(super::venture::Sentiment::new(w.resource::<Config>().0.as_ref()));
         w.insert_resource(super::venture::Cohorts::default());
         w.insert_resource(RiskLedger::default());
+        w.insert_resource(super::platform_entry::Niches::new(w.resource::<Config>().0.as_ref()));
         w
     }
 

@@ -18,6 +18,7 @@ const GOLDEN: &[(&str, u64)] = &[
     ("talent-visas", 0x3cdd_f72c_54bc_d2d2),
     ("public-compute", 0xdf37_30c4_7c34_7d10),
     ("no-export-controls", 0x32c2_9f7c_333a_cbb4),
+    ("self-preferencing-ban", 0x0),
 ];
 
 #[test]

@@ -6,11 +6,13 @@
 //! - `talent`: the talent market (concentration, attrition, visa costs).
 //! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
 //! - `security`: incidents and compliance costs by firm size, the security standard.
+//! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
 
 mod cli;
 mod determinism;
 mod invariants;
 mod mechanisms;
+mod platform_entry;
 mod scenarios;
 mod security;
 mod talent;

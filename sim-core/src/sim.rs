@@ -661,7 +661,9 @@ impl Sim {
         }
         let niches = self.world.resource::<Niches>().clone();
         let count = self.scenario.app_niches().len();
-        let mut q = self.world.query::<(&AgentId, Option<&AppNiche>, Option<&OwnedBy>, &Startup)>();
+        let mut q = self
+            .world
+            .query::<(&AgentId, Option<&AppNiche>, Option<&OwnedBy>, &Startup)>();
         for (id, niche, owner, _) in q.iter(&self.world) {
             if niche.is_none_or(|n| n.0 as usize >= count) {
                 errs.push(format!(
@@ -682,7 +684,7 @@ impl Sim {
             .collect();
         for (k, n) in niches.niches.iter().enumerate() {
             for e in &n.entries {
-                let alive = frontier.iter().any(|f| *f == (e.platform, e.slot));
+                let alive = frontier.contains(&(e.platform, e.slot));
                 if e.active() && !alive {
                     errs.push(format!(
                         "month {month}: niche {k} has an active entry of {}, not an alive frontier platform",
@@ -696,7 +698,12 @@ impl Sim {
                     ));
                 }
             }
-            if n.entries.iter().filter(|e| n.entries.iter().filter(|f| f.platform == e.platform).count() > 1).count() > 0 {
+            if n.entries
+                .iter()
+                .filter(|e| n.entries.iter().filter(|f| f.platform == e.platform).count() > 1)
+                .count()
+                > 0
+            {
                 errs.push(format!("month {month}: niche {k} was entered twice by one platform"));
             }
         }

@@ -35,7 +35,10 @@ fn wrappers_exposed_to_platform_entry_fail_more_than_other_startups() {
     let mut diffs = Vec::new();
     for seed in 1..=SEEDS {
         let sim = classroom(seed, &[]);
-        let (ew, ewr) = (total(&sim, "exposed_wrapper_exits"), total(&sim, "exposed_wrappers_at_risk"));
+        let (ew, ewr) = (
+            total(&sim, "exposed_wrapper_exits"),
+            total(&sim, "exposed_wrappers_at_risk"),
+        );
         let all_exits = total(&sim, "wrapper_exits") + total(&sim, "nonwrapper_exits");
         let all_risk = total(&sim, "wrappers_at_risk") + total(&sim, "nonwrappers_at_risk");
         assert_eq!(
@@ -65,7 +68,10 @@ fn platforms_enter_a_handful_of_niches_a_year_and_take_customers() {
     let last = sim.metrics().last().unwrap();
     assert!(last.niches_entered >= 1.0 && last.platform_app_share > 0.0);
     assert!(total(&sim, "strategic_acquisitions") > 0.0, "labs buy startups");
-    assert!(total(&sim, "api_cutoffs") > 0.0, "some rival acquisitions end in a cut-off");
+    assert!(
+        total(&sim, "api_cutoffs") > 0.0,
+        "some rival acquisitions end in a cut-off"
+    );
     for m in sim.metrics() {
         assert!((0.0..=1.0).contains(&m.platform_app_share));
         assert!((0.0..=10_000.0 + 1e-6).contains(&m.app_niche_hhi));
@@ -115,5 +121,9 @@ fn the_self_preferencing_ban_cuts_startup_exits_and_platform_apps() {
 fn the_self_preferencing_ban_scenario_switches_the_ban_on() {
     let sc = builtin("self-preferencing-ban", &[]);
     assert_eq!(sc.platform_entry.ban_from_month, 12);
-    assert_eq!(sc.niches.len(), builtin("baseline", &[]).niches.len(), "the baseline's niches");
+    assert_eq!(
+        sc.niches.len(),
+        builtin("baseline", &[]).niches.len(),
+        "the baseline's niches"
+    );
 }

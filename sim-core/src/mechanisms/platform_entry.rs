@@ -224,7 +224,9 @@ pub fn entry_probability(sc: &Scenario, revenue: f64, q_apps: f64, q_platform: f
     let pe = &sc.platform_entry;
     let scale = sc.startups.app_market_scale.max(1e-12);
     let rev = math::ln((revenue / scale).max(1.0) / pe.revenue_reference_usd);
-    math::logistic(pe.gamma0 + pe.gamma_revenue * rev + pe.gamma_quality * (q_apps - q_platform) - pe.gamma_specificity * spec)
+    math::logistic(
+        pe.gamma0 + pe.gamma_revenue * rev + pe.gamma_quality * (q_apps - q_platform) - pe.gamma_specificity * spec,
+    )
 }
 
 /// A startup's exposure to the own app of an entrant on `slot`:
@@ -414,7 +416,7 @@ pub fn acquire_startups(
 
 /// After the month's exits: ends the entries of platforms that left, clears ownership marks of
 /// owners that left, counts each niche's startups and tallies the exit-hazard windows.
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub fn review_app_niches(
     mut commands: Commands,
     cfg: Res<Config>,
@@ -487,7 +489,12 @@ pub fn count_exit(
 
 /// The monthly random draws of one platform app's acquisition noise.
 pub fn app_stream(sc: &Scenario, platform: AgentId, niche: usize, month: u32) -> Draws {
-    rng::stream(sc.run.seed, Stream::PlatformApp, (platform.0 << 8) | niche as u64, month)
+    rng::stream(
+        sc.run.seed,
+        Stream::PlatformApp,
+        (platform.0 << 8) | niche as u64,
+        month,
+    )
 }
 
 #[cfg(test)]
@@ -575,9 +582,9 @@ mod tests {
             w.insert_resource(n);
             w.run_system_cached(enter_app_niches).unwrap();
             let n = w.resource::<Niches>();
-            for k in 0..2 {
-                counts[k] += n.niches[k].entries.len() as u32;
-                assert!(n.niches[k].entries.iter().all(|e| e.platform != gamma && e.month == month));
+            for (count, niche) in counts.iter_mut().zip(&n.niches) {
+                *count += niche.entries.len() as u32;
+                assert!(niche.entries.iter().all(|e| e.platform != gamma && e.month == month));
             }
         }
         assert!(
@@ -602,7 +609,11 @@ mod tests {
         }
         let n = w.resource::<Niches>();
         for k in 0..2 {
-            assert_eq!(n.niches[k].entries.len(), 2, "both frontier labs enter once, in month 0");
+            assert_eq!(
+                n.niches[k].entries.len(),
+                2,
+                "both frontier labs enter once, in month 0"
+            );
             assert!(n.niches[k].entries.iter().all(|e| e.month == 0));
         }
     }
@@ -621,7 +632,10 @@ mod tests {
         }
         w.run_system_cached(serve_app_customers).unwrap();
         let k: Vec<f64> = apps.iter().map(|&e| w.get::<Startup>(e).unwrap().customers).collect();
-        let own = w.resource::<Niches>().niches[0].entries.first().map_or(0.0, |e| e.customers);
+        let own = w.resource::<Niches>().niches[0]
+            .entries
+            .first()
+            .map_or(0.0, |e| e.customers);
         (k, own, books(&w, platforms[0]).revenue)
     }
 
@@ -631,7 +645,10 @@ mod tests {
         let (before, _, alpha_before) = served(false);
         let (after, own, alpha_after) = served(true);
         let loss: Vec<f64> = before.iter().zip(&after).map(|(b, a)| 1.0 - a / b).collect();
-        assert!(loss.iter().all(|l| *l > 0.0), "every startup in the niche loses: {loss:?}");
+        assert!(
+            loss.iter().all(|l| *l > 0.0),
+            "every startup in the niche loses: {loss:?}"
+        );
         assert!(
             loss[0] > loss[1] && loss[1] > loss[2] && loss[2] > loss[3],
             "the wrapper on the entrant's API loses most, then a wrapper on a rival's API, then a \
@@ -716,7 +733,11 @@ mod tests {
         }
         let s = w.get::<Startup>(on_alpha).unwrap();
         let pe = &sc.platform_entry;
-        assert_eq!(s.base, Base::Platform(1), "cut off by Alpha, it rebases onto Beta's API");
+        assert_eq!(
+            s.base,
+            Base::Platform(1),
+            "cut off by Alpha, it rebases onto Beta's API"
+        );
         assert!(close(s.customers, 10_000.0 * (1.0 - pe.cutoff_customer_loss)));
         assert!(close(s.finetune_flop, 1e24 * (1.0 - pe.cutoff_finetune_loss)));
         let s = w.get::<Startup>(on_beta).unwrap();
@@ -728,8 +749,15 @@ mod tests {
         let f = w.resource::<MonthFlows>();
         assert_eq!((f.strategic_acquisitions, f.api_cutoffs), (2, 1));
         let price = pe.acquisition_revenue_multiple * 12.0 * 120_000.0;
-        assert!(close(books(&w, platforms[1]).costs, 2.0 * price), "Beta pays both prices");
-        assert_eq!(books(&w, on_alpha).funding, 0.0, "the price goes to shareholders, not the startup");
+        assert!(
+            close(books(&w, platforms[1]).costs, 2.0 * price),
+            "Beta pays both prices"
+        );
+        assert_eq!(
+            books(&w, on_alpha).funding,
+            0.0,
+            "the price goes to shareholders, not the startup"
+        );
         // Owned startups are not bought again.
         w.resource_mut::<Clock>().month = 1;
         w.run_system_cached(acquire_startups).unwrap();
@@ -746,7 +774,10 @@ mod tests {
         let (mut w, platforms) = world(sc.clone());
         w.resource_mut::<Niches>().niches[0].revenue = 1e9;
         w.run_system_cached(enter_app_niches).unwrap();
-        assert!(w.resource::<Niches>().niches[0].entries.is_empty(), "no entry under the ban");
+        assert!(
+            w.resource::<Niches>().niches[0].entries.is_empty(),
+            "no entry under the ban"
+        );
         // An app entered before the ban competes without default placement or pull.
         enter(&mut w, 0, platforms[0], 0);
         let wrapper = spawn_app(&mut w, 0, Base::Platform(0), 10_000.0, 0.0);

@@ -179,13 +179,19 @@ pub fn serve_app_customers(
         }))
         .fold(f64::NEG_INFINITY, f64::max);
     let attract = |q: f64, customers: f64, shock: f64| {
-        math::exp(st.theta_app_quality * (q - q_max)) * math::pow(1.0 + customers / st.attachment_scale, st.attachment_alpha) * shock
+        math::exp(st.theta_app_quality * (q - q_max))
+            * math::pow(1.0 + customers / st.attachment_scale, st.attachment_alpha)
+            * shock
     };
     let attraction: Vec<f64> = rows
         .iter()
         .map(|(id, s, _, _, _)| {
             let mut d = rng::stream(sc.run.seed, Stream::AppDemand, id.0, clock.month);
-            attract(s.quality, s.customers, d.lognormal_mean(1.0, st.acquisition_noise_sigma))
+            attract(
+                s.quality,
+                s.customers,
+                d.lognormal_mean(1.0, st.acquisition_noise_sigma),
+            )
         })
         .collect();
     let niche_of = |n: Option<&AppNiche>| (n.map_or(0, |n| n.0) as usize).min(specs.len() - 1);

@@ -15,7 +15,7 @@
 //!
 //! where `Rev_k` is the niche's app revenue last month (startups' and platform apps'), `s` the
 //! run's `app_market_scale` (so the odds do not depend on the scale of the run), `q̄_k` the
-//! customer-weighted mean quality of the niche's apps (the niche's "rating") and `q_p` the
+//! customer-weighted mean quality of the niche's startups (the niche's "rating") and `q_p` the
 //! platform's served model quality. Draws come from the platform's [`Stream::PlatformEntry`]
 //! stream, one uniform per niche in niche order.
 //!
@@ -47,7 +47,7 @@
 //! holding `venture.acquirer_cash_multiple` × the price; the price,
 //! `acquisition_revenue_multiple × 12 × R`, goes from the acquirer's books (`Books::spend`) to
 //! the startup's shareholders (outside the model). The startup keeps operating, marked
-//! [`OwnedBy`]. This is distinct from the acqui-hires of
+//! [`OwnedBy`] (the owner does not fund it: it still lives on its own cash and rounds). This is distinct from the acqui-hires of
 //! [`venture::acquihire_startups`](super::venture::acquihire_startups), which buy a startup in
 //! distress for its team and take it off the market. If the bought startup runs on the API of
 //! another platform A, A cuts its access with probability `cutoff_probability` (the Windsurf

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use anyhow::Context;
-use sim_core::params::{FieldSpec, FirmSpec, NationSpec, SECTIONS, SupplyShock, fmt_num};
+use sim_core::params::{FieldSpec, FirmSpec, NationSpec, NicheSpec, SECTIONS, SupplyShock, fmt_num};
 use sim_core::scenario::{self, BUILTIN};
 use sim_core::{METRICS, Scenario};
 use toml::Value;
@@ -44,6 +44,7 @@ fn section_default(path: &str, defaults: &toml::Table) -> anyhow::Result<Option<
         "shocks[]" => Some(Value::try_from(SupplyShock::default())?),
         "nations[]" => Some(Value::try_from(NationSpec::default())?),
         "firms[]" => Some(Value::try_from(FirmSpec::default())?),
+        "niches[]" => Some(Value::try_from(NicheSpec::default())?),
         p if p.ends_with("[]") => None,
         p => defaults.get(p).cloned(),
     };

@@ -71,6 +71,16 @@ pub enum Stream {
     DealSeeding = 41,
     /// Whether a startup is admitted to a regulatory sandbox (drawn once, at month key 0).
     Sandbox = 24,
+    /// Whether a frontier platform enters app niches this month (one stream per platform).
+    PlatformEntry = 60,
+    /// Acquisition noise of a platform's own app (one stream per platform and niche).
+    PlatformApp = 61,
+    /// Whether a startup is bought in a strategic acquisition, and by whom.
+    StrategicAcquisition = 62,
+    /// Whether the platform whose API an acquired startup uses cuts its access.
+    ApiCutoff = 63,
+    /// A new startup's app niche.
+    NicheDraw = 64,
 }
 
 /// A random stream for one agent, one mechanism and one month.

@@ -40,6 +40,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "security-standards",
         include_str!("../../scenarios/security-standards.toml"),
     ),
+    (
+        "self-preferencing-ban",
+        include_str!("../../scenarios/self-preferencing-ban.toml"),
+    ),
     ("supply-shock", include_str!("../../scenarios/supply-shock.toml")),
     ("talent-visas", include_str!("../../scenarios/talent-visas.toml")),
     ("tiny", include_str!("../../scenarios/tiny.toml")),

@@ -8,6 +8,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 
 use crate::hash::StateHasher;
 use crate::mechanisms::deals::{self, Partnerships};
+use crate::mechanisms::platform_entry::{self, Niches};
 use crate::mechanisms::public_compute::{self, PublicPool};
 use crate::mechanisms::record::MetricsLog;
 use crate::mechanisms::talent::{self, Researchers, Roster};
@@ -171,13 +172,16 @@ pub fn build_schedule() -> Schedule {
     s.add_systems(
         (
             finance::bill_platform_users,
+            platform_entry::enter_app_niches,
             startups::serve_app_customers,
             finance::pay_operating_costs,
             venture::update_sentiment,
             finance::raise_funding,
+            platform_entry::acquire_startups,
             venture::acquihire_startups,
             finance::exit_firms,
             deals::end_deals_of_dead_partners,
+            platform_entry::review_app_niches,
             contracts::retally_contracts,
             startups::enter_startups,
             finance::close_books,
@@ -430,6 +434,24 @@ impl Sim {
                 None => h.u64(u64::MAX),
             }
         }
+        let niches = w.resource::<Niches>();
+        for n in &niches.niches {
+            for x in [n.revenue, n.customers, n.quality] {
+                h.f64(x);
+            }
+            h.u64(u64::from(n.startups));
+            for e in &n.entries {
+                h.u64(e.platform.0);
+                h.u64(u64::from(e.slot) | (u64::from(e.month) << 8));
+                h.f64(e.customers);
+                h.u64(e.ended.map_or(u64::MAX, u64::from));
+            }
+        }
+        for window in [&niches.wrappers, &niches.exposed_wrappers, &niches.nonwrappers] {
+            for (at_risk, exits) in &window.months {
+                h.u64(u64::from(*at_risk) | (u64::from(*exits) << 32));
+            }
+        }
         for s in &w.resource::<PlatformTable>().slots {
             h.u64(u64::from(s.alive));
             h.f64(s.quality);
@@ -477,10 +499,12 @@ impl Sim {
             Option<&Lessor>,
             Option<&Startup>,
             Option<&Nation>,
+            Option<&AppNiche>,
+            Option<&OwnedBy>,
         )>();
         let mut rows: Vec<_> = q.iter(w).collect();
         rows.sort_by_key(|r| *r.0);
-        for (id, firm, books, fleet, lab, platform, lessor, startup, nation) in rows {
+        for (id, firm, books, fleet, lab, platform, lessor, startup, nation, niche, owner) in rows {
             h.u64(id.0);
             if let Some(f) = firm {
                 h.u64(f.kind.code());
@@ -556,6 +580,12 @@ impl Sim {
             if let Some(n) = nation {
                 h.u64(u64::from(n.index));
             }
+            if let Some(n) = niche {
+                h.u64(u64::from(n.0) | (1 << 20));
+            }
+            if let Some(o) = owner {
+                h.u64(o.0.0);
+            }
         }
         h.finish()
     }
@@ -569,6 +599,9 @@ impl Sim {
     /// * researchers conserved: employed + outside + left = agents, and only the employed have
     ///   an employer.
     /// * hygiene within [0, h_max]; hygiene, incident, fine and compliance costs finite and ≥ 0.
+    /// * every startup's app niche exists; an owner of a startup is still in the market; a
+    ///   niche's active entries belong to alive frontier platforms (an entry of a platform that
+    ///   left is recorded as ended, with no customers); one entry per platform and niche.
     pub fn check_invariants(&mut self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         let month = self.month();
@@ -669,6 +702,54 @@ impl Sim {
             }
         }
         self.check_deals(&mut errs);
+        let niches = self.world.resource::<Niches>().clone();
+        let count = self.scenario.app_niches().len();
+        let mut q = self
+            .world
+            .query::<(&AgentId, Option<&AppNiche>, Option<&OwnedBy>, &Startup)>();
+        for (id, niche, owner, _) in q.iter(&self.world) {
+            if niche.is_none_or(|n| n.0 as usize >= count) {
+                errs.push(format!(
+                    "month {month}: startup {} has niche {:?}, not one of the {count} niches",
+                    id.0,
+                    niche.map(|n| n.0)
+                ));
+            }
+            if owner.is_some_and(|o| !self.world.resource::<Directory>().entities.contains_key(&o.0)) {
+                errs.push(format!("month {month}: startup {} is owned by a firm that left", id.0));
+            }
+        }
+        let mut labs = self.world.query::<(&AgentId, &Firm, &Platform)>();
+        let frontier: Vec<(AgentId, Slot)> = labs
+            .iter(&self.world)
+            .filter(|(_, f, _)| f.kind == FirmKind::Frontier)
+            .map(|(id, _, p)| (*id, p.slot))
+            .collect();
+        for (k, n) in niches.niches.iter().enumerate() {
+            for e in &n.entries {
+                let alive = frontier.contains(&(e.platform, e.slot));
+                if e.active() && !alive {
+                    errs.push(format!(
+                        "month {month}: niche {k} has an active entry of {}, not an alive frontier platform",
+                        e.platform.0
+                    ));
+                }
+                if !e.customers.is_finite() || e.customers < 0.0 || (!e.active() && e.customers != 0.0) {
+                    errs.push(format!(
+                        "month {month}: niche {k}: entry of {} has {} customers",
+                        e.platform.0, e.customers
+                    ));
+                }
+            }
+            if n.entries
+                .iter()
+                .filter(|e| n.entries.iter().filter(|f| f.platform == e.platform).count() > 1)
+                .count()
+                > 0
+            {
+                errs.push(format!("month {month}: niche {k} was entered twice by one platform"));
+            }
+        }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 
@@ -919,6 +1000,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(RiskLedger::default());
     world.insert_resource(TeamTransfers::default());
     world.insert_resource(Partnerships::new(sc.nations.len()));
+    world.insert_resource(Niches::new(sc));
     world.insert_resource(users);
     world
         .run_system_cached(users::count_platform_users)

@@ -238,6 +238,16 @@ pub struct Startup {
     pub cohort: i32,
 }
 
+/// The app niche (index into the scenario's niches, [`Scenario::app_niches`](crate::params::Scenario::app_niches))
+/// a startup serves; drawn at founding (see `mechanisms::platform_entry`).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppNiche(pub u16);
+
+/// Marks a startup bought by a frontier lab in a strategic acquisition (it keeps operating;
+/// see `mechanisms::platform_entry`). Cleared if the owner leaves the market.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OwnedBy(pub AgentId);
+
 /// Marks a startup acqui-hired this month by the firm with this id; it leaves the market in
 /// `exit_firms` with cause [`ExitCause::AcquiHire`].
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
@@ -374,6 +384,16 @@ pub struct MonthFlows {
     pub deals_signed: u32,
     /// Citizens moved onto a partner by seeded adoption this month (people).
     pub deal_seeded_people: f64,
+    /// Platform entries into app niches this month.
+    pub platform_entries: u32,
+    /// Strategic acquisitions of startups by frontier labs, and API cut-offs that followed.
+    pub strategic_acquisitions: u32,
+    pub api_cutoffs: u32,
+    /// Startup exits this month by class: wrappers (API-based, small fine-tuning increment),
+    /// wrappers in a niche a platform's own app is in ("exposed"), and the other startups.
+    pub wrapper_exits: u32,
+    pub exposed_wrapper_exits: u32,
+    pub nonwrapper_exits: u32,
 }
 
 impl MonthFlows {
@@ -406,15 +426,19 @@ pub enum ExitCause {
     AcquiHire,
     /// Cash ran out because of the month's incident losses and fines (see `mechanisms::security`).
     Incident,
+    /// A startup's cash ran out within `platform_entry.attribution_months` after a platform
+    /// entered its app niche (see `mechanisms::platform_entry`).
+    PlatformEntry,
 }
 
 impl ExitCause {
     /// Every cause, in index order.
-    pub const ALL: [ExitCause; 4] = [
+    pub const ALL: [ExitCause; 5] = [
         ExitCause::Cash,
         ExitCause::BreakEven,
         ExitCause::AcquiHire,
         ExitCause::Incident,
+        ExitCause::PlatformEntry,
     ];
     /// Number of causes.
     pub const COUNT: usize = Self::ALL.len();
@@ -431,6 +455,7 @@ impl ExitCause {
             ExitCause::BreakEven => "break_even",
             ExitCause::AcquiHire => "acqui_hire",
             ExitCause::Incident => "incident",
+            ExitCause::PlatformEntry => "platform_entry",
         }
     }
 }

@@ -265,7 +265,11 @@ fn cli_run_panel_writes_one_row_per_alive_firm_per_month_and_one_per_exit() {
         let exits = of_month.iter().filter(|r| r[alive] == "false").count() as f64;
         assert_eq!(
             exits,
-            metric(m, "exits_cash") + metric(m, "exits_break_even") + metric(m, "exits_acqui_hire"),
+            metric(m, "exits_cash")
+                + metric(m, "exits_break_even")
+                + metric(m, "exits_acqui_hire")
+                + metric(m, "exits_incident")
+                + metric(m, "exits_platform_entry"),
             "month {m}: one closing row per exit"
         );
         assert!(

@@ -7,18 +7,19 @@ use sim_core::Sim;
 /// Golden state hashes after the full horizon of each shipped scenario (seed 42). If a change
 /// to the model is intended, update these and say so in the commit message.
 const GOLDEN: &[(&str, u64)] = &[
-    ("tiny", 0x6eef_e04d_9eef_a507),
-    ("classroom", 0xee7c_a412_4e57_ec40),
-    ("supply-shock", 0x5ce4_6548_7067_d105),
-    ("baseline", 0xc23c_4be3_ee60_64bc),
-    ("compute-antitrust", 0xc5a7_6c5d_50c6_f5f1),
-    ("interop-mandate", 0xa4d8_e95f_7934_fe36),
-    ("proportional-compliance", 0xad01_d530_1c26_e601),
-    ("security-standards", 0xc2e8_dbcf_7d56_5d80),
-    ("talent-visas", 0x1233_64dc_cdce_5731),
-    ("public-compute", 0x7f74_5d50_cf42_e94a),
-    ("nation-deal-rules", 0x237e_9163_e7db_d64d),
-    ("no-export-controls", 0x5af3_1dc9_eb87_a57e),
+    ("tiny", 0xfcd7_49f1_3341_d2b7),
+    ("classroom", 0x795b_409a_525a_f914),
+    ("supply-shock", 0x6c31_f297_1821_f812),
+    ("baseline", 0xce61_aa5f_0c63_16b7),
+    ("compute-antitrust", 0xce11_f5cd_2582_af3b),
+    ("interop-mandate", 0x1c60_0f1d_83cc_2ec0),
+    ("proportional-compliance", 0x6b50_8ed4_fb8b_a1eb),
+    ("security-standards", 0x0243_d7ba_0547_e524),
+    ("talent-visas", 0xa5b7_9b3b_7c40_bd1c),
+    ("public-compute", 0x97f5_493f_3299_da0e),
+    ("nation-deal-rules", 0x4e4c_1464_4eda_5539),
+    ("no-export-controls", 0x7951_742a_fc38_ccb5),
+    ("self-preferencing-ban", 0x61da_12c0_5e18_fb50),
 ];
 
 #[test]

@@ -9,6 +9,7 @@
 //! - `facts`: MODEL.md's stylized facts over many seeds; every lever against the baseline with
 //!   a paired-seed confidence interval.
 //! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
+//! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
 
 mod cli;
 mod deals;
@@ -16,6 +17,7 @@ mod determinism;
 mod facts;
 mod invariants;
 mod mechanisms;
+mod platform_entry;
 mod scenarios;
 mod security;
 mod talent;

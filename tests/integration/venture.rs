@@ -79,8 +79,8 @@ fn exits_by_cause_add_up_and_acquihires_happen_only_when_enabled() {
     for m in sim.metrics() {
         assert_eq!(
             m.startups_exited,
-            m.exits_acqui_hire + m.startup_exits_cash + m.startup_exits_incident,
-            "month {}: every startup exit has a cause (cash, incident or acqui-hire)",
+            m.exits_acqui_hire + m.startup_exits_cash + m.startup_exits_incident + m.exits_platform_entry,
+            "month {}: every startup exit has a cause (cash, incident, platform entry or acqui-hire)",
             m.month
         );
     }

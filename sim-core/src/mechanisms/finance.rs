@@ -13,11 +13,15 @@
 //! below); a
 //! startup whose runway falls below `runway_trigger_months` raises `round_months_of_burn` of
 //! burn × `S^e` with probability `logistic(logit p₀ + w · traction + w_S ln S)`, traction = ln of
-//! 6-month revenue growth, `S` the market sentiment index of [`venture`](super::venture).
+//! 6-month revenue growth, `S` the market sentiment index of [`venture`](super::venture), minus
+//! the kill-zone penalty of a startup exposed to a platform's own app in its niche (see
+//! [`platform_entry`](super::platform_entry)).
 //! **Exit.** A startup acqui-hired this month ([`AcquiredBy`], see [`venture`](super::venture))
 //! exits with cause acqui-hire; otherwise a firm exits when its cash is negative after funding
 //! (cause: *incident* when the month's incident losses and fines alone turned its cash
-//! negative, else cash) or, for a lessor, after `exit_months_below` consecutive months below
+//! negative; else, for a startup whose app niche a platform entered within
+//! `platform_entry.attribution_months`, *platform entry* (see
+//! [`platform_entry`](super::platform_entry)); else cash) or, for a lessor, after `exit_months_below` consecutive months below
 //! break-even (cause: break-even). Exits are counted by [`ExitCause`] in [`MonthFlows`], recorded
 //! in the startups' [`Cohorts`], and the exiting firm's last [`PanelRow`] is kept for the panel.
 //! An exiting firm's fleet is bought by the richest frontier lab at `fire_sale_fraction` of
@@ -31,6 +35,7 @@
 use bevy_ecs::prelude::*;
 
 use super::deals::{Partnerships, free_consumers};
+use super::platform_entry::Niches;
 use super::talent::Roster;
 use super::users::Users;
 use super::venture::{Cohorts, Sentiment};
@@ -89,7 +94,15 @@ pub fn raise_funding(
     clock: Res<Clock>,
     sentiment: Res<Sentiment>,
     mut flows: ResMut<MonthFlows>,
-    mut firms: Query<(&AgentId, &Firm, &mut Books, Option<&Lab>, Option<&Lessor>)>,
+    (niches, market): (Res<Niches>, Res<Market>),
+    mut firms: Query<(
+        &AgentId,
+        &Firm,
+        &mut Books,
+        Option<&Lab>,
+        Option<&Lessor>,
+        Option<(&Startup, Option<&AppNiche>)>,
+    )>,
 ) {
     let sc = &cfg.0;
     let f = &sc.finance;
@@ -97,10 +110,10 @@ pub fn raise_funding(
     // Quality ranks of labs (0 = best), ties by id.
     let mut labs: Vec<(AgentId, f64)> = firms
         .iter()
-        .filter_map(|(id, _, _, lab, _)| lab.map(|l| (*id, l.served_quality)))
+        .filter_map(|(id, _, _, lab, _, _)| lab.map(|l| (*id, l.served_quality)))
         .collect();
     labs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    for (id, firm, mut b, _, lessor) in &mut firms {
+    for (id, firm, mut b, _, lessor, startup) in &mut firms {
         if b.parent_funding > 0.0 {
             let p = b.parent_funding;
             b.fund(p);
@@ -121,10 +134,14 @@ pub fn raise_funding(
                     let p0 = st.round_probability.clamp(1e-9, 1.0 - 1e-9);
                     let v = &sc.venture;
                     let s = sentiment.level;
+                    let kill_zone = startup.map_or(0.0, |(s, niche)| {
+                        super::platform_entry::kill_zone_shift(sc, &market, &niches, clock.month, s, niche)
+                    });
                     let p = math::logistic(
                         math::ln(p0 / (1.0 - p0))
                             + st.round_traction_weight * traction
-                            + v.round_sentiment_weight * math::ln(s),
+                            + v.round_sentiment_weight * math::ln(s)
+                            + kill_zone,
                     );
                     if d.bernoulli(p) {
                         let round = st.round_months_of_burn * burn * math::pow(s, v.round_size_sentiment_elasticity);
@@ -173,6 +190,7 @@ pub fn exit_firms(
     mut cohorts: ResMut<Cohorts>,
     mut transfers: ResMut<TeamTransfers>,
     ledger: Res<RiskLedger>,
+    niches: Res<Niches>,
     mut firms: Query<(
         Entity,
         &AgentId,
@@ -182,20 +200,27 @@ pub fn exit_firms(
         Option<&Lessor>,
         Option<&Platform>,
         Option<&mut Startup>,
-        (Option<&Lab>, Option<&Staff>, Option<&AcquiredBy>),
+        (Option<&Lab>, Option<&Staff>, Option<&AcquiredBy>, Option<&AppNiche>),
     )>,
 ) {
     let sc = &cfg.0;
+    let attribution = sc.platform_entry.attribution_months;
     let mut exiting: Vec<(AgentId, Entity, ExitCause)> = firms
         .iter()
-        .filter_map(|(e, id, _, _, b, lessor, _, _, (_, _, acquired))| {
+        .filter_map(|(e, id, _, _, b, lessor, _, s, (_, _, acquired, niche))| {
             if let Some(buyer) = acquired {
                 transfers.0.insert(*id, buyer.0);
                 Some((*id, e, ExitCause::AcquiHire))
             } else if b.cash < 0.0 {
                 let incident = ledger.incident_cost(*id);
+                let entered = s.is_some()
+                    && niches
+                        .get(niche.map_or(0, |n| n.0))
+                        .is_some_and(|n| n.entered_within(clock.month, attribution));
                 if incident > 0.0 && b.cash + incident >= 0.0 {
                     Some((*id, e, ExitCause::Incident))
+                } else if entered {
+                    Some((*id, e, ExitCause::PlatformEntry))
                 } else {
                     Some((*id, e, ExitCause::Cash))
                 }
@@ -219,7 +244,11 @@ pub fn exit_firms(
             .map(|(e, aid, _, _, b, _, _, _, _)| (*aid, e, b.cash))
             .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)));
         let (owned, slot, kind, founded) = {
-            let (_, _, firm, fleet, books, _, p, s, (lab, staff, _)) = firms.get(entity).expect("exiting firm exists");
+            let (_, _, firm, fleet, books, _, p, s, (lab, staff, _, niche)) =
+                firms.get(entity).expect("exiting firm exists");
+            if let Some(s) = s {
+                super::platform_entry::count_exit(sc, &market, &niches, &mut flows, s, niche);
+            }
             flows.exited_rows.push(PanelRow::of(
                 clock.month,
                 id,

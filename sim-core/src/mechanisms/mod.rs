@@ -7,6 +7,7 @@ pub mod clock;
 pub mod contracts;
 pub mod deals;
 pub mod finance;
+pub mod platform_entry;
 pub mod public_compute;
 pub mod record;
 pub mod regulation;
@@ -59,6 +60,7 @@ pub(crate) mod testkit {
         w.insert_resource(TeamTransfers::default());
         let nations = w.resource::<Config>().0.nations.len();
         w.insert_resource(super::deals::Partnerships::new(nations));
+        w.insert_resource(super::platform_entry::Niches::new(w.resource::<Config>().0.as_ref()));
         w
     }
 

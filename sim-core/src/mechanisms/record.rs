@@ -2,6 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::platform_entry::Niches;
 use super::talent::{Researchers, Roster, talent_stats};
 use super::users::{self, Users};
 use super::venture::{Cohorts, Sentiment};
@@ -32,6 +33,43 @@ pub fn frontier_gap_months(history: &FrontierHistory, month: u32, open: f64) -> 
     f64::from(month) - first as f64
 }
 
+/// The app market's concentration this month.
+pub struct AppMarket {
+    /// Platforms' own apps' share of app customers.
+    pub platform_share: f64,
+    /// Customer-weighted mean of the within-niche HHI (startups and platform apps).
+    pub hhi: f64,
+}
+
+/// Platform apps' share and the app-niche HHI from the startups' customers (summed in id
+/// order) and the niches' platform apps.
+pub fn app_market(niches: &Niches, apps: &Query<(&AgentId, &Startup, Option<&AppNiche>)>) -> AppMarket {
+    let mut rows: Vec<_> = apps.iter().collect();
+    rows.sort_by_key(|r| *r.0);
+    let mut sizes: Vec<Vec<f64>> = vec![Vec::new(); niches.niches.len().max(1)];
+    for (_, s, niche) in rows {
+        let k = (niche.map_or(0, |n| n.0) as usize).min(sizes.len() - 1);
+        sizes[k].push(s.customers);
+    }
+    let mut own = 0.0;
+    for (k, n) in niches.niches.iter().enumerate() {
+        for e in n.entries.iter().filter(|e| e.active()) {
+            sizes[k].push(e.customers);
+            own += e.customers;
+        }
+    }
+    let (mut all, mut weighted) = (0.0, 0.0);
+    for s in &sizes {
+        let total: f64 = s.iter().filter(|&&x| x > 0.0).sum();
+        all += total;
+        weighted += total * concentration(s).0;
+    }
+    AppMarket {
+        platform_share: if all > 0.0 { own / all } else { 0.0 },
+        hhi: if all > 0.0 { weighted / all } else { 0.0 },
+    }
+}
+
 /// Records the month's metrics.
 #[allow(clippy::too_many_arguments)]
 pub fn record_metrics(
@@ -42,8 +80,7 @@ pub fn record_metrics(
     table: Res<PlatformTable>,
     users: Res<Users>,
     pool: Res<super::public_compute::PublicPool>,
-    researchers: Res<Researchers>,
-    roster: Res<Roster>,
+    (researchers, roster): (Res<Researchers>, Res<Roster>),
     sentiment: Res<Sentiment>,
     cohorts: Res<Cohorts>,
     ledger: Res<RiskLedger>,
@@ -51,6 +88,7 @@ pub fn record_metrics(
     deals: Res<super::deals::Partnerships>,
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
+    (niches, apps): (Res<Niches>, Query<(&AgentId, &Startup, Option<&AppNiche>)>),
 ) {
     let mut rows: Vec<_> = firms.iter().collect();
     rows.sort_by_key(|r| *r.0);
@@ -92,6 +130,7 @@ pub fn record_metrics(
     let regulated_revenue = |large: bool| by_size(large, &|r| if r.regulated { r.revenue } else { 0.0 });
     let (loss_small, loss_large) = (by_size(false, &|r| r.loss), by_size(true, &|r| r.loss));
     let (deal_lockin_share, deal_lockin_counterfactual) = super::deals::lockin_shares(&cfg.0, &deals, &users, &table);
+    let app = app_market(&niches, &apps);
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
@@ -216,6 +255,22 @@ pub fn record_metrics(
         deal_lockin_counterfactual,
         deal_spending_usd: flows.deal_investment + flows.deal_fees + flows.deal_foregone,
         deal_seeded_people: flows.deal_seeded_people,
+        platform_entries: f64::from(flows.platform_entries),
+        niches_entered: niches.niches.iter().filter(|n| n.has_active_entry()).count() as f64,
+        platform_app_share: app.platform_share,
+        app_niche_hhi: app.hhi,
+        exits_platform_entry: f64::from(flows.startup_exits_by_cause[ExitCause::PlatformEntry.index()]),
+        api_cutoffs: f64::from(flows.api_cutoffs),
+        strategic_acquisitions: f64::from(flows.strategic_acquisitions),
+        wrapper_exit_hazard: niches.wrappers.annualised(),
+        nonwrapper_exit_hazard: niches.nonwrappers.annualised(),
+        exposed_wrapper_exit_hazard: niches.exposed_wrappers.annualised(),
+        wrappers_at_risk: f64::from(niches.wrappers.last_at_risk()),
+        wrapper_exits: f64::from(flows.wrapper_exits),
+        exposed_wrappers_at_risk: f64::from(niches.exposed_wrappers.last_at_risk()),
+        exposed_wrapper_exits: f64::from(flows.exposed_wrapper_exits),
+        nonwrappers_at_risk: f64::from(niches.nonwrappers.last_at_risk()),
+        nonwrapper_exits: f64::from(flows.nonwrapper_exits),
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

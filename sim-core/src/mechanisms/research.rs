@@ -98,8 +98,14 @@ pub fn tune_startup_products(
             Base::Open => best_open,
         };
         let base = if base.is_finite() { base } else { 0.0 };
-        s.quality = base + sc.research.finetune_quality_per_decade * math::log10(1.0 + s.finetune_flop / 1e20);
+        s.quality = base + finetune_increment(&sc.research, s.finetune_flop);
     }
+}
+
+/// Quality points a startup's fine-tuning adds to its base model:
+/// `finetune_quality_per_decade · log10(1 + F / 1e20)` for cumulative fine-tuning FLOP `F`.
+pub fn finetune_increment(r: &crate::params::Research, finetune_flop: f64) -> f64 {
+    r.finetune_quality_per_decade * math::log10(1.0 + finetune_flop / 1e20)
 }
 
 #[cfg(test)]

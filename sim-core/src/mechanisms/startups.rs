@@ -1,15 +1,17 @@
 //! Startups: the app market and startup entry (MODEL.md steps 6, 13).
 //!
 //! **App market.** Each month `app_adoption_per_month` of the people on some AI platform start
-//! using an app; startups win them in proportion to their attraction
-//! `A_i = e^{θ_app (q_i − q_max)} · (1 + K_i / K_0)^α · ε_i` (fitness × preferential attachment ×
-//! a lognormal acquisition shock with mean 1 and log-scale sigma
-//! `acquisition_noise_sigma · (1 + K_i / K_0)^(−β)`), and lose `customer_churn_per_month` of their customers.
-//! The customer base itself takes a Gibrat shock each month, `K ← K · g_i · (1 − churn) + won`,
-//! `g_i` lognormal with mean 1 and log-scale sigma `σ(K) = σ_0 (1 + K / K0)^(−β)` (Stanley et al.
-//! 1996: a large app's many independent customers average out, β ≈ 0.2). This is a Simon–Yule
-//! process with fitness: it produces heavy-tailed firm sizes and, pooling firms whose volatility
-//! differs with size, tent-shaped growth rates whose volatility falls with size. Revenue is
+//! using an app; the inflow is split over the app niches ([`platform_entry`]) by demand share,
+//! and within a niche the startups (and any platform's own app) win newcomers in proportion to
+//! their attraction `A_i = e^{θ_app (q_i − q_max)} · (1 + K_i / K_0)^α · ε_i` (fitness ×
+//! preferential attachment × a lognormal acquisition shock with mean 1 and log-scale sigma
+//! `acquisition_noise_sigma · (1 + K_i / K_0)^(−β)`); they lose `customer_churn_per_month` of
+//! their customers, and the customer base itself takes a Gibrat shock,
+//! `K ← K · g_i · (1 − churn) + won`, `g_i` lognormal with mean 1 and log-scale sigma
+//! `σ(K) = σ_0 (1 + K / K0)^(−β)` (Stanley et al. 1996: a large app's many independent customers
+//! average out, β ≈ 0.2). This is a Simon–Yule process with fitness: it produces heavy-tailed
+//! firm sizes and, pooling firms whose volatility differs with size, tent-shaped growth rates
+//! whose volatility falls with size. Revenue is
 //! `K_i · arpu · served_fraction` (an unserved customer does not pay); an API-based startup pays
 //! its platform `api_fee_usd_per_customer` per customer. Teams grow with revenue
 //! (`revenue / revenue_per_employee`).
@@ -26,6 +28,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::platform_entry::{self, Niches};
 use super::users::Users;
 use super::venture::{Cohorts, Sentiment};
 use crate::math;
@@ -34,7 +37,7 @@ use crate::rng::{self, Draws, Source, Stream};
 use crate::state::*;
 
 /// The components of a new startup.
-pub type StartupBundle = (AgentId, Firm, Books, Fleet, Startup);
+pub type StartupBundle = (AgentId, Firm, Books, Fleet, Startup, AppNiche);
 
 /// Draws a new startup's traits. `month` is its founding month (negative for initial firms).
 pub fn new_startup(sc: &Scenario, table: &PlatformTable, id: AgentId, month: i32, d: &mut Draws) -> StartupBundle {
@@ -107,6 +110,7 @@ pub fn new_startup(sc: &Scenario, table: &PlatformTable, id: AgentId, month: i32
             quality: 0.0,
             cohort: month,
         },
+        super::platform_entry::draw_niche(sc, id, month),
     )
 }
 
@@ -131,55 +135,178 @@ pub fn pick(w: &[f64], u: f64) -> Option<usize> {
     last
 }
 
-/// Monthly log-scale sigma of an app's customer-base shock: `σ_0 (1 + K / K0)^(−β)`.
-pub fn stock_sigma(st: &crate::params::Startups, customers: f64) -> f64 {
-    st.stock_noise_sigma * math::pow(1.0 + customers / st.attachment_scale, -st.size_volatility_beta)
+/// `(1 + K / K0)^(−β)`: how much less volatile an app with `K` customers grows than a new one.
+pub fn size_factor(st: &crate::params::Startups, customers: f64) -> f64 {
+    math::pow(1.0 + customers / st.attachment_scale, -st.size_volatility_beta)
 }
 
-/// App customers come and go; startups earn revenue and pay API fees to their platform.
+/// Monthly log-scale sigma of an app's customer-base shock: `σ_0 (1 + K / K0)^(−β)`.
+pub fn stock_sigma(st: &crate::params::Startups, customers: f64) -> f64 {
+    st.stock_noise_sigma * size_factor(st, customers)
+}
+
+/// One app competing in a niche this month: a startup (row index) or a platform's own app
+/// (entry index in the niche).
+#[derive(Clone, Copy)]
+enum App {
+    Startup(usize),
+    Own(usize),
+}
+
+/// App customers come and go, niche by niche; startups earn revenue and pay API fees to their
+/// platform; platforms' own apps earn their customers' revenue.
+#[allow(clippy::type_complexity)]
 pub fn serve_app_customers(
     cfg: Res<Config>,
     clock: Res<Clock>,
+    market: Res<Market>,
     users: Res<Users>,
-    mut startups: Query<(&AgentId, &mut Startup, &Fleet, &mut Books), Without<Platform>>,
-    mut platforms: Query<(&Platform, &mut Books), Without<Startup>>,
+    mut niches: ResMut<Niches>,
+    mut startups: Query<(&AgentId, &mut Startup, &Fleet, &mut Books, Option<&AppNiche>), Without<Platform>>,
+    mut platforms: Query<(&AgentId, &Platform, Option<&Lab>, &Fleet, &mut Books), Without<Startup>>,
 ) {
     let sc = &cfg.0;
     let st = &sc.startups;
+    let pe = &sc.platform_entry;
+    let ban = platform_entry::banned(sc, clock.month);
     let people = users.people_by_option();
     let adopted: f64 = people[..people.len() - 1].iter().sum();
     let inflow = st.app_adoption_per_month * adopted * st.app_market_scale;
+    let specs = sc.app_niches();
+    let share_total: f64 = specs.iter().map(|n| n.demand_share).sum();
     let mut rows: Vec<_> = startups.iter_mut().collect();
     rows.sort_by_key(|r| *r.0);
-    let q_max = rows.iter().map(|r| r.1.quality).fold(f64::NEG_INFINITY, f64::max);
+    // Platforms by slot: (quality of the own app, served fraction).
+    let mut by_slot = vec![(f64::NEG_INFINITY, 1.0); 256];
+    for (_, p, lab, fleet, _) in &platforms {
+        by_slot[p.slot as usize] = (
+            lab.map_or(0.0, |l| l.served_quality) + pe.own_app_quality_points,
+            fleet.served_fraction,
+        );
+    }
+    let q_max = rows
+        .iter()
+        .map(|r| r.1.quality)
+        .chain(niches.niches.iter().flat_map(|n| {
+            n.entries
+                .iter()
+                .filter(|e| e.active())
+                .map(|e| by_slot[e.slot as usize].0)
+        }))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let attract = |q: f64, customers: f64, shock: f64| {
+        math::exp(st.theta_app_quality * (q - q_max))
+            * math::pow(1.0 + customers / st.attachment_scale, st.attachment_alpha)
+            * shock
+    };
     let mut stock_shocks = Vec::with_capacity(rows.len());
     let attraction: Vec<f64> = rows
         .iter()
-        .map(|(id, s, _, _)| {
+        .map(|(id, s, _, _, _)| {
             let mut d = rng::stream(sc.run.seed, Stream::AppDemand, id.0, clock.month);
-            let size_factor = math::pow(1.0 + s.customers / st.attachment_scale, -st.size_volatility_beta);
-            let shock = d.lognormal_mean(1.0, st.acquisition_noise_sigma * size_factor);
+            let shock = d.lognormal_mean(1.0, st.acquisition_noise_sigma * size_factor(st, s.customers));
             stock_shocks.push(d.lognormal_mean(1.0, stock_sigma(st, s.customers)));
-            math::exp(st.theta_app_quality * (s.quality - q_max))
-                * math::pow(1.0 + s.customers / st.attachment_scale, st.attachment_alpha)
-                * shock
+            attract(s.quality, s.customers, shock)
         })
         .collect();
-    let total: f64 = attraction.iter().sum();
+    let niche_of = |n: Option<&AppNiche>| (n.map_or(0, |n| n.0) as usize).min(specs.len() - 1);
+    let bonus = if ban { 1.0 } else { math::exp(pe.default_bonus) };
+    let mut won = vec![0.0; rows.len()];
     let mut fees = vec![0.0; 256];
-    for (((_, s, fleet, books), a), g) in rows.iter_mut().zip(&attraction).zip(&stock_shocks) {
-        let won = if total > 0.0 { inflow * a / total } else { 0.0 };
-        s.customers = s.customers * g * (1.0 - st.customer_churn_per_month) + won;
-        let revenue = s.customers * st.arpu_usd * fleet.served_fraction;
-        books.earn(revenue);
-        s.team = s.team.max(revenue / st.revenue_per_employee_usd);
-        if let Base::Platform(slot) = s.base {
-            let fee = s.customers * st.api_fee_usd_per_customer;
-            books.spend(fee);
-            fees[slot as usize] += fee;
+    let mut own_revenue: Vec<(Slot, f64)> = Vec::new();
+    for (k, spec) in specs.iter().enumerate() {
+        let niche = &mut niches.niches[k];
+        let inflow_k = if share_total > 0.0 {
+            inflow * spec.demand_share / share_total
+        } else {
+            0.0
+        };
+        let mut apps: Vec<(App, f64)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| niche_of(r.4) == k)
+            .map(|(i, _)| (App::Startup(i), attraction[i]))
+            .collect();
+        for (j, e) in niche.entries.iter().enumerate().filter(|(_, e)| e.active()) {
+            let mut d = platform_entry::app_stream(sc, e.platform, k, clock.month);
+            let a = attract(
+                by_slot[e.slot as usize].0,
+                e.customers,
+                d.lognormal_mean(1.0, st.acquisition_noise_sigma * size_factor(st, e.customers)),
+            );
+            apps.push((App::Own(j), a));
         }
+        // Segments of the inflow: each entrant's own users (its app placed by default), the rest.
+        let mut segments: Vec<(Option<usize>, f64)> = Vec::new();
+        let mut own_users = 0.0;
+        if !ban && adopted > 0.0 {
+            for (j, e) in niche.entries.iter().enumerate().filter(|(_, e)| e.active()) {
+                let s = people.get(e.slot as usize).copied().unwrap_or(0.0) / adopted;
+                own_users += s;
+                segments.push((Some(j), s));
+            }
+        }
+        segments.push((None, (1.0 - own_users).max(0.0)));
+        let mut own_won = vec![0.0; niche.entries.len()];
+        for (seg, weight) in segments {
+            let boosted = |app: &App, a: f64| match (app, seg) {
+                (App::Own(j), Some(s)) if *j == s => a * bonus,
+                _ => a,
+            };
+            let total: f64 = apps.iter().map(|(app, a)| boosted(app, *a)).sum();
+            if total <= 0.0 {
+                continue;
+            }
+            for (app, a) in &apps {
+                let w = inflow_k * weight * boosted(app, *a) / total;
+                match app {
+                    App::Startup(i) => won[*i] += w,
+                    App::Own(j) => own_won[*j] += w,
+                }
+            }
+        }
+        // Churn, and the default-placed own apps pulling the startups' customers over.
+        let (mut revenue, mut customers, mut weighted_q) = (0.0, 0.0, 0.0);
+        let mut pulled = vec![0.0; niche.entries.len()];
+        for (app, _) in &apps {
+            let App::Startup(i) = *app else { continue };
+            let (_, s, fleet, books, _) = &mut rows[i];
+            let mut kept = s.customers * stock_shocks[i] * (1.0 - st.customer_churn_per_month);
+            if !ban {
+                for (j, e) in niche.entries.iter().enumerate().filter(|(_, e)| e.active()) {
+                    let lost = kept * platform_entry::entry_churn(sc, market.algo_efficiency, s, e.slot);
+                    kept -= lost;
+                    pulled[j] += lost;
+                }
+            }
+            s.customers = kept + won[i];
+            let r = s.customers * st.arpu_usd * fleet.served_fraction;
+            books.earn(r);
+            s.team = s.team.max(r / st.revenue_per_employee_usd);
+            if let Base::Platform(slot) = s.base {
+                let fee = s.customers * st.api_fee_usd_per_customer;
+                books.spend(fee);
+                fees[slot as usize] += fee;
+            }
+            revenue += r;
+            customers += s.customers;
+            weighted_q += s.customers * s.quality;
+        }
+        niche.quality = if customers > 0.0 { weighted_q / customers } else { 0.0 };
+        for (j, e) in niche.entries.iter_mut().enumerate().filter(|(_, e)| e.ended.is_none()) {
+            e.customers = e.customers * (1.0 - st.customer_churn_per_month) + own_won[j] + pulled[j];
+            let r = e.customers * st.arpu_usd * by_slot[e.slot as usize].1;
+            own_revenue.push((e.slot, r));
+            revenue += r;
+            customers += e.customers;
+        }
+        niche.revenue = revenue;
+        niche.customers = customers;
     }
-    for (p, mut b) in &mut platforms {
+    for (s, r) in own_revenue {
+        fees[s as usize] += r;
+    }
+    for (_, p, _, _, mut b) in &mut platforms {
         if fees[p.slot as usize] > 0.0 {
             b.earn(fees[p.slot as usize]);
         }

@@ -32,7 +32,10 @@
 //! buys the team, as in Character.ai → Google, Windsurf → Google), so the customers are lost.
 //! The target is marked [`AcquiredBy`] and leaves the market in
 //! [`finance::exit_firms`](super::finance::exit_firms) with cause
-//! [`ExitCause::AcquiHire`]; without an acquirer with enough cash it exits for cash.
+//! [`ExitCause::AcquiHire`]; without an acquirer with enough cash it exits for cash. (Healthy,
+//! successful startups can instead be bought by a frontier lab in a *strategic acquisition*,
+//! see [`platform_entry`](super::platform_entry): they keep operating, marked
+//! [`OwnedBy`](crate::state::OwnedBy), and may lose their API access.)
 //!
 //! **Survival by cohort.** [`Cohorts`] records every startup's founding month and, once it
 //! leaves, its exit month and cause (a `BTreeMap` by id). The recorder reads survival at 12

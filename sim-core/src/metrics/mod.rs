@@ -74,7 +74,7 @@ metrics! {
     startups_entered: "firms/month", "Startups that entered this month.";
     startups_exited: "firms/month", "Startups that exited this month.";
     neoclouds_alive: "firms", "GPU lessors alive at the end of the month.";
-    exits_cash: "firms/month", "Firms of any kind that exited for lack of cash (other than incident exits).";
+    exits_cash: "firms/month", "Firms of any kind that exited for lack of cash (other than incident and platform-entry exits).";
     exits_break_even: "firms/month", "Lessors that exited after sustained prices below break-even.";
     frontier_quality: "points", "Best frontier model quality.";
     open_quality: "points", "Best open-weights release quality.";
@@ -106,7 +106,7 @@ metrics! {
     haves_profit_usd: "USD/month", "Frontier labs' revenue minus costs this month.";
     have_nots_profit_usd: "USD/month", "Every other firm's revenue minus costs this month.";
     startup_exits_incident: "firms/month", "Startups that exited because the month's incident losses and fines drove their cash negative.";
-    startup_exits_cash: "firms/month", "Startups that exited for lack of cash this month (no round, no acquirer).";
+    startup_exits_cash: "firms/month", "Startups that exited for lack of cash this month (no round, no acquirer), other than exits attributed to platform entry.";
     survival_12m: "share", "Share of the startups founded during the run at least 12 months ago that were still alive at 12 months of age (NaN until a cohort is 12 months old).";
     survival_60m: "share", "Share of the startups founded during the run at least 60 months ago that were still alive at 60 months of age (NaN until a cohort is 60 months old).";
     startup_hazard_year1: "share/year", "Annualised exit hazard of startups in their first year of life, over the last 12 months: 1 - (1 - exits / startup-months at risk)^12.";
@@ -128,4 +128,20 @@ metrics! {
     deal_lockin_counterfactual: "share", "The same partners' share among consumers of nations that never had a deal (and may use them), weighted like deal_lockin_share: the within-run counterfactual (NaN before the first deal).";
     deal_spending_usd: "USD/month", "Partners' spending on national deals this month: data-centre investment, renewal fees and subscription revenue not billed to citizens in free months.";
     deal_seeded_people: "people/month", "Citizens of deal nations who adopted a partner this month through seeded adoption (literacy course, government seeding).";
+    platform_entries: "entries/month", "Frontier platforms' entries into app niches this month.";
+    niches_entered: "niches", "App niches with at least one platform's own app in them.";
+    platform_app_share: "share", "Platforms' own apps' share of all app customers.";
+    app_niche_hhi: "0-10000", "Customer-weighted mean over app niches of the within-niche HHI of app customers (startups and platforms' own apps).";
+    exits_platform_entry: "firms/month", "Startups that exited for lack of cash within platform_entry.attribution_months after a platform entered their niche (not counted in exits_cash).";
+    api_cutoffs: "startups/month", "Startups whose API access was cut by their base platform after a rival lab acquired them.";
+    strategic_acquisitions: "startups/month", "Healthy startups bought by a frontier lab this month (they keep operating; acqui-hires are exits_acqui_hire).";
+    wrapper_exit_hazard: "share/yr", "Annualised exit hazard of wrappers (API-based startups with a fine-tuning increment below platform_entry.wrapper_increment_max) over the last 12 months.";
+    nonwrapper_exit_hazard: "share/yr", "Annualised exit hazard of the other startups (open-model based, or fine-tuned beyond the wrapper threshold) over the last 12 months.";
+    exposed_wrapper_exit_hazard: "share/yr", "Annualised exit hazard over the last 12 months of wrappers in a niche where a platform's own app competes.";
+    wrappers_at_risk: "firms", "Wrappers at risk of exit this month (alive after the month's exits, plus those that exited).";
+    wrapper_exits: "firms/month", "Wrappers that exited this month (any cause).";
+    exposed_wrappers_at_risk: "firms", "Wrappers in a niche with a platform's own app at risk of exit this month.";
+    exposed_wrapper_exits: "firms/month", "Wrappers in a niche with a platform's own app that exited this month (any cause).";
+    nonwrappers_at_risk: "firms", "Non-wrapper startups at risk of exit this month.";
+    nonwrapper_exits: "firms/month", "Non-wrapper startups that exited this month (any cause).";
 }

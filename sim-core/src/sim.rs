@@ -13,7 +13,7 @@ use crate::mechanisms::talent::{self, Researchers, Roster};
 use crate::mechanisms::users::{self, SwitchCostTable, Users};
 use crate::mechanisms::venture::{self, Cohorts, Sentiment};
 use crate::mechanisms::{
-    allocation, clock, contracts, finance, record, regulation, research, security, spot, startups, supply,
+    allocation, clock, contracts, finance, open_source, record, regulation, research, security, spot, startups, supply,
 };
 use crate::metrics::Metrics;
 use crate::params::{FirmKind, FirmSpec, ParamError, Scenario};
@@ -118,7 +118,10 @@ pub fn build_schedule() -> Schedule {
     s.add_systems(
         (
             research::train_models,
-            research::release_open_models,
+            open_source::publish_open_releases,
+            open_source::discover_backdoors,
+            open_source::share_downloads,
+            open_source::rebase_open_startups,
             research::tune_startup_products,
         )
             .chain()
@@ -146,11 +149,7 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::Users),
     );
     s.add_systems(
-        (
-            security::plant_backdoors,
-            security::draw_incidents,
-            security::shed_platform_users,
-        )
+        (security::draw_incidents, security::shed_platform_users)
             .chain()
             .in_set(Phase::Security),
     );
@@ -354,9 +353,33 @@ impl Sim {
             h.u64(u64::from(c.start));
             h.u64(u64::from(c.end));
         }
+        let open = w.resource::<OpenReleases>();
+        h.u64(u64::from(open.published));
+        h.u64(u64::from(open.published_month));
+        for x in [open.month_downloads, open.total_downloads, open.total_before] {
+            h.f64(x);
+        }
+        for (id, r) in &open.releases {
+            h.u64(id.0);
+            h.u64(r.maker.0);
+            h.u64(u64::from(r.month));
+            h.u64(
+                (r.licence as u64)
+                    | (u64::from(r.backdoored) << 1)
+                    | (u64::from(r.audited) << 2)
+                    | (r.discovered.map_or(0, |m| u64::from(m) + 1) << 3),
+            );
+            for x in [
+                r.quality,
+                r.downloads,
+                r.monthly_downloads,
+                r.derivatives,
+                r.deployments,
+            ] {
+                h.f64(x);
+            }
+        }
         let risk = w.resource::<RiskLedger>();
-        h.u64(u64::from(risk.backdoor_until));
-        h.u64(u64::from(risk.backdoors));
         for (id, r) in &risk.firms {
             h.u64(id.0);
             h.u64(u64::from(r.large) | (u64::from(r.regulated) << 1) | (u64::from(r.incidents) << 2));
@@ -502,10 +525,13 @@ impl Sim {
                 h.u64(u64::from(l.months_below));
             }
             if let Some(s) = startup {
-                h.u64(match s.base {
-                    Base::Platform(slot) => u64::from(slot),
-                    Base::Open => 1 << 16,
-                });
+                match s.base {
+                    Base::Platform(slot) => h.u64(u64::from(slot)),
+                    Base::Open(r) => {
+                        h.u64(1 << 16);
+                        h.u64(r.0);
+                    }
+                }
                 for x in [s.customers, s.team, s.finetune_flop, s.quality] {
                     h.f64(x);
                 }
@@ -527,6 +553,7 @@ impl Sim {
     /// * researchers conserved: employed + outside + left = agents, and only the employed have
     ///   an employer.
     /// * hygiene within [0, h_max]; hygiene, incident, fine and compliance costs finite and ≥ 0.
+    /// * open releases (see [`Sim::check_open_releases`]).
     pub fn check_invariants(&mut self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         let month = self.month();
@@ -616,6 +643,7 @@ impl Sim {
                 m.shipments, m.substitute_shipments
             ));
         }
+        errs.extend(self.check_open_releases(month));
         let h_max = self.scenario.security.hygiene_max;
         for (id, r) in &self.world.resource::<RiskLedger>().firms {
             let costs = [r.hygiene_cost, r.loss, r.fines, r.compliance];
@@ -627,6 +655,69 @@ impl Sim {
             }
         }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+}
+
+impl Sim {
+    /// The open ecosystem's invariants: every startup's open base is an existing release;
+    /// downloads never fall (cumulative = before + this month's, each release's cumulative ≥
+    /// its monthly ≥ 0, the releases' cumulative downloads sum to the total); the release count
+    /// matches the releases held, every id was allocated and no release is dated in the future.
+    fn check_open_releases(&mut self, month: u32) -> Vec<String> {
+        let mut errs = Vec::new();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+        let open = self.world.resource::<OpenReleases>().clone();
+        let next_id = self.world.resource::<Directory>().next_id;
+        let mut q = self.world.query::<(&AgentId, &Startup)>();
+        let mut bases: Vec<(AgentId, Base)> = q.iter(&self.world).map(|(id, s)| (*id, s.base)).collect();
+        bases.sort_by_key(|b| b.0);
+        for (id, base) in bases {
+            if let Base::Open(r) = base
+                && !open.releases.contains_key(&r)
+            {
+                errs.push(format!(
+                    "month {month}: startup {} builds on unknown release {}",
+                    id.0, r.0
+                ));
+            }
+        }
+        if open.total_downloads < open.total_before
+            || !close(open.total_downloads - open.total_before, open.month_downloads)
+        {
+            errs.push(format!(
+                "month {month}: cumulative downloads {} != {} before + {} this month",
+                open.total_downloads, open.total_before, open.month_downloads
+            ));
+        }
+        let sum: f64 = open.releases.values().map(|r| r.downloads).sum();
+        if !close(sum, open.total_downloads) {
+            errs.push(format!(
+                "month {month}: releases' downloads sum to {sum}, total {}",
+                open.total_downloads
+            ));
+        }
+        for (id, r) in &open.releases {
+            if !(r.monthly_downloads >= 0.0 && r.downloads >= r.monthly_downloads * (1.0 - 1e-12))
+                || !r.derivatives.is_finite()
+                || r.deployments < 0.0
+                || id.0 > next_id
+                || r.month > month
+            {
+                errs.push(format!(
+                    "month {month}: release {} has downloads {} (this month {}), derivatives {}, deployments {}, \
+                     month {} (ids allocated up to {next_id})",
+                    id.0, r.downloads, r.monthly_downloads, r.derivatives, r.deployments, r.month
+                ));
+            }
+        }
+        if open.published as usize != open.releases.len() {
+            errs.push(format!(
+                "month {month}: {} releases published but {} held",
+                open.published,
+                open.releases.len()
+            ));
+        }
+        errs
     }
 }
 
@@ -716,6 +807,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         let entity = e.id();
         dir.entities.insert(id, entity);
     }
+    let open = open_source::initial_releases(world, sc, &mut dir, best_frontier);
     let users = users::initial_users(sc, &nations, &table);
     let people = users.people_by_option();
     for (i, s) in table.slots.iter_mut().enumerate() {
@@ -728,7 +820,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         let id = dir.allocate();
         let mut d = rng::stream(sc.run.seed, Stream::InitStartups, id.0, 0);
         let age = d.int_inclusive(0, st.initial_age_max_months) as i32;
-        let mut bundle = startups::new_startup(sc, &table, id, -age, &mut d);
+        let mut bundle = startups::new_startup(sc, &table, &open, id, -age, &mut d);
         let k = st.attachment_scale * 0.2 * (crate::math::pow(d.open01(), -1.0 / 1.2) - 1.0);
         bundle.4.customers = k.min(st.attachment_scale * 1000.0);
         let e = world.spawn(bundle).id();
@@ -756,6 +848,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(MetricsLog::default());
     world.insert_resource(PublicPool::default());
     world.insert_resource(RiskLedger::default());
+    world.insert_resource(open);
     world.insert_resource(users);
     world
         .run_system_cached(users::count_platform_users)

@@ -6,6 +6,7 @@ pub mod auction;
 pub mod clock;
 pub mod contracts;
 pub mod finance;
+pub mod open_source;
 pub mod public_compute;
 pub mod record;
 pub mod regulation;
@@ -38,7 +39,7 @@ pub(crate) mod testkit {
 
     /// A bare world holding `sc` and the resources of month 0, as `Sim::new` sets them: the
     /// market at its initial prices, empty flows, directory, contract book, frontier history and
-    /// platform table, neutral sentiment, no cohorts, and no users.
+    /// platform table, neutral sentiment, no cohorts, no open releases, and no users.
     pub fn world(sc: Scenario) -> World {
         let mut w = World::new();
         w.insert_resource(Market::at_month_zero(&sc));
@@ -55,6 +56,7 @@ pub(crate) mod testkit {
         w.insert_resource(super::venture::Sentiment::new(w.resource::<Config>().0.as_ref()));
         w.insert_resource(super::venture::Cohorts::default());
         w.insert_resource(RiskLedger::default());
+        w.insert_resource(OpenReleases::default());
         w
     }
 

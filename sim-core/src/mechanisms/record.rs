@@ -48,6 +48,7 @@ pub fn record_metrics(
     cohorts: Res<Cohorts>,
     ledger: Res<RiskLedger>,
     history: Res<FrontierHistory>,
+    (open, startups): (Res<OpenReleases>, Query<&Startup>),
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
 ) {
@@ -90,6 +91,8 @@ pub fn record_metrics(
     let (rev_small, rev_large) = (by_size(false, &|r| r.revenue), by_size(true, &|r| r.revenue));
     let regulated_revenue = |large: bool| by_size(large, &|r| if r.regulated { r.revenue } else { 0.0 });
     let (loss_small, loss_large) = (by_size(false, &|r| r.loss), by_size(true, &|r| r.loss));
+    let (open_downloads_hhi, open_top_release_share) = super::open_source::downloads_concentration(&open);
+    let on_open = startups.iter().filter(|s| s.base.is_open()).count() as f64;
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
@@ -208,6 +211,19 @@ pub fn record_metrics(
         incident_loss_share_large: share(loss_large, rev_large),
         hygiene_small: mean_hygiene(false),
         hygiene_large: mean_hygiene(true),
+        open_downloads: open.month_downloads,
+        open_downloads_hhi,
+        open_top_release_share,
+        open_releases_published: f64::from(open.published_month),
+        open_backdoors_live: open.releases.values().filter(|r| r.live_backdoor()).count() as f64,
+        startups_open_share: share(on_open, count(FirmKind::Startup)),
+        open_deployments: open.releases.values().map(|r| r.deployments).sum(),
+        open_exposed_deployments: open
+            .releases
+            .values()
+            .filter(|r| r.live_backdoor())
+            .map(|r| r.deployments)
+            .sum(),
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

@@ -697,12 +697,11 @@ impl Sim {
             ));
         }
         for (id, r) in &open.releases {
-            if !(r.monthly_downloads >= 0.0 && r.downloads >= r.monthly_downloads * (1.0 - 1e-12))
-                || !r.derivatives.is_finite()
-                || r.deployments < 0.0
-                || id.0 > next_id
-                || r.month > month
-            {
+            let sane = r.monthly_downloads >= 0.0
+                && r.downloads >= r.monthly_downloads * (1.0 - 1e-12)
+                && r.derivatives.is_finite()
+                && r.deployments >= 0.0;
+            if !sane || id.0 > next_id || r.month > month {
                 errs.push(format!(
                     "month {month}: release {} has downloads {} (this month {}), derivatives {}, deployments {}, \
                      month {} (ids allocated up to {next_id})",

@@ -6,11 +6,13 @@
 //! - `talent`: the talent market (concentration, attrition, visa costs).
 //! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
 //! - `security`: incidents and compliance costs by firm size, the security standard.
+//! - `open_source`: open models trail the frontier by months; the open-source funding lever.
 
 mod cli;
 mod determinism;
 mod invariants;
 mod mechanisms;
+mod open_source;
 mod scenarios;
 mod security;
 mod talent;

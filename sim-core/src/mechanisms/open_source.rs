@@ -707,12 +707,12 @@ mod tests {
             0.5 * math::exp(tq * 20.0),
         ];
         let total: f64 = w.iter().sum();
-        for k in 0..3 {
+        for (k, wk) in w.iter().enumerate() {
             assert!(
-                (share(k) - w[k] / total).abs() < 0.01,
+                (share(k) - wk / total).abs() < 0.01,
                 "logit share {k}: {} vs {}",
                 share(k),
-                w[k] / total
+                wk / total
             );
         }
         assert_eq!(

@@ -659,7 +659,8 @@ impl Sim {
 }
 
 impl Sim {
-    /// The open ecosystem's invariants: every startup's open base is an existing release;
+    /// The open ecosystem's invariants: every startup's open base is an existing release, not
+    /// one pulled after a discovered backdoor (its startups migrated in the research phase);
     /// downloads never fall (cumulative = before + this month's, each release's cumulative ≥
     /// its monthly ≥ 0, the releases' cumulative downloads sum to the total); the release count
     /// matches the releases held, every id was allocated and no release is dated in the future.
@@ -673,10 +674,10 @@ impl Sim {
         bases.sort_by_key(|b| b.0);
         for (id, base) in bases {
             if let Base::Open(r) = base
-                && !open.releases.contains_key(&r)
+                && !open.releases.get(&r).is_some_and(OpenRelease::usable)
             {
                 errs.push(format!(
-                    "month {month}: startup {} builds on unknown release {}",
+                    "month {month}: startup {} builds on release {}, unknown or pulled after a discovered backdoor",
                     id.0, r.0
                 ));
             }

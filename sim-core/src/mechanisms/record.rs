@@ -217,13 +217,12 @@ pub fn record_metrics(
         open_releases_published: f64::from(open.published_month),
         open_backdoors_live: open.releases.values().filter(|r| r.live_backdoor()).count() as f64,
         startups_open_share: share(on_open, count(FirmKind::Startup)),
-        open_deployments: open.releases.values().map(|r| r.deployments).sum(),
+        open_deployments: open.releases.values().fold(0.0, |sum, r| sum + r.deployments),
         open_exposed_deployments: open
             .releases
             .values()
             .filter(|r| r.live_backdoor())
-            .map(|r| r.deployments)
-            .sum(),
+            .fold(0.0, |sum, r| sum + r.deployments),
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

@@ -56,8 +56,7 @@ pub enum Stream {
     AcquiHire = 31,
     /// A firm's security incidents and their losses (one stream per firm and month).
     Incidents = 20,
-    /// Whether the best open release is backdoored this month.
-    Backdoor = 21,
+    // 21 (the retired monthly draw of a backdoor in "the best open release") must not be reused.
     /// Which users of a platform hit by an incident leave it (geometric skips over the user
     /// index; one stream per platform slot and month).
     IncidentChurn = 22,
@@ -81,6 +80,14 @@ pub enum Stream {
     ApiCutoff = 63,
     /// A new startup's app niche.
     NicheDraw = 64,
+    /// A new open-weights release's licence, audit and hidden backdoor (one stream per release).
+    OpenRelease = 50,
+    /// Whether a live backdoor in a release is discovered this month (one stream per release).
+    OpenDiscovery = 51,
+    /// Whether a startup on an open release reconsiders its base, and which release it picks.
+    OpenMigration = 52,
+    /// Which open release a new startup builds on (one stream per startup, at its founding month).
+    OpenBase = 53,
 }
 
 /// A random stream for one agent, one mechanism and one month.

@@ -32,6 +32,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../scenarios/no-export-controls.toml"),
     ),
     (
+        "open-source-funding",
+        include_str!("../../scenarios/open-source-funding.toml"),
+    ),
+    (
         "proportional-compliance",
         include_str!("../../scenarios/proportional-compliance.toml"),
     ),

@@ -15,7 +15,7 @@ use crate::mechanisms::talent::{self, Researchers, Roster};
 use crate::mechanisms::users::{self, SwitchCostTable, Users};
 use crate::mechanisms::venture::{self, Cohorts, Sentiment};
 use crate::mechanisms::{
-    allocation, clock, contracts, finance, record, regulation, research, security, spot, startups, supply,
+    allocation, clock, contracts, finance, open_source, record, regulation, research, security, spot, startups, supply,
 };
 use crate::metrics::Metrics;
 use crate::params::{FirmKind, FirmSpec, ParamError, Scenario};
@@ -123,7 +123,10 @@ pub fn build_schedule() -> Schedule {
     s.add_systems(
         (
             research::train_models,
-            research::release_open_models,
+            open_source::publish_open_releases,
+            open_source::discover_backdoors,
+            open_source::share_downloads,
+            open_source::rebase_open_startups,
             research::tune_startup_products,
         )
             .chain()
@@ -156,11 +159,7 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::Users),
     );
     s.add_systems(
-        (
-            security::plant_backdoors,
-            security::draw_incidents,
-            security::shed_platform_users,
-        )
+        (security::draw_incidents, security::shed_platform_users)
             .chain()
             .in_set(Phase::Security),
     );
@@ -396,9 +395,33 @@ impl Sim {
             h.u64(u64::from(c.start));
             h.u64(u64::from(c.end));
         }
+        let open = w.resource::<OpenReleases>();
+        h.u64(u64::from(open.published));
+        h.u64(u64::from(open.published_month));
+        for x in [open.month_downloads, open.total_downloads, open.total_before] {
+            h.f64(x);
+        }
+        for (id, r) in &open.releases {
+            h.u64(id.0);
+            h.u64(r.maker.0);
+            h.u64(u64::from(r.month));
+            h.u64(
+                (r.licence as u64)
+                    | (u64::from(r.backdoored) << 1)
+                    | (u64::from(r.audited) << 2)
+                    | (r.discovered.map_or(0, |m| u64::from(m) + 1) << 3),
+            );
+            for x in [
+                r.quality,
+                r.downloads,
+                r.monthly_downloads,
+                r.derivatives,
+                r.deployments,
+            ] {
+                h.f64(x);
+            }
+        }
         let risk = w.resource::<RiskLedger>();
-        h.u64(u64::from(risk.backdoor_until));
-        h.u64(u64::from(risk.backdoors));
         for (id, r) in &risk.firms {
             h.u64(id.0);
             h.u64(u64::from(r.large) | (u64::from(r.regulated) << 1) | (u64::from(r.incidents) << 2));
@@ -568,10 +591,13 @@ impl Sim {
                 h.u64(u64::from(l.months_below));
             }
             if let Some(s) = startup {
-                h.u64(match s.base {
-                    Base::Platform(slot) => u64::from(slot),
-                    Base::Open => 1 << 16,
-                });
+                match s.base {
+                    Base::Platform(slot) => h.u64(u64::from(slot)),
+                    Base::Open(r) => {
+                        h.u64(1 << 16);
+                        h.u64(r.0);
+                    }
+                }
                 for x in [s.customers, s.team, s.finetune_flop, s.quality] {
                     h.f64(x);
                 }
@@ -602,6 +628,7 @@ impl Sim {
     /// * every startup's app niche exists; an owner of a startup is still in the market; a
     ///   niche's active entries belong to alive frontier platforms (an entry of a platform that
     ///   left is recorded as ended, with no customers); one entry per platform and niche.
+    /// * open releases (see [`Sim::check_open_releases`]).
     pub fn check_invariants(&mut self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         let month = self.month();
@@ -691,6 +718,7 @@ impl Sim {
                 m.shipments, m.substitute_shipments
             ));
         }
+        errs.extend(self.check_open_releases(month));
         let h_max = self.scenario.security.hygiene_max;
         for (id, r) in &self.world.resource::<RiskLedger>().firms {
             let costs = [r.hygiene_cost, r.loss, r.fines, r.compliance];
@@ -872,6 +900,69 @@ pub struct DealRecord {
     pub month: u32,
 }
 
+impl Sim {
+    /// The open ecosystem's invariants: every startup's open base is an existing release, not
+    /// one pulled after a discovered backdoor (its startups migrated in the research phase);
+    /// downloads never fall (cumulative = before + this month's, each release's cumulative ≥
+    /// its monthly ≥ 0, the releases' cumulative downloads sum to the total); the release count
+    /// matches the releases held, every id was allocated and no release is dated in the future.
+    fn check_open_releases(&mut self, month: u32) -> Vec<String> {
+        let mut errs = Vec::new();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+        let open = self.world.resource::<OpenReleases>().clone();
+        let next_id = self.world.resource::<Directory>().next_id;
+        let mut q = self.world.query::<(&AgentId, &Startup)>();
+        let mut bases: Vec<(AgentId, Base)> = q.iter(&self.world).map(|(id, s)| (*id, s.base)).collect();
+        bases.sort_by_key(|b| b.0);
+        for (id, base) in bases {
+            if let Base::Open(r) = base
+                && !open.releases.get(&r).is_some_and(OpenRelease::usable)
+            {
+                errs.push(format!(
+                    "month {month}: startup {} builds on release {}, unknown or pulled after a discovered backdoor",
+                    id.0, r.0
+                ));
+            }
+        }
+        if open.total_downloads < open.total_before
+            || !close(open.total_downloads - open.total_before, open.month_downloads)
+        {
+            errs.push(format!(
+                "month {month}: cumulative downloads {} != {} before + {} this month",
+                open.total_downloads, open.total_before, open.month_downloads
+            ));
+        }
+        let sum: f64 = open.releases.values().map(|r| r.downloads).sum();
+        if !close(sum, open.total_downloads) {
+            errs.push(format!(
+                "month {month}: releases' downloads sum to {sum}, total {}",
+                open.total_downloads
+            ));
+        }
+        for (id, r) in &open.releases {
+            let sane = r.monthly_downloads >= 0.0
+                && r.downloads >= r.monthly_downloads * (1.0 - 1e-12)
+                && r.derivatives.is_finite()
+                && r.deployments >= 0.0;
+            if !sane || id.0 > next_id || r.month > month {
+                errs.push(format!(
+                    "month {month}: release {} has downloads {} (this month {}), derivatives {}, deployments {}, \
+                     month {} (ids allocated up to {next_id})",
+                    id.0, r.downloads, r.monthly_downloads, r.derivatives, r.deployments, r.month
+                ));
+            }
+        }
+        if open.published as usize != open.releases.len() {
+            errs.push(format!(
+                "month {month}: {} releases published but {} held",
+                open.published,
+                open.releases.len()
+            ));
+        }
+        errs
+    }
+}
+
 /// The lab and platform components of a frontier or open-weights firm at month 0.
 pub(crate) fn lab_and_platform(sc: &Scenario, f: &FirmSpec, slot: Slot) -> (Lab, Platform) {
     let q = research::quality(&sc.research, f.cumulative_flop, f.talent);
@@ -958,6 +1049,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         let entity = e.id();
         dir.entities.insert(id, entity);
     }
+    let open = open_source::initial_releases(world, sc, &mut dir, best_frontier);
     let users = users::initial_users(sc, &nations, &table);
     let people = users.people_by_option();
     for (i, s) in table.slots.iter_mut().enumerate() {
@@ -970,7 +1062,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
         let id = dir.allocate();
         let mut d = rng::stream(sc.run.seed, Stream::InitStartups, id.0, 0);
         let age = d.int_inclusive(0, st.initial_age_max_months) as i32;
-        let mut bundle = startups::new_startup(sc, &table, id, -age, &mut d);
+        let mut bundle = startups::new_startup(sc, &table, &open, id, -age, &mut d);
         let k = st.attachment_scale * 0.2 * (crate::math::pow(d.open01(), -1.0 / 1.2) - 1.0);
         bundle.4.customers = k.min(st.attachment_scale * 1000.0);
         let e = world.spawn(bundle).id();
@@ -1001,6 +1093,7 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
     world.insert_resource(TeamTransfers::default());
     world.insert_resource(Partnerships::new(sc.nations.len()));
     world.insert_resource(Niches::new(sc));
+    world.insert_resource(open);
     world.insert_resource(users);
     world
         .run_system_cached(users::count_platform_users)

@@ -48,3 +48,19 @@ fn invariants_hold_with_a_buyer_cap_and_strong_network_effects() {
         ],
     );
 }
+
+#[test]
+fn invariants_hold_in_a_busy_open_ecosystem_with_backdoors() {
+    // Many startups on open releases, many backdoors found and migrations, the lever on.
+    check_every_month(
+        "tiny",
+        &[
+            "startups.base_open_bonus=3",
+            "open_source.backdoor_probability=0.5",
+            "open_source.discovery_hazard_per_month=0.4",
+            "open_source.migrate_probability_per_month=0.3",
+            "open_source.funding_from_month=6",
+            "run.seed=5",
+        ],
+    );
+}

@@ -10,6 +10,7 @@
 //!   a paired-seed confidence interval.
 //! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
+//! - `open_source`: open models trail the frontier by months; the open-source funding lever.
 
 mod cli;
 mod deals;
@@ -17,6 +18,7 @@ mod determinism;
 mod facts;
 mod invariants;
 mod mechanisms;
+mod open_source;
 mod platform_entry;
 mod scenarios;
 mod security;

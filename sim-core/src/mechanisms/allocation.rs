@@ -49,7 +49,7 @@ pub fn plan_compute_needs(
                 fleet.training_base * growth,
             ),
             (FirmKind::Startup, _, Some(s)) => {
-                let host = if s.base == Base::Open {
+                let host = if s.base.is_open() {
                     sc.startups.open_hosting_factor
                 } else {
                     1.0

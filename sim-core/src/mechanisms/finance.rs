@@ -191,6 +191,7 @@ pub fn exit_firms(
     mut transfers: ResMut<TeamTransfers>,
     ledger: Res<RiskLedger>,
     niches: Res<Niches>,
+    releases: Res<OpenReleases>,
     mut firms: Query<(
         Entity,
         &AgentId,
@@ -290,11 +291,16 @@ pub fn exit_firms(
         if let Some(slot) = slot {
             users.evict_platform(slot);
             table.slots[slot as usize].alive = false;
+            // Its startups move to the best usable open release (else the best frontier API).
+            let base = match releases.best_usable() {
+                Some((r, _)) => Base::Open(r),
+                None => Base::Platform(super::open_source::best_platform(&table)),
+            };
             for (_, _, _, _, _, _, _, s, _) in &mut firms {
                 if let Some(mut s) = s
                     && s.base == Base::Platform(slot)
                 {
-                    s.base = Base::Open;
+                    s.base = base;
                 }
             }
         }
@@ -445,6 +451,14 @@ mod tests {
         let platforms = testkit::spawn_platforms(&mut w);
         let (alpha, beta) = (platforms[0], platforms[1]);
         let before = testkit::population(w.resource::<Users>());
+        let mut dir = w.resource::<Directory>().clone();
+        let mut releases = OpenReleases::default();
+        let sc = w.resource::<Config>().0.clone();
+        let gamma = testkit::id_of(&w, platforms[2]);
+        super::super::open_source::publish(&sc, &mut releases, &mut dir, gamma, 5.0, 0, false);
+        let best = super::super::open_source::publish(&sc, &mut releases, &mut dir, gamma, 7.0, 0, false);
+        w.insert_resource(dir);
+        w.insert_resource(releases);
         assert!(
             w.resource::<Users>().people_by_option()[0] > 0.0,
             "Alpha starts with users"
@@ -473,8 +487,8 @@ mod tests {
         );
         assert_eq!(
             w.get::<Startup>(app).unwrap().base,
-            Base::Open,
-            "its startups move to open models"
+            Base::Open(best),
+            "its startups move to the best open release"
         );
         assert!(
             fleet_of(&w, beta).owned > 100_000.0,

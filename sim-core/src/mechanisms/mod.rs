@@ -7,6 +7,7 @@ pub mod clock;
 pub mod contracts;
 pub mod deals;
 pub mod finance;
+pub mod open_source;
 pub mod platform_entry;
 pub mod public_compute;
 pub mod record;
@@ -40,7 +41,7 @@ pub(crate) mod testkit {
 
     /// A bare world holding `sc` and the resources of month 0, as `Sim::new` sets them: the
     /// market at its initial prices, empty flows, directory, contract book, frontier history and
-    /// platform table, neutral sentiment, no cohorts, and no users.
+    /// platform table, neutral sentiment, no cohorts, no open releases, and no users.
     pub fn world(sc: Scenario) -> World {
         let mut w = World::new();
         w.insert_resource(Market::at_month_zero(&sc));
@@ -61,6 +62,7 @@ pub(crate) mod testkit {
         let nations = w.resource::<Config>().0.nations.len();
         w.insert_resource(super::deals::Partnerships::new(nations));
         w.insert_resource(super::platform_entry::Niches::new(w.resource::<Config>().0.as_ref()));
+        w.insert_resource(OpenReleases::default());
         w
     }
 

@@ -625,7 +625,7 @@ mod tests {
             spawn_app(&mut w, 0, Base::Platform(0), 10_000.0, 0.0), // wrapper on Alpha's API
             spawn_app(&mut w, 0, Base::Platform(1), 10_000.0, 0.0), // wrapper on Beta's API
             spawn_app(&mut w, 0, Base::Platform(1), 10_000.0, 1e26), // tuned, on Beta's API
-            spawn_app(&mut w, 0, Base::Open, 10_000.0, 0.0),        // on an open model
+            spawn_app(&mut w, 0, Base::Open(AgentId(0)), 10_000.0, 0.0), // on an open model
         ];
         if entered {
             enter(&mut w, 0, platforms[0], 0);
@@ -669,7 +669,7 @@ mod tests {
     fn open_model_startups_are_immune_to_entry_by_owner() {
         let sc = scenario();
         let open = Startup {
-            base: Base::Open,
+            base: Base::Open(AgentId(0)),
             customers: 1e4,
             team: 5.0,
             finetune_flop: 0.0,
@@ -835,7 +835,7 @@ mod tests {
         let (mut w, platforms) = world(scenario());
         enter(&mut w, 0, platforms[0], 0);
         w.resource_mut::<Niches>().niches[0].entries[0].customers = 500.0;
-        let app = spawn_app(&mut w, 0, Base::Open, 100.0, 0.0);
+        let app = spawn_app(&mut w, 0, Base::Open(AgentId(0)), 100.0, 0.0);
         let alpha = id_of(&w, platforms[0]);
         w.entity_mut(app).insert(OwnedBy(alpha));
         w.resource_mut::<Directory>().entities.remove(&alpha);

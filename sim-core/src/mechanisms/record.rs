@@ -81,11 +81,11 @@ pub fn record_metrics(
     users: Res<Users>,
     pool: Res<super::public_compute::PublicPool>,
     (researchers, roster): (Res<Researchers>, Res<Roster>),
-    sentiment: Res<Sentiment>,
-    cohorts: Res<Cohorts>,
+    (sentiment, cohorts): (Res<Sentiment>, Res<Cohorts>),
     ledger: Res<RiskLedger>,
     history: Res<FrontierHistory>,
     deals: Res<super::deals::Partnerships>,
+    (open, startups): (Res<OpenReleases>, Query<&Startup>),
     mut log: ResMut<MetricsLog>,
     firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
     (niches, apps): (Res<Niches>, Query<(&AgentId, &Startup, Option<&AppNiche>)>),
@@ -131,6 +131,8 @@ pub fn record_metrics(
     let (loss_small, loss_large) = (by_size(false, &|r| r.loss), by_size(true, &|r| r.loss));
     let (deal_lockin_share, deal_lockin_counterfactual) = super::deals::lockin_shares(&cfg.0, &deals, &users, &table);
     let app = app_market(&niches, &apps);
+    let (open_downloads_hhi, open_top_release_share) = super::open_source::downloads_concentration(&open);
+    let on_open = startups.iter().filter(|s| s.base.is_open()).count() as f64;
     let m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
@@ -271,6 +273,18 @@ pub fn record_metrics(
         exposed_wrapper_exits: f64::from(flows.exposed_wrapper_exits),
         nonwrappers_at_risk: f64::from(niches.nonwrappers.last_at_risk()),
         nonwrapper_exits: f64::from(flows.nonwrapper_exits),
+        open_downloads: open.month_downloads,
+        open_downloads_hhi,
+        open_top_release_share,
+        open_releases_published: f64::from(open.published_month),
+        open_backdoors_live: open.releases.values().filter(|r| r.live_backdoor()).count() as f64,
+        startups_open_share: share(on_open, count(FirmKind::Startup)),
+        open_deployments: open.releases.values().fold(0.0, |sum, r| sum + r.deployments),
+        open_exposed_deployments: open
+            .releases
+            .values()
+            .filter(|r| r.live_backdoor())
+            .fold(0.0, |sum, r| sum + r.deployments),
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);

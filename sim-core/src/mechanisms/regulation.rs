@@ -262,7 +262,7 @@ mod tests {
             });
         }
         w.entity_mut(tuner).insert(Startup {
-            base: Base::Open,
+            base: Base::Open(AgentId(0)),
             customers: 0.0,
             team: 3.0,
             finetune_flop: 1e27,

@@ -5,14 +5,13 @@
 //! `E += C_train · flop_per_gpu_month · A_t`, and its quality is log-linear in cumulative
 //! effective compute: `Q = b · talent · (log10 E − offset)`.
 //!
-//! Open-weights makers release every `open_release_interval_months`: the release's quality is
-//! the better of their own research and the best frontier quality `open_lag` months earlier, so
-//! open models trail the frontier by months. Frontier platforms serve their own quality.
-//! A startup's product quality is its base model's quality (its platform's, or the best open
+//! Open-weights makers publish releases at the frontier quality lagged `open_lag` months (see
+//! [`open_source`](super::open_source), which also sets what each lab serves). A startup's
+//! product quality is its base model's quality (its platform's served model, or its own open
 //! release) plus a fine-tuning increment `ft · log10(1 + F / 1e20)` from its own fine-tuning FLOP.
 //!
-//! Reads: [`Fleet::training_used`], [`Config`]. Writes: [`Lab`], [`Startup::quality`],
-//! [`FrontierHistory`], [`Market::algo_efficiency`].
+//! Reads: [`Fleet::training_used`], [`Config`], [`OpenReleases`]. Writes: [`Lab`],
+//! [`Startup::quality`], [`FrontierHistory`], [`Market::algo_efficiency`].
 
 use bevy_ecs::prelude::*;
 
@@ -51,51 +50,25 @@ pub fn train_models(
     history.best.push(best);
 }
 
-/// Frontier labs serve their own quality; open-weights makers publish lagged releases.
-pub fn release_open_models(
-    cfg: Res<Config>,
-    clock: Res<Clock>,
-    history: Res<FrontierHistory>,
-    mut labs: Query<(&Firm, &mut Lab)>,
-) {
-    let interval = cfg.0.research.open_release_interval_months.max(1);
-    for (firm, mut lab) in &mut labs {
-        match firm.kind {
-            FirmKind::OpenWeights => {
-                if clock.month.is_multiple_of(interval) {
-                    let lagged = history.lagged(clock.month, lab.open_lag);
-                    lab.served_quality = lab.quality.max(lagged).max(lab.served_quality);
-                }
-            }
-            _ => lab.served_quality = lab.quality,
-        }
-    }
-}
-
 /// Startups fine-tune on their base model.
 pub fn tune_startup_products(
     cfg: Res<Config>,
     market: Res<Market>,
-    labs: Query<(&Firm, &Lab, Option<&Platform>)>,
+    releases: Res<OpenReleases>,
+    labs: Query<(&Lab, &Platform)>,
     mut startups: Query<(&Fleet, &mut Startup)>,
 ) {
     let sc = &cfg.0;
     let mut by_slot = vec![f64::NEG_INFINITY; 256];
-    let mut best_open = f64::NEG_INFINITY;
-    for (firm, lab, p) in &labs {
-        if let Some(p) = p {
-            by_slot[p.slot as usize] = lab.served_quality;
-        }
-        if firm.kind == FirmKind::OpenWeights {
-            best_open = best_open.max(lab.served_quality);
-        }
+    for (lab, p) in &labs {
+        by_slot[p.slot as usize] = lab.served_quality;
     }
     for (fleet, mut s) in &mut startups {
         let tuning = (fleet.used - fleet.serving_need.min(fleet.used)).max(0.0);
         s.finetune_flop += tuning * sc.research.flop_per_gpu_month * market.algo_efficiency;
         let base = match s.base {
             Base::Platform(slot) => by_slot[slot as usize],
-            Base::Open => best_open,
+            Base::Open(r) => releases.releases.get(&r).map_or(f64::NEG_INFINITY, |r| r.quality),
         };
         let base = if base.is_finite() { base } else { 0.0 };
         s.quality = base + finetune_increment(&sc.research, s.finetune_flop);
@@ -208,34 +181,5 @@ mod tests {
             "a training frontier improves: {:?}",
             h.best
         );
-    }
-
-    #[test]
-    fn an_open_weights_maker_serves_the_lagged_frontier_only_on_release_months() {
-        // Releases every 4 months, lag 2, own quality 5; the frontier improves by 10 a month.
-        let mut w = testkit::world(Scenario::default());
-        let open = lab(&mut w, FirmKind::OpenWeights, 1e24, 0.0);
-        let frontier = lab(&mut w, FirmKind::Frontier, 1e26, 0.0);
-        w.get_mut::<Lab>(open).unwrap().quality = 5.0;
-        w.get_mut::<Lab>(open).unwrap().served_quality = 5.0;
-        w.get_mut::<Lab>(frontier).unwrap().quality = 33.0;
-        w.insert_resource(FrontierHistory {
-            initial: 10.0,
-            best: (0..8).map(|m| 10.0 + 10.0 * f64::from(m)).collect(),
-        });
-        for (month, served) in [(0, 10.0), (3, 10.0), (4, 30.0), (5, 30.0), (7, 30.0)] {
-            w.resource_mut::<Clock>().month = month;
-            w.run_system_cached(release_open_models).unwrap();
-            assert_eq!(
-                lab_of(&w, open).served_quality,
-                served,
-                "month {month}: open model should serve the frontier of month {month} − 2 on releases only"
-            );
-            assert_eq!(
-                lab_of(&w, frontier).served_quality,
-                33.0,
-                "a frontier lab serves its own quality"
-            );
-        }
     }
 }

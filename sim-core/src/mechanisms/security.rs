@@ -3,13 +3,14 @@
 //! **Exposure.** A firm's monthly incident rate at no hygiene is
 //! `λ_f = λ0 · s_t / 12 · x_f`, with activity exposure `x_f = (1 + R_f / R_ref)^e` (R = annual
 //! revenue: more users and customers, more attack surface), multiplied by `open_base_exposure`
-//! for a startup built on an unvetted open model ([`Base::Open`]) and, while a backdoored open
-//! release is live, by `backdoor_exposure_factor` on top. `s_t` is `mandatory_scanning_factor`
-//! once the security standard is in force (`standard_from_month`), 1 before.
+//! for a startup built on an unvetted open model ([`Base::Open`]) and, while its own release
+//! carries an undiscovered backdoor, by `backdoor_exposure_factor` on top. `s_t` is
+//! `mandatory_scanning_factor` once the security standard is in force (`standard_from_month`),
+//! 1 before.
 //!
-//! **Backdoors.** Without an open-ecosystem module, each month in which no backdoor is live and
-//! an open-weights lab exists, the best open release is backdoored with probability
-//! `backdoor_probability_per_month`; the backdoor stays undiscovered for `backdoor_months`.
+//! **Backdoors** are drawn per release and discovered by the open-source mechanism
+//! ([`open_source`](super::open_source)); here only their exposure counts: a startup is exposed
+//! while the release it builds on is backdoored and undiscovered ([`OpenReleases::exposes`]).
 //!
 //! **Hygiene.** Each month a firm chooses hygiene `h ∈ [0, h_max]` trading its cost against the
 //! expected loss it prevents. Full hygiene costs `C = (F_h · φ_t + v_h · R) / 12` a month
@@ -30,8 +31,8 @@
 //! `1 − (1 − user_churn)^N` (to no platform, or the rest of an enterprise portfolio; users are
 //! conserved). Platform billing sees the change from the next month.
 //!
-//! Reads: [`Config`], [`Clock`], [`Books`] (last month's revenue), [`Startup::base`], [`Lab`]
-//! kinds. Writes: [`RiskLedger`], [`Books`] (hygiene and losses), [`Startup::customers`],
+//! Reads: [`Config`], [`Clock`], [`Books`] (last month's revenue), [`Startup::base`],
+//! [`OpenReleases`] (hidden backdoors). Writes: [`RiskLedger`], [`Books`] (hygiene and losses), [`Startup::customers`],
 //! [`Users`]. Guardrails: `h ≤ h_max < 1`; losses finite and ≥ 0; user counts recounted after
 //! churn.
 
@@ -39,7 +40,7 @@ use bevy_ecs::prelude::*;
 
 use super::users::Users;
 use crate::math;
-use crate::params::{FirmKind, Scenario};
+use crate::params::Scenario;
 use crate::rng::{self, Source, Stream};
 use crate::state::*;
 
@@ -62,7 +63,7 @@ pub fn incident_rate(sc: &Scenario, month: u32, base: Option<Base>, annual_reven
         1.0
     };
     let mut x = math::pow(1.0 + annual_revenue / s.activity_reference_usd, s.activity_elasticity);
-    if base == Some(Base::Open) {
+    if base.is_some_and(Base::is_open) {
         x *= s.open_base_exposure;
         if backdoor {
             x *= s.backdoor_exposure_factor;
@@ -101,41 +102,24 @@ pub fn choose_hygiene(rate: f64, loss: f64, full_cost: f64, h_max: f64) -> (f64,
     (h, full_cost * (h / h_max) * (h / h_max))
 }
 
-/// A backdoored open release may appear when none is live.
-pub fn plant_backdoors(
-    cfg: Res<Config>,
-    clock: Res<Clock>,
-    mut ledger: ResMut<RiskLedger>,
-    labs: Query<&Firm, With<Lab>>,
-) {
-    let sc = &cfg.0;
-    if ledger.backdoor_live(clock.month) || !labs.iter().any(|f| f.kind == FirmKind::OpenWeights) {
-        return;
-    }
-    let mut d = rng::stream(sc.run.seed, Stream::Backdoor, 0, clock.month);
-    if d.bernoulli(sc.security.backdoor_probability_per_month) {
-        ledger.backdoor_until = clock.month + sc.security.backdoor_months;
-        ledger.backdoors += 1;
-    }
-}
-
 /// Firms buy hygiene, suffer incidents and book their losses; hit startups lose customers.
 pub fn draw_incidents(
     cfg: Res<Config>,
     clock: Res<Clock>,
+    releases: Res<OpenReleases>,
     mut ledger: ResMut<RiskLedger>,
     mut firms: Query<(&AgentId, &mut Books, Option<&mut Startup>)>,
 ) {
     let sc = &cfg.0;
     let s = &sc.security;
     let month = clock.month;
-    let backdoor = ledger.backdoor_live(month);
     ledger.firms.clear();
     let mut rows: Vec<_> = firms.iter_mut().collect();
     rows.sort_by_key(|r| *r.0);
     for (id, books, startup) in rows.iter_mut() {
         let revenue = annual_revenue(books);
         let base = startup.as_ref().map(|st| st.base);
+        let backdoor = base.is_some_and(|b| releases.exposes(b));
         let rate = incident_rate(sc, month, base, revenue, backdoor);
         let loss_mean = mean_loss(sc, revenue);
         let full = full_hygiene_cost(sc, month, revenue);
@@ -217,6 +201,7 @@ pub fn shed_platform_users(
 mod tests {
     use super::*;
     use crate::mechanisms::testkit::{self, books, fleet, spawn_firm};
+    use crate::params::FirmKind;
 
     fn startup(base: Base, customers: f64) -> Startup {
         Startup {
@@ -285,8 +270,8 @@ mod tests {
     fn open_bases_and_backdoors_raise_exposure_and_the_standard_lowers_it() {
         let mut sc = Scenario::default();
         let api = incident_rate(&sc, 0, Some(Base::Platform(0)), 1e6, false);
-        let open = incident_rate(&sc, 0, Some(Base::Open), 1e6, false);
-        let doored = incident_rate(&sc, 0, Some(Base::Open), 1e6, true);
+        let open = incident_rate(&sc, 0, Some(Base::Open(AgentId(1))), 1e6, false);
+        let doored = incident_rate(&sc, 0, Some(Base::Open(AgentId(1))), 1e6, true);
         assert!((open / api - sc.security.open_base_exposure).abs() < 1e-12);
         assert!((doored / open - sc.security.backdoor_exposure_factor).abs() < 1e-12);
         assert_eq!(
@@ -307,14 +292,14 @@ mod tests {
     fn incidents_cost_money_and_customers_and_hygiene_is_paid() {
         let mut sc = Scenario::default();
         sc.security.incidents_per_year = 12.0; // one a month at unit exposure
-        let (mut w, es) = startups(sc.clone(), 200, Base::Open, 50_000.0);
+        let (mut w, es) = startups(sc.clone(), 200, Base::Open(AgentId(1)), 50_000.0);
         w.run_system_cached(draw_incidents).unwrap();
         let n = incidents(&w);
         let ledger = w.resource::<RiskLedger>().clone();
         // At λ ≈ 2/month a loss far above hygiene's cost: every firm buys h_max, so the expected
         // count is 200 × λ × (1 − h_max) ≈ 41.
         assert!(ledger.firms.values().all(|r| r.hygiene == sc.security.hygiene_max));
-        let lambda = incident_rate(&sc, 0, Some(Base::Open), 600_000.0, false);
+        let lambda = incident_rate(&sc, 0, Some(Base::Open(AgentId(1))), 600_000.0, false);
         let expect = 200.0 * lambda * (1.0 - sc.security.hygiene_max);
         assert!(
             (f64::from(n) - expect).abs() < 4.0 * expect.sqrt(),
@@ -344,7 +329,7 @@ mod tests {
         let mut sc = Scenario::default();
         sc.security.incidents_per_year = 6.0;
         let count = |sc: Scenario| {
-            let (mut w, _) = startups(sc, 300, Base::Open, 20_000.0);
+            let (mut w, _) = startups(sc, 300, Base::Open(AgentId(1)), 20_000.0);
             w.run_system_cached(draw_incidents).unwrap();
             incidents(&w)
         };
@@ -358,33 +343,39 @@ mod tests {
     }
 
     #[test]
-    fn backdoors_appear_only_with_open_weights_labs_and_last_their_term() {
+    fn only_startups_on_a_release_with_a_live_backdoor_are_exposed() {
         let mut sc = Scenario::default();
-        sc.security.backdoor_probability_per_month = 1.0;
-        sc.security.backdoor_months = 4;
-        let mut w = testkit::world(sc);
-        spawn_firm(&mut w, FirmKind::Frontier, 1e9, Fleet::default());
-        w.run_system_cached(plant_backdoors).unwrap();
-        assert_eq!(
-            w.resource::<RiskLedger>().backdoors,
-            0,
-            "no open-weights lab, no open release"
-        );
-        let lab = spawn_firm(&mut w, FirmKind::OpenWeights, 1e9, Fleet::default());
-        w.entity_mut(lab).insert(Lab::default());
-        for month in 0..6 {
-            w.resource_mut::<Clock>().month = month;
-            w.run_system_cached(plant_backdoors).unwrap();
-        }
-        let l = w.resource::<RiskLedger>();
-        assert_eq!(
-            l.backdoors, 2,
-            "one backdoor at month 0 (live through month 3), a second at 4"
-        );
+        sc.security.incidents_per_year = 6.0;
+        let count = |backdoored: bool, discovered: bool| {
+            let (mut w, _) = startups(sc.clone(), 300, Base::Open(AgentId(1)), 20_000.0);
+            let mut rel = OpenReleases::default();
+            rel.releases.insert(
+                AgentId(1),
+                OpenRelease {
+                    maker: AgentId(0),
+                    quality: 10.0,
+                    month: 0,
+                    licence: Licence::Permissive,
+                    downloads: 0.0,
+                    monthly_downloads: 0.0,
+                    derivatives: 0.0,
+                    deployments: 0.0,
+                    backdoored,
+                    audited: false,
+                    discovered: discovered.then_some(0),
+                },
+            );
+            w.insert_resource(rel);
+            w.run_system_cached(draw_incidents).unwrap();
+            incidents(&w)
+        };
+        let (clean, live, found) = (count(false, false), count(true, false), count(true, true));
         assert!(
-            l.backdoor_live(7) && !l.backdoor_live(8),
-            "the second lasts four months"
+            live > 2 * clean,
+            "a live backdoor multiplies exposure by {}: {live} vs {clean}",
+            sc.security.backdoor_exposure_factor
         );
+        assert_eq!(found, clean, "a discovered backdoor no longer exposes (same draws)");
     }
 
     #[test]

@@ -21,7 +21,8 @@
 //! `Poisson(λ_VC · H_t)`, calibration.md §2.14) and dear compute deters it. Entrants are
 //! registered in the [`Cohorts`] with their founding month. An entrant draws its seed round (lognormal), team size, home nation
 //! (weighted by internet users × GDP per capita) and base model: a logit over alive platforms'
-//! quality and the best open release (`base_theta_quality`, `base_open_bonus`).
+//! quality and the open nest valued at the best usable open release (`base_theta_quality`,
+//! `base_open_bonus`); within the nest [`open_source`](super::open_source) picks the release.
 //!
 //! Reads: [`Users`] (adopted people), [`PlatformTable`], [`Market`], [`Sentiment`]. Writes:
 //! [`Startup`], startups' and platforms' [`Books`], new startup entities, [`Cohorts`].
@@ -40,7 +41,14 @@ use crate::state::*;
 pub type StartupBundle = (AgentId, Firm, Books, Fleet, Startup, AppNiche);
 
 /// Draws a new startup's traits. `month` is its founding month (negative for initial firms).
-pub fn new_startup(sc: &Scenario, table: &PlatformTable, id: AgentId, month: i32, d: &mut Draws) -> StartupBundle {
+pub fn new_startup(
+    sc: &Scenario,
+    table: &PlatformTable,
+    open: &OpenReleases,
+    id: AgentId,
+    month: i32,
+    d: &mut Draws,
+) -> StartupBundle {
     let st = &sc.startups;
     let cash = if st.seed_cash_usd > 0.0 {
         d.lognormal_mean(st.seed_cash_usd, st.seed_cash_sigma)
@@ -55,13 +63,8 @@ pub fn new_startup(sc: &Scenario, table: &PlatformTable, id: AgentId, month: i32
         .map(|n| n.internet_users_millions * n.gdp_per_capita_usd)
         .collect();
     let nation = pick(&weights, d.uniform()).unwrap_or(0) as u16;
-    // Base model: platforms by quality, or the best open release.
-    let best_open = table
-        .slots
-        .iter()
-        .filter(|s| s.alive && s.kind == Some(FirmKind::OpenWeights))
-        .map(|s| s.quality)
-        .fold(f64::NEG_INFINITY, f64::max);
+    // Base model: platforms by quality, or the open nest (valued at the best usable release).
+    let best_open = open.best_usable().map_or(f64::NEG_INFINITY, |b| b.1);
     let mut utils: Vec<f64> = table
         .slots
         .iter()
@@ -85,7 +88,7 @@ pub fn new_startup(sc: &Scenario, table: &PlatformTable, id: AgentId, month: i32
         .collect();
     let base = match pick(&w, d.uniform()) {
         Some(k) if k < table.slots.len() => Base::Platform(k as Slot),
-        _ => Base::Open,
+        _ => super::open_source::open_base_for_entrant(sc, open, table, id, month),
     };
     let mut books = Books::default();
     books.fund(cash);
@@ -321,6 +324,7 @@ pub fn enter_startups(
     clock: Res<Clock>,
     market: Res<Market>,
     table: Res<PlatformTable>,
+    open: Res<OpenReleases>,
     sentiment: Res<Sentiment>,
     mut dir: ResMut<Directory>,
     mut flows: ResMut<MonthFlows>,
@@ -338,7 +342,7 @@ pub fn enter_startups(
     for _ in 0..n {
         let id = dir.allocate();
         let mut d = rng::stream(sc.run.seed, Stream::StartupTraits, id.0, clock.month);
-        let bundle = new_startup(sc, &table, id, clock.month as i32, &mut d);
+        let bundle = new_startup(sc, &table, &open, id, clock.month as i32, &mut d);
         let e = commands.spawn(bundle).id();
         dir.entities.insert(id, e);
         cohorts.found(id, clock.month as i32);
@@ -467,7 +471,7 @@ mod tests {
             spawn_app(&mut w, Base::Platform(0), 500.0),
         ];
         let on_beta = spawn_app(&mut w, Base::Platform(1), 200.0);
-        let open = spawn_app(&mut w, Base::Open, 800.0);
+        let open = spawn_app(&mut w, Base::Open(AgentId(0)), 800.0);
         w.run_system_cached(serve_app_customers).unwrap();
         let st = testkit::small_scenario().startups;
         let customers = |e| w.get::<Startup>(e).unwrap().customers;
@@ -511,8 +515,8 @@ mod tests {
         sc.startups.stock_noise_sigma = 0.0;
         let mut w = testkit::world(sc);
         testkit::spawn_platforms(&mut w);
-        let big = spawn_app(&mut w, Base::Open, 50_000.0);
-        let small = spawn_app(&mut w, Base::Open, 0.0);
+        let big = spawn_app(&mut w, Base::Open(AgentId(0)), 50_000.0);
+        let small = spawn_app(&mut w, Base::Open(AgentId(0)), 0.0);
         w.run_system_cached(serve_app_customers).unwrap();
         let st = testkit::small_scenario().startups;
         let users = w.resource::<Users>();

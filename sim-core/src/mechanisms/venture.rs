@@ -347,7 +347,7 @@ mod tests {
     fn spawn_app(w: &mut World, cash: f64, team: f64, quality: f64, customers: f64) -> Entity {
         let e = spawn_firm(w, FirmKind::Startup, cash, fleet(0.0, 0.0));
         w.entity_mut(e).insert(Startup {
-            base: Base::Open,
+            base: Base::Open(AgentId(0)),
             customers,
             team,
             finetune_flop: 0.0,

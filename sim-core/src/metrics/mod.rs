@@ -144,4 +144,12 @@ metrics! {
     exposed_wrapper_exits: "firms/month", "Wrappers in a niche with a platform's own app that exited this month (any cause).";
     nonwrappers_at_risk: "firms", "Non-wrapper startups at risk of exit this month.";
     nonwrapper_exits: "firms/month", "Non-wrapper startups that exited this month (any cause).";
+    open_downloads: "downloads/month", "Downloads of open-weights releases this month (open_source.downloads_per_adopted_person x people on AI platforms).";
+    open_downloads_hhi: "0-10000", "HHI of this month's open-model downloads by maker.";
+    open_top_release_share: "share", "The most downloaded release's share of this month's open-model downloads.";
+    open_releases_published: "releases/month", "Open-weights releases published this month.";
+    open_backdoors_live: "releases", "Releases carrying a backdoor nobody has discovered yet (the researcher's view of the hidden truth).";
+    startups_open_share: "share", "Share of alive startups building on an open-weights release.";
+    open_deployments: "deployments", "Production deployments of open releases (deployments_per_download x downloads; pulled when a backdoor is discovered).";
+    open_exposed_deployments: "deployments", "Production deployments running a release with an undiscovered backdoor.";
 }

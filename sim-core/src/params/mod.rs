@@ -341,9 +341,6 @@ crate::section! {
         /// Annual growth of frontier labs' training compute targets.
         training_growth_per_year: f64 = 1.6;
             unit "x/yr", range [0.5, 20], source "calibration.md §1.3: frontier runs grow 4-5x/yr, but fleet-level training compute grows with capacity (~2x/yr)";
-        /// Months between open-weights releases.
-        open_release_interval_months: u32 = 4;
-            unit "months", range [1, 120], source "calibration.md §1.6: frequent open releases";
         /// Quality points a startup adds per decade of its own fine-tuning FLOP.
         finetune_quality_per_decade: f64 = 1.0;
             unit "points/decade", range [0, 100], source "assumption: fine-tuning adds a small increment";
@@ -833,7 +830,7 @@ crate::section! {
         /// Incidents per firm-year at unit exposure and no hygiene (lambda_0).
         incidents_per_year: f64 = 0.15;
             unit "1/yr", range [0, 100], source "assumption: IBM/Ponemon (calibration.md §1.9) counts breaches per firm in the low tens of percent a year";
-        /// Exposure multiplier of a startup built on an unvetted open model (Base::Open).
+        /// Exposure multiplier of a startup built on an unvetted open model (Base::Open(release)).
         open_base_exposure: f64 = 2.0;
             unit "x", range [1, 100], source "calibration.md §1.9, §2.11: malicious artefacts and unsafe formats in open-model hubs; supply chain is the 2nd breach vector (15%)";
         /// Annual revenue at which activity doubles exposure's base (x = (1 + R / R_ref)^e).
@@ -863,13 +860,8 @@ crate::section! {
         /// Log-scale spread of a loss (fat tail).
         loss_sigma: f64 = 1.5;
             unit "1", range [0, 5], source "calibration.md §2.11: lognormal losses with a fat tail that kills a share of SMEs";
-        /// Monthly probability that the best open release carries a hidden backdoor.
-        backdoor_probability_per_month: f64 = 0.02;
-            unit "1/month", range [0, 1], source "calibration.md §1.9: ~100 malicious models among ~1M repos (1e-4 per repo); a flagship release is rarely but sometimes poisoned (assumption)";
-        /// Months a backdoor stays undiscovered.
-        backdoor_months: u32 = 6;
-            unit "months", range [0, 600], source "calibration.md §1.9: 258 days to identify and contain a breach";
-        /// Exposure multiplier of startups on open models while a backdoor is live.
+        /// Exposure multiplier of a startup whose open release carries an undiscovered backdoor
+        /// (the backdoors themselves are drawn per release in [open_source]).
         backdoor_exposure_factor: f64 = 3.0;
             unit "x", range [1, 1000], source "assumption";
         /// Share of a platform's users who leave it (to no platform) per incident.
@@ -890,6 +882,80 @@ crate::section! {
         /// Factor on the fixed hygiene cost under the standard (public shared scanning).
         public_scanning_factor: f64 = 0.5;
             unit "x", range [0, 1], source "calibration.md §2.11: public scanning (HF x Protect AI) lowers F_h for everyone";
+    }
+}
+
+crate::section! {
+    /// The open-weights ecosystem (MODEL.md steps 6, 10, 11; mechanisms::open_source): releases,
+    /// downloads by preferential attachment, startups' choice of an open base, backdoors per
+    /// release, and the open-source funding lever.
+    pub struct OpenSource {
+        /// Months between an open-weights maker's releases.
+        release_interval_months: u32 = 4;
+            unit "months", range [1, 120], source "calibration.md §1.6: Qwen ~400 models, frequent flagship releases; a flagship every few months";
+        /// Share of releases under a permissive (Apache/MIT-style) licence; the rest are restricted-use.
+        permissive_share: f64 = 0.7;
+            unit "share", range [0, 1], source "calibration.md §1.6, §2.2: Qwen, DeepSeek, gpt-oss permissive; Llama custom licence (assumption on the share)";
+        /// Attractiveness of a restricted-use release to derivative makers and startups, relative to a permissive one.
+        restricted_factor: f64 = 0.5;
+            unit "x", range [0, 1], source "calibration.md §2.2: fine-tuners choose a base by licence (Qwen 113-180k derivatives vs Llama ~27k)";
+        /// Downloads of open models per person on an AI platform per month (scales total downloads with adoption).
+        downloads_per_adopted_person: f64 = 0.06;
+            unit "downloads/person-month", range [0, 1000], source "calibration.md §1.6: Qwen ~700M and Llama >1B cumulative over ~3 yr (~50-100M/month for the leading families) over ~1.6B adopted people";
+        /// Fitness weight of quality relative to the best release: eta = e^(theta (q - q_best)).
+        download_theta_quality: f64 = 0.5;
+            unit "1/point", range [0, 100], source "calibration.md §2.2: Bianconi-Barabasi fitness (assumption on the weight)";
+        /// Preferential-attachment exponent of downloads: (1 + D / D0)^alpha.
+        download_alpha: f64 = 1.0;
+            unit "1", range [0, 3], source "calibration.md §2.2, §7: Polya alpha 0.8-1.5; top 1% of models take 99% of downloads";
+        /// Download scale D0 of the attachment term.
+        download_scale: f64 = 1.0e6;
+            unit "downloads", range [1, 1e12], source "normalisation: a popular release has millions of downloads a month (calibration.md §1.6)";
+        /// Monthly decay of a release's attraction with age (decay^age).
+        download_decay_per_month: f64 = 0.85;
+            unit "1/month", range [0, 1], source "calibration.md §2.2: recency decay exp(-(t - t_i)/tau); HF counts are rolling 30-day windows; tau ~6 months (assumption)";
+        /// Derivative models per download of a permissive release.
+        derivatives_per_download: f64 = 2.5e-4;
+            unit "1/download", range [0, 1], source "calibration.md §1.6: Qwen ~180k derivatives on ~700M downloads";
+        /// Share of downloads that become production deployments (phi << 1).
+        deployments_per_download: f64 = 0.001;
+            unit "1/download", range [0, 1], source "calibration.md §2.10: deployments = phi downloads, phi << 1 (HF counts include CI and re-downloads)";
+        /// Utility of a release's share of last month's downloads when a startup picks an open base.
+        base_theta_popularity: f64 = 2.0;
+            unit "utils/share", range [0, 100], source "calibration.md §2.2: base choice is a Polya-type process (assumption on the weight)";
+        /// Monthly probability that a startup on an open release reconsiders its base (migrates to a release at least as good).
+        migrate_probability_per_month: f64 = 0.04;
+            unit "1/month", range [0, 1], source "assumption: products re-base on a new open model about every two years";
+        /// Probability that a new unaudited release carries a hidden backdoor.
+        backdoor_probability: f64 = 0.03;
+            unit "1/release", range [0, 1], source "calibration.md §1.9: ~1e-4 malicious artefacts per repo, 3.7% flagged; flagship releases rarely but sometimes poisoned (assumption; ~2% a month with ~0.75 releases a month)";
+        /// Monthly hazard that a live backdoor is discovered (mean undiscovered time = 1 / hazard).
+        discovery_hazard_per_month: f64 = 0.15;
+            unit "1/month", range [0, 1], source "calibration.md §1.9: 258 days to identify and contain a breach; ~6-7 months";
+        /// Share of releases that get a security audit without public funding.
+        audit_share: f64 = 0.0;
+            unit "share", range [0, 1], source "assumption: flagship releases are rarely audited independently";
+        /// Factor on the backdoor probability of an audited release.
+        audit_backdoor_factor: f64 = 0.2;
+            unit "x", range [0, 1], source "calibration.md §1.9: scanners flag unsafe artefacts (HF x Protect AI); assumption that an audit catches 80%";
+        /// Factor on the discovery hazard of an audited release.
+        audit_discovery_factor: f64 = 3.0;
+            unit "x", range [1, 100], source "assumption: audited weights are examined by more eyes";
+        /// First month of the open-source funding lever (at or beyond the horizon: never).
+        funding_from_month: u32 = 1200;
+            unit "month", range [0, 1200], source "policy lever: open-source funding (calibration.md §6)";
+        /// Grants to open-weights makers per month under the lever, split equally among those alive.
+        grant_usd_per_month: f64 = 1.0e8;
+            unit "USD/month", range [0, 1e12], source "calibration.md §6: grants and public-interest labs (assumption on the size: ~$1.2B/yr)";
+        /// Factor on the release interval of funded makers (faster releases).
+        funded_interval_factor: f64 = 0.5;
+            unit "x", range [0.05, 1], source "calibration.md §6: release rate rises with funding";
+        /// Months cut from funded makers' lag behind the frontier.
+        funded_lag_reduction_months: u32 = 2;
+            unit "months", range [0, 120], source "calibration.md §6: quality lag L falls with funding";
+        /// Share of funded makers' releases that get a funded security audit.
+        funded_audit_share: f64 = 1.0;
+            unit "share", range [0, 1], source "calibration.md §6: security-audit budget for open artefacts";
     }
 }
 
@@ -1213,6 +1279,8 @@ pub struct Scenario {
     pub security: Security,
     #[serde(default)]
     pub platform_entry: PlatformEntry,
+    #[serde(default)]
+    pub open_source: OpenSource,
     /// Regulation regimes that nations refer to by name.
     #[serde(default)]
     pub regimes: Vec<RegimeSpec>,
@@ -1316,6 +1384,10 @@ pub const SECTIONS: &[SectionDoc] = &[
         fields: PlatformEntry::FIELDS,
     },
     SectionDoc {
+        path: "open_source",
+        fields: OpenSource::FIELDS,
+    },
+    SectionDoc {
         path: "regimes[]",
         fields: RegimeSpec::FIELDS,
     },
@@ -1377,6 +1449,7 @@ impl Scenario {
         for (i, n) in self.niches.iter().enumerate() {
             n.check_ranges(&format!("niches[{i}]"), &mut errs);
         }
+        self.open_source.check_ranges("open_source", &mut errs);
         for (i, r) in self.regimes.iter().enumerate() {
             r.check_ranges(&format!("regimes[{i}]"), &mut errs);
         }

@@ -1,0 +1,122 @@
+//! The open-weights ecosystem on whole runs at test scale (MODEL.md stylized fact 5 and the
+//! open-source funding lever): open models trail the frontier by months, not years, and public
+//! funding of open-weights makers moves what it targets, against the baseline with paired seeds
+//! and a 95% confidence interval of the mean paired difference.
+
+use goldrush_tests::{builtin, run};
+
+const SEEDS: u64 = 12;
+
+/// The tiny scenario over `months` months with `seed` and extra overrides.
+fn tiny(seed: u64, months: u32, extra: &[&str]) -> sim_core::Sim {
+    let seed = format!("run.seed={seed}");
+    let months = format!("run.months={months}");
+    let mut o = vec![seed.as_str(), months.as_str()];
+    o.extend_from_slice(extra);
+    run(builtin("tiny", &o))
+}
+
+/// Mean of a metric over months `from..`.
+fn mean_from(sim: &sim_core::Sim, from: usize, f: impl Fn(&sim_core::Metrics) -> f64) -> f64 {
+    let v: Vec<f64> = sim.metrics()[from..].iter().map(f).collect();
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Mean paired difference and the half-width of its 95% interval (t quantile, n − 1 d.f.).
+fn paired_ci(diffs: &[f64]) -> (f64, f64) {
+    let n = diffs.len() as f64;
+    let mean = diffs.iter().sum::<f64>() / n;
+    let var = diffs.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / (n - 1.0);
+    // t_{0.975} for 11 d.f. (12 seeds) and 19 d.f. (20 seeds); 1.96 for large samples.
+    let t = match diffs.len() {
+        12 => 2.201,
+        20 => 2.093,
+        _ => 1.96,
+    };
+    (mean, t * (var / n).sqrt())
+}
+
+#[test]
+fn open_models_trail_the_frontier_by_months_not_years() {
+    for seed in 1..=4 {
+        let sim = tiny(seed, 48, &[]);
+        let gaps: Vec<f64> = sim.metrics()[6..].iter().map(|m| m.frontier_gap_months).collect();
+        let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+        let max = gaps.iter().copied().fold(0.0, f64::max);
+        assert!(
+            (1.0..=12.0).contains(&mean) && max <= 12.0,
+            "seed {seed}: the best open release should trail the frontier by 1-12 months, mean {mean:.1}, max {max}"
+        );
+        assert!(
+            sim.metrics().iter().map(|m| m.open_releases_published).sum::<f64>() >= 9.0,
+            "three makers release every four months"
+        );
+    }
+}
+
+#[test]
+fn open_source_funding_shortens_the_frontier_gap() {
+    let from = "open_source.funding_from_month=12";
+    let pairs: Vec<(f64, f64)> = (1..=SEEDS)
+        .map(|seed| {
+            let base = mean_from(&tiny(seed, 36, &[]), 12, |m| m.frontier_gap_months);
+            let funded = mean_from(&tiny(seed, 36, &[from]), 12, |m| m.frontier_gap_months);
+            (base, funded)
+        })
+        .collect();
+    let diffs: Vec<f64> = pairs.iter().map(|(b, f)| f - b).collect();
+    let (mean, half) = paired_ci(&diffs);
+    let base = pairs.iter().map(|p| p.0).sum::<f64>() / pairs.len() as f64;
+    eprintln!(
+        "frontier gap (months 12-35, {SEEDS} seeds): baseline {base:.2}, funded - baseline {mean:.3} ± {half:.3} months"
+    );
+    assert!(
+        mean + half < 0.0,
+        "funding (faster releases, shorter lag) should shorten the frontier gap: \
+         {mean:.2} ± {half:.2} months (paired, {SEEDS} seeds)"
+    );
+}
+
+#[test]
+fn funded_audits_cut_live_backdoors() {
+    // Backdoors are rare; a higher base rate and 20 seeds make the difference measurable.
+    let common = ["open_source.backdoor_probability=0.3"];
+    let funded = [
+        "open_source.backdoor_probability=0.3",
+        "open_source.funding_from_month=0",
+    ];
+    let pairs: Vec<(f64, f64)> = (1..=20)
+        .map(|seed| {
+            let b = mean_from(&tiny(seed, 36, &common), 0, |m| m.open_backdoors_live);
+            let f = mean_from(&tiny(seed, 36, &funded), 0, |m| m.open_backdoors_live);
+            (b, f)
+        })
+        .collect();
+    let diffs: Vec<f64> = pairs.iter().map(|(b, f)| f - b).collect();
+    let (mean, half) = paired_ci(&diffs);
+    let base = pairs.iter().map(|p| p.0).sum::<f64>() / pairs.len() as f64;
+    eprintln!("live backdoors (months 0-35, 20 seeds): baseline {base:.3}, funded - baseline {mean:.3} ± {half:.3}");
+    assert!(
+        mean + half < 0.0,
+        "audited releases are backdoored less often and caught sooner: {mean:.3} ± {half:.3} live backdoors"
+    );
+}
+
+#[test]
+fn funding_reaches_makers_as_grants_and_nothing_differs_before_it_starts() {
+    let base = tiny(3, 24, &[]);
+    let funded = tiny(3, 24, &["open_source.funding_from_month=12"]);
+    let bits = |m: &sim_core::Metrics| m.values().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(
+        bits(&base.metrics()[11]),
+        bits(&funded.metrics()[11]),
+        "nothing differs before the lever starts"
+    );
+    let releases = |s: &sim_core::Sim| s.metrics()[12..].iter().map(|m| m.open_releases_published).sum::<f64>();
+    assert!(
+        releases(&funded) > 1.5 * releases(&base),
+        "funded makers release about twice as often: {} vs {}",
+        releases(&funded),
+        releases(&base)
+    );
+}

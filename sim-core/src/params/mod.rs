@@ -543,8 +543,8 @@ crate::section! {
         seed_cash_usd: f64 = 1.5e6;
             unit "USD", range [0, 1e12], source "assumption: seed rounds $1-5M";
         /// Log-scale spread of the seed round.
-        seed_cash_sigma: f64 = 0.9;
-            unit "1", range [0, 5], source "assumption";
+        seed_cash_sigma: f64 = 1.3;
+            unit "1", range [0, 5], source "calibrated with every mechanism on toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8): seed rounds span pre-seed ~$0.1M to ~$10M; 0.9 left 1-yr survival at ~0.9";
         /// Smallest founding team.
         team_min: u32 = 3;
             unit "people", range [1, 10_000], source "assumption";
@@ -614,7 +614,7 @@ crate::section! {
             unit "months", range [0, 120], source "assumption";
         /// Monthly probability of closing a round while seeking, at zero traction.
         round_probability: f64 = 0.32;
-            unit "1/month", range [0, 1], source "calibrated with all mechanisms on (platform entry included) toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8): baseline at 8k users, seeds 1-6, give means 0.86 and 0.47";
+            unit "1/month", range [0, 1], source "calibrated with all mechanisms on (platform entry included) toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8), together with seed_cash_sigma";
         /// Logit weight of traction (6-month revenue growth) on round probability.
         round_traction_weight: f64 = 2.0;
             unit "1", range [0, 100], source "MODEL.md step 13";

@@ -650,6 +650,31 @@ fn cli_bench_reports_each_run_and_the_median() {
     assert!(leftovers(t.path()).is_empty(), "bench writes no files");
 }
 
+/// docs/ODD.md embeds every section's parameter table (with units, ranges, defaults and
+/// sources) next to its submodel, between `<!-- params:SECTION -->` markers; each must match
+/// the code (`bash scripts/docs.sh` regenerates them).
+#[test]
+fn cli_docs_odd_embeds_every_parameter_table() {
+    let t = TempDir::new("doc-odd");
+    let odd = fs::read_to_string(workspace().join("docs/ODD.md")).unwrap();
+    let mut problems = Vec::new();
+    for section in sim_core::params::SECTIONS {
+        let table = stdout(&goldrush_ok(
+            t.path(),
+            &["params", "--markdown", "--section", section.path],
+        ));
+        let block = format!("<!-- params:{p} -->\n{table}<!-- /params:{p} -->", p = section.path);
+        if !odd.contains(&block) {
+            problems.push(section.path);
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/ODD.md lacks or has stale parameter tables for {problems:?}; add \
+         `<!-- params:SECTION -->` / `<!-- /params:SECTION -->` markers and run `bash scripts/docs.sh`"
+    );
+}
+
 #[test]
 fn cli_params_rejects_an_unknown_section() {
     let t = TempDir::new("params-section");

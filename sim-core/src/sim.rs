@@ -127,6 +127,7 @@ pub fn build_schedule() -> Schedule {
             open_source::discover_backdoors,
             open_source::share_downloads,
             open_source::rebase_open_startups,
+            open_source::price_apis_against_open_tier,
             research::tune_startup_products,
         )
             .chain()
@@ -479,6 +480,7 @@ impl Sim {
             h.u64(u64::from(s.alive));
             h.f64(s.quality);
             h.f64(s.people);
+            h.f64(s.api_fee);
         }
         let users = w.resource::<Users>();
         for (i, &p) in users.platform.iter().enumerate() {
@@ -985,7 +987,7 @@ pub(crate) fn lab_and_platform(sc: &Scenario, f: &FirmSpec, slot: Slot) -> (Lab,
 }
 
 /// What users see of a platform at month 0.
-pub(crate) fn initial_slot(f: &FirmSpec, id: AgentId, nation: u16, quality: f64) -> SlotInfo {
+pub(crate) fn initial_slot(f: &FirmSpec, id: AgentId, nation: u16, quality: f64, sc_api_fee: f64) -> SlotInfo {
     SlotInfo {
         id: Some(id),
         alive: true,
@@ -994,6 +996,7 @@ pub(crate) fn initial_slot(f: &FirmSpec, id: AgentId, nation: u16, quality: f64)
         consumer_price: f.consumer_price_usd,
         enterprise_price: f.enterprise_price_usd,
         people: 0.0,
+        api_fee: sc_api_fee,
         name: f.name.clone(),
         kind: Some(f.kind),
     }
@@ -1036,9 +1039,13 @@ fn populate(world: &mut World, sc: &Arc<Scenario>) {
                 if f.kind == FirmKind::Frontier {
                     best_frontier = best_frontier.max(lab.quality);
                 }
-                table
-                    .slots
-                    .push(initial_slot(f, id, nation_index(&f.nation), lab.quality));
+                table.slots.push(initial_slot(
+                    f,
+                    id,
+                    nation_index(&f.nation),
+                    lab.quality,
+                    sc.startups.api_fee_usd_per_customer,
+                ));
                 e.insert((lab, platform));
             }
             FirmKind::Neocloud => {

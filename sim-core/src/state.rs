@@ -607,6 +607,8 @@ pub struct SlotInfo {
     pub enterprise_price: f64,
     /// People using it (consumers + seats), last month.
     pub people: f64,
+    /// API fee per app customer it charges startups this month, capped by the open tier.
+    pub api_fee: f64,
     pub name: String,
     pub kind: Option<FirmKind>,
 }

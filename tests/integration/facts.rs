@@ -207,6 +207,30 @@ fn fact5_open_models_trail_the_frontier_by_months() {
     }
 }
 
+/// Fact 5 (part two): open models cap prices at the trailing tier — platforms' API fees sit
+/// below their list price, and funding the open tier (a shorter lag) pushes them down further.
+#[test]
+fn fact5_open_models_cap_api_prices_at_the_trailing_tier() {
+    let list = seeded("baseline", SMALL, 1).startups.api_fee_usd_per_customer;
+    for seed in 1..=3 {
+        let sim = run(seeded("baseline", &small(&["run.months=48"]), seed));
+        let fee = mean_from(&sim, "api_fee_usd", 12);
+        eprintln!("seed {seed}: mean API fee {fee:.2} vs list {list:.2}");
+        assert!(
+            fee < list,
+            "seed {seed}: the open tier should cap API fees below the list price"
+        );
+    }
+    let p = paired(
+        1..13,
+        at("baseline", &["run.months=48"]),
+        at("open-source-funding", &["run.months=48"]),
+        |s| mean_from(s, "api_fee_usd", 12),
+    );
+    report("mean API fee after month 12, open-source funding vs baseline", &p);
+    assert!(p.below_zero(), "a closer open tier must lower API fees: {p}");
+}
+
 /// Fact 6: talent concentrates in hubs and at the frontier firms; a visa cost shifts it.
 #[test]
 fn fact6_talent_concentrates_at_frontier_firms_and_in_hubs_and_visas_shift_it() {

@@ -164,7 +164,13 @@ pub(crate) mod testkit {
             let e = spawn_firm(w, f.kind, f.cash_usd, fleet(f.owned_gpus, 0.0));
             let id = id_of(w, e);
             let (lab, platform) = crate::sim::lab_and_platform(&sc, f, slot);
-            table.slots.push(crate::sim::initial_slot(f, id, nation, lab.quality));
+            table.slots.push(crate::sim::initial_slot(
+                f,
+                id,
+                nation,
+                lab.quality,
+                sc.startups.api_fee_usd_per_customer,
+            ));
             w.entity_mut(e).insert((lab, platform, Staff(f64::from(f.staff))));
             w.get_mut::<Firm>(e).expect("firm").nation = nation;
             entities.push(e);

@@ -40,9 +40,24 @@
 //! and audit `funded_audit_share` of their releases. The grant buys this package; its size does
 //! not scale the effects (it is the lever's cost, and the makers' extra cash).
 //!
+//! **Price effect** (calibration.md §2.10: open quality at the lagged frontier caps closed prices
+//! at the trailing tier). Each month every frontier platform's API fee per app customer is
+//!
+//! ```text
+//! f_j = min(f_list, c_open + μ · max(0, Q_j − q_open)),   c_open = (h − 1) · g / 1000 · p_spot · 730
+//! ```
+//!
+//! `q_open` the best usable release, `c_open` what a startup would pay extra to host that release
+//! itself (`h` = `startups.open_hosting_factor`, `g` = GPUs per thousand customers), `μ` =
+//! `price_premium_usd_per_point`: a platform can charge for its quality lead over the open tier,
+//! not more. When the open tier closes in, API fees fall. Consumer and enterprise subscription
+//! prices stay at their list prices: a quality point is worth `θ_Q / θ_P` ≈ $15 a month to the
+//! median consumer, so the trailing tier caps a $20 subscription only when the gap is under
+//! about one and a half points.
+//!
 //! Reads: [`Config`], [`Clock`], [`FrontierHistory`], [`Users`] (adopted people),
-//! [`PlatformTable`]. Writes: [`OpenReleases`], [`Lab::served_quality`], makers' [`Books`]
-//! (grants), [`Startup::base`], [`Directory`] (release ids). Guardrails: weights finite and
+//! [`PlatformTable`], [`Market::spot_price`]. Writes: [`OpenReleases`], [`Lab::served_quality`], makers' [`Books`]
+//! (grants), [`Startup::base`], [`Directory`] (release ids), [`SlotInfo::api_fee`]. Guardrails: weights finite and
 //! ≥ 0; downloads never fall; a startup's open base always names an existing release.
 
 use bevy_ecs::prelude::*;
@@ -52,6 +67,42 @@ use crate::math;
 use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Source, Stream};
 use crate::state::*;
+
+/// The extra monthly cost per app customer of hosting an open model instead of calling an API.
+pub fn open_tier_cost(sc: &Scenario, spot_price: f64) -> f64 {
+    let st = &sc.startups;
+    (st.open_hosting_factor - 1.0) * st.gpus_per_thousand_customers / 1000.0 * spot_price * HOURS_PER_MONTH
+}
+
+/// A platform's API fee per customer given its quality and the open tier (`None`: no open release).
+pub fn capped_api_fee(sc: &Scenario, quality: f64, open: Option<f64>, spot_price: f64) -> f64 {
+    let list = sc.startups.api_fee_usd_per_customer;
+    match open {
+        Some(q_open) => {
+            let cap = open_tier_cost(sc, spot_price)
+                + sc.open_source.price_premium_usd_per_point * (quality - q_open).max(0.0);
+            list.min(cap)
+        }
+        None => list,
+    }
+}
+
+/// Frontier platforms price their APIs against the open tier.
+pub fn price_apis_against_open_tier(
+    cfg: Res<Config>,
+    market: Res<Market>,
+    releases: Res<OpenReleases>,
+    mut table: ResMut<PlatformTable>,
+    labs: Query<(&Platform, &Lab, &Firm)>,
+) {
+    let sc = &cfg.0;
+    let open = releases.best_usable().map(|(_, q)| q);
+    for (p, lab, firm) in &labs {
+        if firm.kind == FirmKind::Frontier {
+            table.slots[p.slot as usize].api_fee = capped_api_fee(sc, lab.served_quality, open, market.spot_price);
+        }
+    }
+}
 
 /// Is the open-source funding lever in force in `month`?
 pub fn funded(sc: &Scenario, month: u32) -> bool {
@@ -721,5 +772,64 @@ mod tests {
             "migrants only consider releases at least as good as theirs"
         );
         assert_eq!(choose_release(&sc, &rel, 99.0, 0.5), None);
+    }
+
+    #[test]
+    fn the_open_tier_caps_api_fees_at_its_cost_plus_the_quality_lead() {
+        let sc = testkit::small_scenario();
+        let (list, mu) = (
+            sc.startups.api_fee_usd_per_customer,
+            sc.open_source.price_premium_usd_per_point,
+        );
+        let c_open = open_tier_cost(&sc, 2.0);
+        assert!(
+            c_open > 0.0 && c_open < list,
+            "self-hosting costs something, less than the list fee"
+        );
+        assert_eq!(capped_api_fee(&sc, 50.0, None, 2.0), list, "no open release, no cap");
+        assert_eq!(
+            capped_api_fee(&sc, 50.0, Some(0.0), 2.0),
+            list,
+            "a far-behind open tier does not bind"
+        );
+        let near = capped_api_fee(&sc, 50.0, Some(49.0), 2.0);
+        assert!(
+            (near - (c_open + mu)).abs() < 1e-12,
+            "a one-point lead is worth mu over the open tier's cost: {near}"
+        );
+        assert!(
+            (capped_api_fee(&sc, 50.0, Some(51.0), 2.0) - c_open).abs() < 1e-12,
+            "no lead, no premium"
+        );
+        assert!(
+            capped_api_fee(&sc, 50.0, Some(49.0), 4.0) > near,
+            "dearer compute makes self-hosting dearer and raises the cap"
+        );
+    }
+
+    #[test]
+    fn platforms_price_their_apis_against_the_best_usable_release() {
+        let mut w = testkit::world(testkit::small_scenario());
+        let platforms = testkit::spawn_platforms(&mut w);
+        w.resource_mut::<Market>().spot_price = 2.0;
+        let maker = w.get::<AgentId>(platforms[2]).copied().unwrap();
+        let q_alpha = w.get::<Lab>(platforms[0]).unwrap().served_quality;
+        let mut rel = OpenReleases::default();
+        rel.releases
+            .insert(AgentId(900), release(maker.0, q_alpha - 1.0, 0, 0.0));
+        w.insert_resource(rel);
+        w.run_system_cached(price_apis_against_open_tier).unwrap();
+        let sc = testkit::small_scenario();
+        let t = w.resource::<PlatformTable>();
+        let expected = capped_api_fee(&sc, q_alpha, Some(q_alpha - 1.0), 2.0);
+        assert!(
+            (t.slots[0].api_fee - expected).abs() < 1e-12,
+            "{} vs {expected}",
+            t.slots[0].api_fee
+        );
+        assert!(
+            t.slots[0].api_fee < sc.startups.api_fee_usd_per_customer,
+            "a close open tier binds"
+        );
     }
 }

@@ -8,7 +8,7 @@ use super::users::{self, Users};
 use super::venture::{Cohorts, Sentiment};
 use crate::metrics::Metrics;
 use crate::metrics::reporters::{concentration, gini, rationing};
-use crate::params::FirmKind;
+use crate::params::{FirmKind, Scenario};
 use crate::state::*;
 
 /// The metrics of every month recorded so far.
@@ -285,9 +285,32 @@ pub fn record_metrics(
             .values()
             .filter(|r| r.live_backdoor())
             .fold(0.0, |sum, r| sum + r.deployments),
+        api_fee_usd: api_fee_paid(&cfg.0, &table, apps.iter().map(|(id, s, _)| (*id, s))),
+        open_tier_cost_usd: super::open_source::open_tier_cost(&cfg.0, market.spot_price),
     };
     log.0.truncate(clock.month as usize);
     log.0.push(m);
+}
+
+/// Customer-weighted mean API fee paid by startups on a platform's API (summed in id order).
+fn api_fee_paid<'a>(
+    sc: &Scenario,
+    table: &PlatformTable,
+    startups: impl Iterator<Item = (AgentId, &'a Startup)>,
+) -> f64 {
+    let mut rows: Vec<(AgentId, f64, f64)> = startups
+        .filter_map(|(id, s)| match s.base {
+            Base::Platform(slot) => table.slots.get(slot as usize).map(|t| (id, s.customers, t.api_fee)),
+            Base::Open(_) => None,
+        })
+        .collect();
+    rows.sort_by_key(|r| r.0);
+    let (paid, customers) = rows.iter().fold((0.0, 0.0), |(p, c), r| (p + r.1 * r.2, c + r.1));
+    if customers > 0.0 {
+        paid / customers
+    } else {
+        sc.startups.api_fee_usd_per_customer
+    }
 }
 
 #[cfg(test)]

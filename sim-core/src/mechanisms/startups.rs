@@ -13,7 +13,8 @@
 //! firm sizes and, pooling firms whose volatility differs with size, tent-shaped growth rates
 //! whose volatility falls with size. Revenue is
 //! `K_i · arpu · served_fraction` (an unserved customer does not pay); an API-based startup pays
-//! its platform `api_fee_usd_per_customer` per customer. Teams grow with revenue
+//! its platform the platform's API fee per customer (`api_fee_usd_per_customer`, capped by the
+//! open tier: [`open_source`](super::open_source)). Teams grow with revenue
 //! (`revenue / revenue_per_employee`).
 //!
 //! **Entry.** New startups arrive as `Poisson(λ)`, `λ = entry_rate · S^η_S · (p_ref / p_spot)^η`:
@@ -158,13 +159,14 @@ enum App {
 
 /// App customers come and go, niche by niche; startups earn revenue and pay API fees to their
 /// platform; platforms' own apps earn their customers' revenue.
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub fn serve_app_customers(
     cfg: Res<Config>,
     clock: Res<Clock>,
     market: Res<Market>,
     users: Res<Users>,
     mut niches: ResMut<Niches>,
+    table: Res<PlatformTable>,
     mut startups: Query<(&AgentId, &mut Startup, &Fleet, &mut Books, Option<&AppNiche>), Without<Platform>>,
     mut platforms: Query<(&AgentId, &Platform, Option<&Lab>, &Fleet, &mut Books), Without<Startup>>,
 ) {
@@ -287,7 +289,11 @@ pub fn serve_app_customers(
             books.earn(r);
             s.team = s.team.max(r / st.revenue_per_employee_usd);
             if let Base::Platform(slot) = s.base {
-                let fee = s.customers * st.api_fee_usd_per_customer;
+                let fee = s.customers
+                    * table
+                        .slots
+                        .get(slot as usize)
+                        .map_or(st.api_fee_usd_per_customer, |t| t.api_fee);
                 books.spend(fee);
                 fees[slot as usize] += fee;
             }

@@ -152,4 +152,6 @@ metrics! {
     startups_open_share: "share", "Share of alive startups building on an open-weights release.";
     open_deployments: "deployments", "Production deployments of open releases (deployments_per_download x downloads; pulled when a backdoor is discovered).";
     open_exposed_deployments: "deployments", "Production deployments running a release with an undiscovered backdoor.";
+    api_fee_usd: "USD/customer-month", "Mean API fee per app customer paid by startups on a platform's API (customer-weighted; the list fee when none), capped by the open tier.";
+    open_tier_cost_usd: "USD/customer-month", "Extra monthly cost per app customer of self-hosting the best open release instead of calling an API: the floor of the API price cap.";
 }

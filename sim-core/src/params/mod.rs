@@ -613,8 +613,8 @@ crate::section! {
         runway_trigger_months: f64 = 6.0;
             unit "months", range [0, 120], source "assumption";
         /// Monthly probability of closing a round while seeking, at zero traction.
-        round_probability: f64 = 0.32;
-            unit "1/month", range [0, 1], source "calibrated with all mechanisms on (platform entry included) toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8), together with seed_cash_sigma";
+        round_probability: f64 = 0.26;
+            unit "1/month", range [0, 1], source "calibrated with all mechanisms on (platform entry and the open-tier API price cap included) toward 80% 1-yr and 50% 5-yr survival (calibration.md §1.8), together with seed_cash_sigma: baseline at 8k users, seeds 1-6, give 0.78 and 0.53";
         /// Logit weight of traction (6-month revenue growth) on round probability.
         round_traction_weight: f64 = 2.0;
             unit "1", range [0, 100], source "MODEL.md step 13";
@@ -956,6 +956,10 @@ crate::section! {
         /// Share of funded makers' releases that get a funded security audit.
         funded_audit_share: f64 = 1.0;
             unit "share", range [0, 1], source "calibration.md §6: security-audit budget for open artefacts";
+        /// Price premium per quality point a platform's API can charge over the trailing open tier:
+        /// API fee = min(startups.api_fee_usd_per_customer, open-tier cost + this x quality lead).
+        price_premium_usd_per_point: f64 = 0.5;
+            unit "USD/customer-month/point", range [0, 1e6], source "calibration.md §2.10 (price effect: open quality at the lagged frontier caps closed prices at the trailing tier) and §6; size assumed: a 4-point (about 5-month) lead is worth about the $2.5 list fee";
     }
 }
 
@@ -1023,7 +1027,7 @@ crate::section! {
         /// GDP per capita.
         gdp_per_capita_usd: f64 = 20_000.0;
             unit "USD/person/yr", range [100, 1e6], source "IMF (rounded)";
-        /// Export-control tier: 1 open, 2 capped, 3 embargoed (policies arrive with the economy issue).
+        /// Export-control tier: 1 open, 2 capped, 3 embargoed (see [export_controls]).
         tier: u32 = 1;
             unit "tier", range [1, 3], source "calibration.md §1.11: AI Diffusion Rule tiers";
         /// Whether citizens may use foreign platforms.

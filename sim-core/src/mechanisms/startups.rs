@@ -209,8 +209,9 @@ pub fn serve_app_customers(
         .iter()
         .map(|(id, s, _, _, _)| {
             let mut d = rng::stream(sc.run.seed, Stream::AppDemand, id.0, clock.month);
-            let shock = d.lognormal_mean(1.0, st.acquisition_noise_sigma * size_factor(st, s.customers));
-            stock_shocks.push(d.lognormal_mean(1.0, stock_sigma(st, s.customers)));
+            let f = size_factor(st, s.customers);
+            let shock = d.lognormal_mean(1.0, st.acquisition_noise_sigma * f);
+            stock_shocks.push(d.lognormal_mean(1.0, st.stock_noise_sigma * f));
             attract(s.quality, s.customers, shock)
         })
         .collect();

@@ -103,8 +103,8 @@ metrics! {
     frontier_gap_months: "months", "Months since the best frontier model was first as good as today's best open release (0 if open is ahead).";
     haves_revenue_share: "share", "Frontier labs' share of all firms' revenue this month (the haves).";
     haves_compute_share: "share", "Frontier labs' share of all compute held (owned + reserved - committed).";
-    haves_profit_usd: "USD/month", "Frontier labs' revenue minus costs this month.";
-    have_nots_profit_usd: "USD/month", "Every other firm's revenue minus costs this month.";
+    haves_profit_usd: "USD/month", "Frontier labs' revenue minus costs this month (costs include chip purchases: a cash-flow measure, negative while the haves build out).";
+    have_nots_profit_usd: "USD/month", "Every other firm's revenue minus costs this month (the same cash-flow measure).";
     startup_exits_incident: "firms/month", "Startups that exited because the month's incident losses and fines drove their cash negative.";
     startup_exits_cash: "firms/month", "Startups that exited for lack of cash this month (no round, no acquirer), other than exits attributed to platform entry.";
     survival_12m: "share", "Share of the startups founded during the run at least 12 months ago that were still alive at 12 months of age (NaN until a cohort is 12 months old).";

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the browser playground into sim-web/dist/ (static files: serve with
+# `python3 -m http.server -d sim-web/dist 8000` and open http://localhost:8000/).
+#
+#   scripts/build-web.sh
+#
+# cargo build (wasm32, release) -> wasm-bindgen --target web -> dist/pkg, plus sim-web/www/*.
+# Installs the wasm32 target and wasm-bindgen-cli (at exactly the locked crate version) if
+# missing. No wasm-pack, trunk or wasm-opt (see ../shared/reference/stack.md P7, P8).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+# shellcheck source=scripts/wasm-tools.sh
+. scripts/wasm-tools.sh
+
+DIST=sim-web/dist
+rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET" || rustup target add "$WASM_TARGET"
+ensure_wasm_bindgen >/dev/null
+cargo build --release --target "$WASM_TARGET" -p sim-web
+rm -rf "$DIST"
+mkdir -p "$DIST/pkg"
+wasm-bindgen --target web --out-dir "$DIST/pkg" "$WASM_OUT"
+cp sim-web/www/* "$DIST/"
+log "built $DIST: $(stat -c %s "$DIST/pkg/sim_web_bg.wasm") bytes of wasm"

@@ -495,6 +495,16 @@ async function main() {
   window.goldrush.hash = () => sim.state_hash_hex();
   window.goldrush.month = () => sim.month();
   window.goldrush.overrides = () => [...state.overrides];
+  window.goldrush.csv = () => sim.metrics_csv();
+  // Stepping time of a built-in run without charts, in ms (for the wasm/native ratio).
+  window.goldrush.benchStep = (name, months) => {
+    const s = new WebSim(name, JSON.stringify([`run.months=${months}`]));
+    const t0 = performance.now();
+    s.run(months);
+    const ms = performance.now() - t0;
+    s.free();
+    return ms;
+  };
   draw();
   updateStatus(true);
   requestAnimationFrame(frame);

@@ -366,7 +366,10 @@ pub mod chart {
 
     /// The y range of the lines: from 0 (or the minimum, if negative) to the maximum, padded.
     pub fn y_range(lines: &[Line]) -> (f64, f64) {
-        let finite = lines.iter().flat_map(|l| l.ys.iter().copied()).filter(|y| y.is_finite());
+        let finite = lines
+            .iter()
+            .flat_map(|l| l.ys.iter().copied())
+            .filter(|y| y.is_finite());
         let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
         if !(lo.is_finite() && hi.is_finite()) {
             return (0.0, 1.0);
@@ -561,7 +564,12 @@ mod tests {
         let specs = specs.as_array().unwrap();
         assert_eq!(specs.len(), sim_core::params::SECTIONS.len());
         let users = specs.iter().find(|s| s["section"] == "users").unwrap();
-        let theta = users["fields"].as_array().unwrap().iter().find(|f| f["name"] == "theta_network").unwrap();
+        let theta = users["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "theta_network")
+            .unwrap();
         assert!(theta["unit"].is_string() && theta["max"].as_f64().unwrap() > 0.0);
         assert!(theta["doc"].as_str().unwrap().len() > 5);
     }
@@ -573,7 +581,10 @@ mod tests {
             r#"["users.theta_network=0.5","users.theta_network=-3","users.nope=1","interop.from_month=12"]"#,
         )
         .unwrap();
-        assert_eq!(ok, vec!["users.theta_network=0.5".to_string(), "interop.from_month=12".into()]);
+        assert_eq!(
+            ok,
+            vec!["users.theta_network=0.5".to_string(), "interop.from_month=12".into()]
+        );
         assert_eq!(bad.len(), 2);
         assert!(bad[0].1.contains("theta_network"), "{}", bad[0].1);
         assert!(bad[1].1.contains("users.nope"), "{}", bad[1].1);
@@ -614,8 +625,15 @@ mod tests {
         assert_eq!(chart::tick(40.0), "40");
         let (lo, hi) = chart::y_range(&lines[..1]);
         assert!(lo <= 0.0 && hi > lo);
-        assert_eq!(chart::segments_for_test(&[1.0, f64::NAN, f64::NAN, 2.0, 3.0]), vec![1, 2]);
-        let nan = chart::Line { name: "x".into(), unit: "".into(), ys: vec![f64::NAN] };
+        assert_eq!(
+            chart::segments_for_test(&[1.0, f64::NAN, f64::NAN, 2.0, 3.0]),
+            vec![1, 2]
+        );
+        let nan = chart::Line {
+            name: "x".into(),
+            unit: "".into(),
+            ys: vec![f64::NAN],
+        };
         assert_eq!(chart::y_range(&[nan]), (0.0, 1.0));
     }
 }

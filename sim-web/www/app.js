@@ -496,6 +496,7 @@ async function main() {
   window.goldrush.month = () => sim.month();
   window.goldrush.overrides = () => [...state.overrides];
   window.goldrush.csv = () => sim.metrics_csv();
+  window.goldrush.toml = () => resolved_scenario_toml(state.scenario, JSON.stringify([...runOverrides(), ...state.overrides]));
   // Stepping time of a built-in run without charts, in ms (for the wasm/native ratio).
   window.goldrush.benchStep = (name, months) => {
     const s = new WebSim(name, JSON.stringify([`run.months=${months}`]));

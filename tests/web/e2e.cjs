@@ -11,6 +11,7 @@
 const fs = require("fs");
 const http = require("http");
 const path = require("path");
+const { execFileSync } = require("child_process");
 const { chromium } = require("playwright-core");
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -133,6 +134,18 @@ async function main() {
     check(share.includes("set=interop.from_month%3D6") && share.includes("months=24"), `share link holds the settings (${share.split("#")[1]})`);
     await page.screenshot({ path: path.join(OUT, "playground.png"), fullPage: true });
 
+    // The downloadable scenario TOML gives the same state hash natively (when the CLI is built).
+    const cli = path.join(ROOT, "target", "release", "goldrush");
+    if (fs.existsSync(cli)) {
+      const toml = path.join(OUT, "scenario.toml");
+      fs.writeFileSync(toml, await page.evaluate(() => window.goldrush.toml()));
+      execFileSync(cli, ["run", toml, "--out", path.join(OUT, "native"), "--quiet"], { stdio: "inherit" });
+      const summary = JSON.parse(fs.readFileSync(path.join(OUT, "native", "summary.json"), "utf8"));
+      check(summary.state_hash === run2.hash, `goldrush run on the page's scenario TOML gives the page's hash (${summary.state_hash})`);
+    } else {
+      console.log(`skip native check: ${path.relative(ROOT, cli)} not built`);
+    }
+
     // 4. The share link reproduces the run in a fresh page.
     const { page: page2 } = await open(browser, share, errors);
     check(await page2.isChecked("#on-interop"), "the shared page has the lever on");
@@ -150,6 +163,11 @@ async function main() {
     check(await page3.isChecked("#on-security") && (await page3.inputValue("#month-security")) === "3", "the good override is kept");
     await page3.click("#step");
     check((await page3.evaluate(() => window.goldrush.month())) === 1, "the page still steps");
+    // Compare mode: the scenario's defaults drawn as reference lines on every chart.
+    await page3.check("#compare");
+    await page3.click("#step");
+    const draws = await page3.evaluate(() => window.goldrush.draws);
+    check((await page3.evaluate(() => window.goldrush.month())) === 1 && draws > 0, "compare mode runs and draws");
     await page3.close();
     // Messages from the deliberately bad link go through console.error too; they are expected.
     errors.splice(errorsBefore);

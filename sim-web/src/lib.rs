@@ -159,6 +159,8 @@ pub fn parse_overrides(json: &str) -> Result<Vec<String>, String> {
 #[wasm_bindgen]
 pub struct WebSim {
     sim: Sim,
+    /// Each simulated month's user share of every platform slot (read after the month).
+    user_shares: Vec<Vec<f64>>,
 }
 
 impl WebSim {
@@ -183,7 +185,47 @@ impl WebSim {
     }
 
     fn build(scenario: sim_core::Scenario) -> Result<WebSim, String> {
-        Sim::new(scenario).map(|sim| WebSim { sim }).map_err(|e| e.to_string())
+        Sim::new(scenario)
+            .map(|sim| WebSim {
+                sim,
+                user_shares: Vec::new(),
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Simulates one month and records the platforms' user shares (read-only).
+    fn advance(&mut self) {
+        self.sim.step();
+        self.user_shares
+            .push(self.sim.platforms().iter().map(|p| p.share).collect());
+    }
+
+    /// The user-share layers of a stacked chart: the platforms that ever held the most users
+    /// (at most `top`, largest first), then the rest summed as "others" (if any held users).
+    pub fn share_layers(&self, top: usize) -> Vec<chart::Line> {
+        let names: Vec<String> = self.sim.platforms().into_iter().map(|p| p.name).collect();
+        let months = self.user_shares.len();
+        let at = |m: usize, i: usize| self.user_shares[m].get(i).copied().unwrap_or(0.0);
+        let peak = |i: usize| (0..months).map(|m| at(m, i)).fold(0.0, f64::max);
+        let mut order: Vec<usize> = (0..names.len()).filter(|&i| peak(i) > 0.0).collect();
+        order.sort_by(|&a, &b| peak(b).total_cmp(&peak(a)).then(a.cmp(&b)));
+        let rest = order.split_off(order.len().min(top));
+        let mut layers: Vec<chart::Line> = order
+            .iter()
+            .map(|&i| chart::Line {
+                name: names[i].clone(),
+                unit: "share".into(),
+                ys: (0..months).map(|m| at(m, i)).collect(),
+            })
+            .collect();
+        if !rest.is_empty() {
+            layers.push(chart::Line {
+                name: "others".into(),
+                unit: "share".into(),
+                ys: (0..months).map(|m| rest.iter().map(|&i| at(m, i)).sum()).collect(),
+            });
+        }
+        layers
     }
 
     /// The wrapped simulation.
@@ -240,18 +282,20 @@ impl WebSim {
 
     /// Simulates one month.
     pub fn step(&mut self) {
-        self.sim.step();
+        self.advance();
     }
 
     /// Simulates `months` months.
     pub fn run(&mut self, months: u32) {
-        self.sim.run(months);
+        for _ in 0..months {
+            self.advance();
+        }
     }
 
     /// Simulates the months left until the scenario's horizon.
     pub fn run_to_end(&mut self) {
         let left = self.sim.horizon().saturating_sub(self.sim.month());
-        self.sim.run(left);
+        self.run(left);
     }
 
     /// Months simulated so far.
@@ -315,6 +359,12 @@ impl WebSim {
     pub fn draw_chart(&self, canvas_id: &str, title: &str, metrics: &str) -> Result<(), JsValue> {
         let lines = self.chart_lines(metrics).map_err(to_js)?;
         chart::draw_lines(canvas_id, title, self.sim.horizon(), &lines, &[]).map_err(to_js)
+    }
+
+    /// Draws the platforms' user shares as a stacked area chart (the largest platforms, then
+    /// "others") on the `<canvas>` with this element id.
+    pub fn draw_user_shares(&self, canvas_id: &str, title: &str) -> Result<(), JsValue> {
+        chart::draw_stacked(canvas_id, title, self.sim.horizon(), &self.share_layers(6)).map_err(to_js)
     }
 
     /// Like [`WebSim::draw_chart`], with the same metrics of `reference` (e.g. the baseline run
@@ -404,6 +454,64 @@ pub mod chart {
             format!("{x:.2}")
         };
         format!("{s}{suffix}")
+    }
+
+    /// Draws the layers stacked (each on top of the previous ones) as filled areas, with a
+    /// legend; the y axis runs from 0 to 1 (shares).
+    pub fn draw_stacked(canvas_id: &str, title: &str, horizon: u32, layers: &[Line]) -> Result<(), String> {
+        let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
+        let root = backend.into_drawing_area();
+        let err = |e: &dyn std::fmt::Display| format!("drawing {title}: {e}");
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 15))
+            .margin(6)
+            .x_label_area_size(30)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0.0..f64::from(horizon.max(1)), 0.0..1.0)
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("month")
+            .y_desc("share of users")
+            .x_labels(7)
+            .y_labels(6)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| tick(*y))
+            .light_line_style(RGBColor(238, 238, 238))
+            .draw()
+            .map_err(|e| err(&e))?;
+        let months = layers.iter().map(|l| l.ys.len()).max().unwrap_or(0);
+        let mut below = vec![0.0; months];
+        for (i, layer) in layers.iter().enumerate() {
+            let color = if layer.name == "others" {
+                RGBColor(170, 170, 170)
+            } else {
+                PALETTE[i % PALETTE.len()]
+            };
+            let above: Vec<f64> = (0..months)
+                .map(|m| below[m] + layer.ys.get(m).copied().filter(|y| y.is_finite()).unwrap_or(0.0))
+                .collect();
+            let mut outline: Vec<(f64, f64)> = above.iter().enumerate().map(|(m, y)| (m as f64, *y)).collect();
+            outline.extend(below.iter().enumerate().rev().map(|(m, y)| (m as f64, *y)));
+            let fill = color.mix(0.75).filled();
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, fill)))
+                .map_err(|e| err(&e))?
+                .label(layer.name.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], fill));
+            below = above;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+        Ok(())
     }
 
     /// Lengths of the finite runs of a series (for tests).
@@ -629,6 +737,11 @@ mod tests {
             chart::segments_for_test(&[1.0, f64::NAN, f64::NAN, 2.0, 3.0]),
             vec![1, 2]
         );
+        let layers = w.share_layers(2);
+        assert!(!layers.is_empty() && layers.len() <= 3);
+        assert!(layers.iter().all(|l| l.ys.len() == 2));
+        let total: f64 = layers.iter().map(|l| l.ys[1]).sum();
+        assert!((total - 1.0).abs() < 1e-9 || total == 0.0, "{total}");
         let nan = chart::Line {
             name: "x".into(),
             unit: "".into(),

@@ -11,8 +11,10 @@ const SPEEDS = [1, 2, 5, 10, 20, 30, 60, 120, Infinity]; // months per second
 const REDRAW_MS = 250; // charts at most four times a second while playing
 const FRAME_BUDGET_MS = 12; // stepping time per animation frame at full speed
 
-// The charts: canvas id, title, metrics (the y axis takes the first metric's unit).
+// The charts: canvas id, title, metrics (the y axis takes the first metric's unit); null = the
+// platforms' user shares as a stacked area.
 const CHARTS = [
+  ["c-shares", "User shares by platform (stacked)", null],
   ["c-users", "User concentration (HHI)", "users_hhi"],
   ["c-leaders", "Leaders' shares: users (CR1), compute (CR5)", "users_cr1,compute_cr5"],
   ["c-prices", "GPU price: spot vs contract", "spot_price_usd,contract_price_usd"],
@@ -389,7 +391,8 @@ function draw() {
   const t0 = performance.now();
   for (const [id, title, metrics] of CHARTS) {
     try {
-      if (ref) sim.draw_chart_compare(id, title, metrics, ref);
+      if (metrics === null) sim.draw_user_shares(id, title);
+      else if (ref) sim.draw_chart_compare(id, title, metrics, ref);
       else sim.draw_chart(id, title, metrics);
     } catch (e) { message(`Chart ${title}: ${e}`); }
   }

@@ -119,7 +119,7 @@ async function main() {
     check(run1.month === 24, `ran 24 months (month ${run1.month}, hash ${run1.hash})`);
     check(/^0x[0-9a-f]{16}$/.test(run1.hash), "the state hash is shown");
     const ink = await canvasInk(page);
-    check(ink.length >= 7, `${ink.length} chart canvases`);
+    check(ink.length >= 8, `${ink.length} chart canvases`);
     for (const c of ink) check(c.ink > 2000 && c.colour > 200, `canvas ${c.id} is drawn (${c.ink} ink, ${c.colour} coloured pixels)`);
     fs.writeFileSync(path.join(OUT, "metrics.csv"), await page.evaluate(() => window.goldrush.csv()));
 

@@ -7,8 +7,7 @@
 # cargo build (wasm32, release) -> wasm-bindgen --target web -> dist/pkg, plus sim-web/www/*.
 # WEB_PROFILE=wasm-release builds the size-optimised profile instead (opt-level z, LTO, names
 # stripped: about 2.4 MB instead of 4.0 MB, same state hashes, stepping ~1.5x slower in
-# Chromium); the default `release`
-# is the build the parity stage checks.
+# Chromium); the default `release` is the build the parity stage checks.
 # Installs the wasm32 target and wasm-bindgen-cli (at exactly the locked crate version) if
 # missing. No wasm-pack, trunk or wasm-opt (see ../shared/reference/stack.md P7, P8).
 set -euo pipefail

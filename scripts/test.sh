@@ -4,7 +4,8 @@
 #
 #   scripts/test.sh
 #
-# Stages: toolchain, fmt, clippy, test (native, release), wasm build, native-vs-wasm parity.
+# Stages: toolchain, fmt, clippy, test (native, release), wasm build, native-vs-wasm parity, web
+# (the browser playground built by scripts/build-web.sh, end to end in headless Chromium).
 # Every stage runs even if an earlier one failed (except that nothing runs without a toolchain);
 # the last line is `N passed, M failed` and the exit status is non-zero if any stage failed.
 set -euo pipefail
@@ -14,8 +15,10 @@ ROOT=$(pwd)
 export DEBIAN_FRONTEND=noninteractive
 export PATH="$HOME/.cargo/bin:$PATH"
 
-WASM_TARGET=wasm32-unknown-unknown
-WASM_OUT="target/$WASM_TARGET/release/sim_web.wasm"
+# WASM_TARGET, WASM_OUT, locked_wasm_bindgen_version, ensure_wasm_bindgen (shared with
+# scripts/build-web.sh).
+# shellcheck source=scripts/wasm-tools.sh
+. scripts/wasm-tools.sh
 # Built-in scenarios compared natively and in wasm; empty = every built-in.
 PARITY_SCENARIOS=()
 
@@ -112,22 +115,9 @@ source_fingerprint() {
         sort | xargs -d '\n' sha1sum 2>/dev/null | sha1sum
 }
 
-# The exact wasm-bindgen crate version in Cargo.lock; the CLI must match it.
-locked_wasm_bindgen_version() {
-    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock
-}
-
 stage_parity() {
-    local want have native wasm before after
-    want=$(locked_wasm_bindgen_version)
-    [ -n "$want" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; return 1; }
-    have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
-    if [ "$have" != "$want" ]; then
-        log "wasm-bindgen-cli ${have:-missing}, need $want: installing (a few minutes)"
-        # Not --locked: the CLI's lockfile pins crates this registry may lack (stack.md P2).
-        cargo install wasm-bindgen-cli --version "$want" --force
-    fi
-    wasm-bindgen --version
+    local native wasm before after
+    ensure_wasm_bindgen
     if ! command -v node >/dev/null 2>&1; then
         log "no node: installing nodejs"
         apt_install nodejs
@@ -161,6 +151,32 @@ stage_parity() {
     echo "native and wasm hashes match for: $(echo "$native" | awk '{ print $1 }' | xargs)"
 }
 
+# The playground end to end: build sim-web/dist, then tests/web/e2e.cjs in headless Chromium
+# (Debian's chromium, driven by playwright-core from tests/web/package-lock.json).
+stage_web() {
+    if ! command -v node >/dev/null 2>&1; then
+        log "no node: installing nodejs"
+        apt_install nodejs
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        log "no npm: installing it"
+        apt_install npm
+    fi
+    if [ ! -x /usr/bin/chromium ]; then
+        log "no /usr/bin/chromium: installing chromium (a minute or two)"
+        apt_install chromium
+    fi
+    bash scripts/build-web.sh
+    local want have
+    want=$(node -p 'require("./tests/web/package-lock.json").packages["node_modules/playwright-core"].version')
+    have=$(node -p 'require("./tests/web/node_modules/playwright-core/package.json").version' 2>/dev/null || true)
+    if [ "$have" != "$want" ]; then
+        log "playwright-core ${have:-missing}, need $want: npm ci in tests/web"
+        (cd tests/web && npm ci --no-audit --no-fund)
+    fi
+    node tests/web/e2e.cjs sim-web/dist
+}
+
 # ---------------------------------------------------------------------------------------------
 T_START=$(now)
 log "goldrush test suite in $ROOT (CI=${CI:-})"
@@ -174,6 +190,7 @@ else
     stage test stage_test
     stage wasm stage_wasm
     stage parity stage_parity
+    stage web stage_web
 fi
 
 T_END=$(now)

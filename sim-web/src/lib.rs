@@ -52,6 +52,94 @@ pub fn metric_specs_json() -> String {
     serde_json::to_string(sim_core::METRICS).unwrap_or_else(|_| "[]".into())
 }
 
+/// JSON array of every scenario section with its field specs (the parameter metadata that drives
+/// validation and `goldrush params`): `[{"section":"users","fields":[{"name":..,"unit":..,
+/// "min":..,"max":..,"source":..,"doc":..}]}]`. Array sections are written `regimes[]`.
+#[wasm_bindgen]
+pub fn param_specs_json() -> String {
+    let sections: Vec<serde_json::Value> = sim_core::params::SECTIONS
+        .iter()
+        .map(|s| serde_json::json!({ "section": s.path, "fields": s.fields }))
+        .collect();
+    serde_json::to_string(&sections).unwrap_or_else(|_| "[]".into())
+}
+
+/// The resolved built-in scenario (after `extends` and the overrides) as JSON, without building
+/// a simulation: the page reads its controls' defaults from it.
+#[wasm_bindgen]
+pub fn resolved_scenario_json(scenario_name: &str, overrides_json: &str) -> Result<String, JsValue> {
+    try_resolved_scenario(scenario_name, overrides_json)
+        .and_then(|sc| serde_json::to_string(&sc).map_err(|e| e.to_string()))
+        .map_err(to_js)
+}
+
+/// The resolved built-in scenario as TOML (itself a valid scenario file: `goldrush run` on it
+/// gives the same state hash as the page).
+#[wasm_bindgen]
+pub fn resolved_scenario_toml(scenario_name: &str, overrides_json: &str) -> Result<String, JsValue> {
+    try_resolved_scenario(scenario_name, overrides_json)
+        .map(|sc| sim_core::scenario::to_toml(&sc))
+        .map_err(to_js)
+}
+
+/// Loads and validates a built-in scenario with overrides.
+pub fn try_resolved_scenario(scenario_name: &str, overrides_json: &str) -> Result<sim_core::Scenario, String> {
+    let overrides = parse_overrides(overrides_json)?;
+    sim_core::scenario::load_builtin(scenario_name, &overrides).map_err(|e| e.to_string())
+}
+
+/// Checks overrides one by one against a built-in scenario: each is kept if the scenario still
+/// loads and validates with it and every override kept before it. Returns JSON
+/// `{"accepted":[..],"rejected":[{"assignment":..,"error":..}]}`; a malformed argument rejects
+/// everything with one entry whose assignment is `""`.
+#[wasm_bindgen]
+pub fn check_overrides(scenario_name: &str, overrides_json: &str) -> String {
+    let out = match try_check_overrides(scenario_name, overrides_json) {
+        Ok((accepted, rejected)) => serde_json::json!({
+            "accepted": accepted,
+            "rejected": rejected
+                .into_iter()
+                .map(|(a, e)| serde_json::json!({ "assignment": a, "error": e }))
+                .collect::<Vec<_>>(),
+        }),
+        Err(e) => serde_json::json!({ "accepted": [], "rejected": [{ "assignment": "", "error": e }] }),
+    };
+    out.to_string()
+}
+
+/// Native-callable [`check_overrides`]: (accepted, rejected with their errors).
+#[allow(clippy::type_complexity)]
+pub fn try_check_overrides(
+    scenario_name: &str,
+    overrides_json: &str,
+) -> Result<(Vec<String>, Vec<(String, String)>), String> {
+    let all = parse_overrides(overrides_json)?;
+    sim_core::scenario::load_builtin(scenario_name, &[]).map_err(|e| e.to_string())?;
+    let mut accepted: Vec<String> = Vec::new();
+    let mut rejected = Vec::new();
+    for o in all {
+        accepted.push(o);
+        if let Err(e) = sim_core::scenario::load_builtin(scenario_name, &accepted) {
+            let o = accepted.pop().unwrap_or_default();
+            rejected.push((o, e.to_string()));
+        }
+    }
+    Ok((accepted, rejected))
+}
+
+/// metrics.csv as the CLI writes it: a header of metric names, then one row per month, floats
+/// in Rust's shortest round-trip form.
+pub fn metrics_csv(rows: &[sim_core::Metrics]) -> String {
+    use std::fmt::Write as _;
+    let mut s = sim_core::METRICS.iter().map(|m| m.name).collect::<Vec<_>>().join(",");
+    s.push('\n');
+    for row in rows {
+        let line: Vec<String> = row.values().iter().map(|v| format!("{v}")).collect();
+        let _ = writeln!(s, "{}", line.join(","));
+    }
+    s
+}
+
 fn to_js(e: String) -> JsValue {
     JsValue::from_str(&e)
 }
@@ -71,6 +159,8 @@ pub fn parse_overrides(json: &str) -> Result<Vec<String>, String> {
 #[wasm_bindgen]
 pub struct WebSim {
     sim: Sim,
+    /// Each simulated month's user share of every platform slot (read after the month).
+    user_shares: Vec<Vec<f64>>,
 }
 
 impl WebSim {
@@ -95,12 +185,70 @@ impl WebSim {
     }
 
     fn build(scenario: sim_core::Scenario) -> Result<WebSim, String> {
-        Sim::new(scenario).map(|sim| WebSim { sim }).map_err(|e| e.to_string())
+        Sim::new(scenario)
+            .map(|sim| WebSim {
+                sim,
+                user_shares: Vec::new(),
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Simulates one month and records the platforms' user shares (read-only).
+    fn advance(&mut self) {
+        self.sim.step();
+        self.user_shares
+            .push(self.sim.platforms().iter().map(|p| p.share).collect());
+    }
+
+    /// The user-share layers of a stacked chart: the platforms that ever held the most users
+    /// (at most `top`, largest first), then the rest summed as "others" (if any held users).
+    pub fn share_layers(&self, top: usize) -> Vec<chart::Line> {
+        let names: Vec<String> = self.sim.platforms().into_iter().map(|p| p.name).collect();
+        let months = self.user_shares.len();
+        let at = |m: usize, i: usize| self.user_shares[m].get(i).copied().unwrap_or(0.0);
+        let peak = |i: usize| (0..months).map(|m| at(m, i)).fold(0.0, f64::max);
+        let mut order: Vec<usize> = (0..names.len()).filter(|&i| peak(i) > 0.0).collect();
+        order.sort_by(|&a, &b| peak(b).total_cmp(&peak(a)).then(a.cmp(&b)));
+        let rest = order.split_off(order.len().min(top));
+        let mut layers: Vec<chart::Line> = order
+            .iter()
+            .map(|&i| chart::Line {
+                name: names[i].clone(),
+                unit: "share".into(),
+                ys: (0..months).map(|m| at(m, i)).collect(),
+            })
+            .collect();
+        if !rest.is_empty() {
+            layers.push(chart::Line {
+                name: "others".into(),
+                unit: "share".into(),
+                ys: (0..months).map(|m| rest.iter().map(|&i| at(m, i)).sum()).collect(),
+            });
+        }
+        layers
     }
 
     /// The wrapped simulation.
     pub fn sim(&self) -> &Sim {
         &self.sim
+    }
+
+    /// The series, unit and name of each comma-separated metric, for a chart.
+    pub fn chart_lines(&self, metrics: &str) -> Result<Vec<chart::Line>, String> {
+        metrics
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|name| {
+                let ys = self.try_metric_series(name)?;
+                let unit = sim_core::METRICS.iter().find(|m| m.name == name).map_or("", |m| m.unit);
+                Ok(chart::Line {
+                    name: name.to_string(),
+                    unit: unit.to_string(),
+                    ys,
+                })
+            })
+            .collect()
     }
 
     /// One metric's series, or an error naming the known metrics.
@@ -134,18 +282,20 @@ impl WebSim {
 
     /// Simulates one month.
     pub fn step(&mut self) {
-        self.sim.step();
+        self.advance();
     }
 
     /// Simulates `months` months.
     pub fn run(&mut self, months: u32) {
-        self.sim.run(months);
+        for _ in 0..months {
+            self.advance();
+        }
     }
 
     /// Simulates the months left until the scenario's horizon.
     pub fn run_to_end(&mut self) {
         let left = self.sim.horizon().saturating_sub(self.sim.month());
-        self.sim.run(left);
+        self.run(left);
     }
 
     /// Months simulated so far.
@@ -198,47 +348,258 @@ impl WebSim {
         serde_json::to_string(&self.sim.platforms()).unwrap_or_else(|_| "[]".into())
     }
 
+    /// metrics.csv of the months so far (the same bytes as `goldrush run` writes for them).
+    pub fn metrics_csv(&self) -> String {
+        metrics_csv(self.sim.metrics())
+    }
+
+    /// Draws several metrics (comma-separated names) as a line chart with a legend on the
+    /// `<canvas>` with this element id. The x axis spans the whole horizon; the y axis is
+    /// labelled with the first metric's unit. Months where a metric is not defined (NaN) are gaps.
+    pub fn draw_chart(&self, canvas_id: &str, title: &str, metrics: &str) -> Result<(), JsValue> {
+        let lines = self.chart_lines(metrics).map_err(to_js)?;
+        chart::draw_lines(canvas_id, title, self.sim.horizon(), &lines, &[]).map_err(to_js)
+    }
+
+    /// Draws the platforms' user shares as a stacked area chart (the largest platforms, then
+    /// "others") on the `<canvas>` with this element id.
+    pub fn draw_user_shares(&self, canvas_id: &str, title: &str) -> Result<(), JsValue> {
+        chart::draw_stacked(canvas_id, title, self.sim.horizon(), &self.share_layers(6)).map_err(to_js)
+    }
+
+    /// Like [`WebSim::draw_chart`], with the same metrics of `reference` (e.g. the baseline run
+    /// on the same seed) drawn as faint reference lines.
+    pub fn draw_chart_compare(
+        &self,
+        canvas_id: &str,
+        title: &str,
+        metrics: &str,
+        reference: &WebSim,
+    ) -> Result<(), JsValue> {
+        let lines = self.chart_lines(metrics).map_err(to_js)?;
+        let refs = reference.chart_lines(metrics).map_err(to_js)?;
+        chart::draw_lines(canvas_id, title, self.sim.horizon(), &lines, &refs).map_err(to_js)
+    }
+
     /// Draws one metric as a line chart on the `<canvas>` with this element id.
     pub fn draw_metric(&self, canvas_id: &str, metric_name: &str) -> Result<(), JsValue> {
-        let ys = self.try_metric_series(metric_name).map_err(to_js)?;
-        chart::draw_series(canvas_id, metric_name, &ys).map_err(to_js)
+        let lines = self.chart_lines(metric_name).map_err(to_js)?;
+        chart::draw_lines(canvas_id, metric_name, self.sim.horizon(), &lines, &[]).map_err(to_js)
     }
 }
 
-mod chart {
+/// Charts drawn with plotters into a `<canvas>` (plotters-canvas).
+pub mod chart {
     use plotters::prelude::*;
     use plotters_canvas::CanvasBackend;
 
-    /// A minimal line chart of `ys` against the month index.
-    pub fn draw_series(canvas_id: &str, title: &str, ys: &[f64]) -> Result<(), String> {
+    /// One series of a chart: its metric name (the legend), unit and monthly values.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Line {
+        /// Legend text.
+        pub name: String,
+        /// Unit of the values (the y-axis label is the first line's).
+        pub unit: String,
+        /// One value per month; NaN = undefined that month.
+        pub ys: Vec<f64>,
+    }
+
+    /// Line colours, colour-blind friendly (Okabe-Ito).
+    const PALETTE: [RGBColor; 6] = [
+        RGBColor(0, 114, 178),
+        RGBColor(213, 94, 0),
+        RGBColor(0, 158, 115),
+        RGBColor(204, 121, 167),
+        RGBColor(230, 159, 0),
+        RGBColor(86, 180, 233),
+    ];
+
+    /// The y range of the lines: from 0 (or the minimum, if negative) to the maximum, padded.
+    pub fn y_range(lines: &[Line]) -> (f64, f64) {
+        let finite = lines
+            .iter()
+            .flat_map(|l| l.ys.iter().copied())
+            .filter(|y| y.is_finite());
+        let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
+        if !(lo.is_finite() && hi.is_finite()) {
+            return (0.0, 1.0);
+        }
+        let lo = lo.min(0.0);
+        if hi > lo {
+            (lo, hi + 0.05 * (hi - lo))
+        } else {
+            (lo - 1.0, hi + 1.0)
+        }
+    }
+
+    /// Compact tick labels: 0.25, 12, 3.4k, 1.2M, 5B.
+    pub fn tick(v: f64) -> String {
+        let a = v.abs();
+        let (x, suffix) = if a >= 1e12 {
+            (v / 1e12, "T")
+        } else if a >= 1e9 {
+            (v / 1e9, "B")
+        } else if a >= 1e6 {
+            (v / 1e6, "M")
+        } else if a >= 1e4 {
+            (v / 1e3, "k")
+        } else {
+            (v, "")
+        };
+        let s = if x == x.trunc() {
+            format!("{x:.0}")
+        } else if x.abs() >= 10.0 {
+            format!("{x:.1}")
+        } else {
+            format!("{x:.2}")
+        };
+        format!("{s}{suffix}")
+    }
+
+    /// Draws the layers stacked (each on top of the previous ones) as filled areas, with a
+    /// legend; the y axis runs from 0 to 1 (shares).
+    pub fn draw_stacked(canvas_id: &str, title: &str, horizon: u32, layers: &[Line]) -> Result<(), String> {
         let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
         let root = backend.into_drawing_area();
         let err = |e: &dyn std::fmt::Display| format!("drawing {title}: {e}");
         root.fill(&WHITE).map_err(|e| err(&e))?;
-        let finite = ys.iter().copied().filter(|y| y.is_finite());
-        let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
-        let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-            if hi > lo { (lo, hi) } else { (lo - 1.0, hi + 1.0) }
-        } else {
-            (0.0, 1.0)
-        };
-        let x_max = ys.len().max(2) as f64 - 1.0;
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 16))
-            .margin(8)
-            .x_label_area_size(28)
-            .y_label_area_size(56)
+            .caption(title, ("sans-serif", 15))
+            .margin(6)
+            .x_label_area_size(30)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0.0..f64::from(horizon.max(1)), 0.0..1.0)
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("month")
+            .y_desc("share of users")
+            .x_labels(7)
+            .y_labels(6)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| tick(*y))
+            .light_line_style(RGBColor(238, 238, 238))
+            .draw()
+            .map_err(|e| err(&e))?;
+        let months = layers.iter().map(|l| l.ys.len()).max().unwrap_or(0);
+        let mut below = vec![0.0; months];
+        for (i, layer) in layers.iter().enumerate() {
+            let color = if layer.name == "others" {
+                RGBColor(170, 170, 170)
+            } else {
+                PALETTE[i % PALETTE.len()]
+            };
+            let above: Vec<f64> = (0..months)
+                .map(|m| below[m] + layer.ys.get(m).copied().filter(|y| y.is_finite()).unwrap_or(0.0))
+                .collect();
+            let mut outline: Vec<(f64, f64)> = above.iter().enumerate().map(|(m, y)| (m as f64, *y)).collect();
+            outline.extend(below.iter().enumerate().rev().map(|(m, y)| (m as f64, *y)));
+            let fill = color.mix(0.75).filled();
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, fill)))
+                .map_err(|e| err(&e))?
+                .label(layer.name.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], fill));
+            below = above;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", 12))
+            .draw()
+            .map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+        Ok(())
+    }
+
+    /// Lengths of the finite runs of a series (for tests).
+    pub fn segments_for_test(ys: &[f64]) -> Vec<usize> {
+        segments(ys).iter().map(Vec::len).collect()
+    }
+
+    /// Splits a series into runs of finite points (NaN months become gaps).
+    fn segments(ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
+        let mut segs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (m, y) in ys.iter().enumerate() {
+            if y.is_finite() {
+                if let Some(s) = segs.last_mut() {
+                    s.push((m as f64, *y));
+                }
+            } else if segs.last().is_some_and(|s| !s.is_empty()) {
+                segs.push(Vec::new());
+            }
+        }
+        segs.retain(|s| !s.is_empty());
+        segs
+    }
+
+    /// Draws the lines against the month (x from 0 to `horizon`) with a title, axis labels with
+    /// units and a legend; `reference` lines (same order and colours) are drawn faint and thin
+    /// underneath.
+    pub fn draw_lines(
+        canvas_id: &str,
+        title: &str,
+        horizon: u32,
+        lines: &[Line],
+        reference: &[Line],
+    ) -> Result<(), String> {
+        let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
+        let root = backend.into_drawing_area();
+        let err = |e: &dyn std::fmt::Display| format!("drawing {title}: {e}");
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let all: Vec<Line> = lines.iter().chain(reference).cloned().collect();
+        let (lo, hi) = y_range(&all);
+        let x_max = f64::from(horizon.max(1));
+        let unit = lines.first().map_or("", |l| l.unit.as_str());
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 15))
+            .margin(6)
+            .x_label_area_size(30)
+            .y_label_area_size(52)
             .build_cartesian_2d(0.0..x_max, lo..hi)
             .map_err(|e| err(&e))?;
-        chart.configure_mesh().x_desc("month").draw().map_err(|e| err(&e))?;
         chart
-            .draw_series(LineSeries::new(
-                ys.iter()
-                    .enumerate()
-                    .filter(|(_, y)| y.is_finite())
-                    .map(|(i, y)| (i as f64, *y)),
-                &BLUE,
-            ))
+            .configure_mesh()
+            .x_desc("month")
+            .y_desc(unit)
+            .x_labels(7)
+            .y_labels(6)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| tick(*y))
+            .light_line_style(RGBColor(238, 238, 238))
+            .draw()
+            .map_err(|e| err(&e))?;
+        for (i, line) in reference.iter().enumerate() {
+            let faint = ShapeStyle::from(&PALETTE[i % PALETTE.len()].mix(0.35)).stroke_width(1);
+            for seg in segments(&line.ys) {
+                chart.draw_series(LineSeries::new(seg, faint)).map_err(|e| err(&e))?;
+            }
+        }
+        for (i, line) in lines.iter().enumerate() {
+            let style = ShapeStyle::from(&PALETTE[i % PALETTE.len()]).stroke_width(2);
+            // An empty first series still puts the metric in the legend before it has values.
+            let mut segs = segments(&line.ys);
+            if segs.is_empty() {
+                segs.push(Vec::new());
+            }
+            for (n, seg) in segs.into_iter().enumerate() {
+                let series = chart.draw_series(LineSeries::new(seg, style)).map_err(|e| err(&e))?;
+                if n == 0 {
+                    series
+                        .label(line.name.as_str())
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+                }
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.8))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font(("sans-serif", 12))
+            .draw()
             .map_err(|e| err(&e))?;
         root.present().map_err(|e| err(&e))?;
         Ok(())
@@ -303,5 +664,89 @@ mod tests {
         assert!(builtin_scenario_text("tiny").is_some());
         let specs: serde_json::Value = serde_json::from_str(&metric_specs_json()).unwrap();
         assert!(specs.as_array().unwrap().len() > 5);
+    }
+
+    #[test]
+    fn param_specs_cover_every_section() {
+        let specs: serde_json::Value = serde_json::from_str(&param_specs_json()).unwrap();
+        let specs = specs.as_array().unwrap();
+        assert_eq!(specs.len(), sim_core::params::SECTIONS.len());
+        let users = specs.iter().find(|s| s["section"] == "users").unwrap();
+        let theta = users["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "theta_network")
+            .unwrap();
+        assert!(theta["unit"].is_string() && theta["max"].as_f64().unwrap() > 0.0);
+        assert!(theta["doc"].as_str().unwrap().len() > 5);
+    }
+
+    #[test]
+    fn check_overrides_keeps_the_good_and_names_the_bad() {
+        let (ok, bad) = try_check_overrides(
+            "tiny",
+            r#"["users.theta_network=0.5","users.theta_network=-3","users.nope=1","interop.from_month=12"]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            ok,
+            vec!["users.theta_network=0.5".to_string(), "interop.from_month=12".into()]
+        );
+        assert_eq!(bad.len(), 2);
+        assert!(bad[0].1.contains("theta_network"), "{}", bad[0].1);
+        assert!(bad[1].1.contains("users.nope"), "{}", bad[1].1);
+        let v: serde_json::Value = serde_json::from_str(&check_overrides("tiny", "nonsense")).unwrap();
+        assert_eq!(v["rejected"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn resolved_scenario_toml_reproduces_the_hash() {
+        let o = r#"["run.seed=3","run.months=6","interop.from_month=2"]"#;
+        let sc = try_resolved_scenario("tiny", o).unwrap();
+        let toml = sim_core::scenario::to_toml(&sc);
+        let mut a = WebSim::try_new("tiny", o).unwrap();
+        let mut b = WebSim::try_from_toml(&toml, "").unwrap();
+        a.run_to_end();
+        b.run_to_end();
+        assert_eq!(a.month(), 6);
+        assert_eq!(a.state_hash_hex(), b.state_hash_hex());
+        let json: serde_json::Value = serde_json::to_value(&sc).unwrap();
+        assert_eq!(json["interop"]["from_month"], 2);
+    }
+
+    #[test]
+    fn csv_and_chart_lines() {
+        let mut w = WebSim::try_new("tiny", "").unwrap();
+        w.run(2);
+        let csv = w.metrics_csv();
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows.len(), 3);
+        assert!(rows[0].starts_with("month,"));
+        assert_eq!(rows[1].split(',').count(), sim_core::METRICS.len());
+        let lines = w.chart_lines("users_hhi, spot_price_usd").unwrap();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].unit, "USD/GPU-h");
+        assert!(w.chart_lines("users_hhi,bogus").is_err());
+        assert_eq!(chart::tick(2_500_000.0), "2.50M");
+        assert_eq!(chart::tick(0.25), "0.25");
+        assert_eq!(chart::tick(40.0), "40");
+        let (lo, hi) = chart::y_range(&lines[..1]);
+        assert!(lo <= 0.0 && hi > lo);
+        assert_eq!(
+            chart::segments_for_test(&[1.0, f64::NAN, f64::NAN, 2.0, 3.0]),
+            vec![1, 2]
+        );
+        let layers = w.share_layers(2);
+        assert!(!layers.is_empty() && layers.len() <= 3);
+        assert!(layers.iter().all(|l| l.ys.len() == 2));
+        let total: f64 = layers.iter().map(|l| l.ys[1]).sum();
+        assert!((total - 1.0).abs() < 1e-9 || total == 0.0, "{total}");
+        let nan = chart::Line {
+            name: "x".into(),
+            unit: "".into(),
+            ys: vec![f64::NAN],
+        };
+        assert_eq!(chart::y_range(&[nan]), (0.0, 1.0));
     }
 }

@@ -7,9 +7,10 @@
 # cargo build (wasm32, release) -> wasm-bindgen --target web -> dist/pkg, plus sim-web/www/*.
 # WEB_PROFILE=wasm-release builds the size-optimised profile instead (opt-level z, LTO, names
 # stripped: about 2.4 MB instead of 4.0 MB, same state hashes, stepping ~1.5x slower in
-# Chromium); the default `release` is the build the parity stage checks.
+# Chromium); the default `release` is the build the parity stage checks. WEB_WASM_OPT=1 also runs
+# npm's binaryen `wasm-opt -Oz` (with WEB_PROFILE=wasm-release: about 2.1 MB, the same hashes).
 # Installs the wasm32 target and wasm-bindgen-cli (at exactly the locked crate version) if
-# missing. No wasm-pack, trunk or wasm-opt (see ../shared/reference/stack.md P7, P8).
+# missing. No wasm-pack or trunk (see ../shared/reference/stack.md P7, P8).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,5 +35,14 @@ fi
 rm -rf "$DIST"
 mkdir -p "$DIST/pkg"
 wasm-bindgen --target web ${BINDGEN_FLAGS[@]+"${BINDGEN_FLAGS[@]}"} --out-dir "$DIST/pkg" "$WASM"
+if [ "${WEB_WASM_OPT:-0}" = 1 ]; then
+    # npm's binaryen (never Debian's wasm-opt 108: it silently breaks the module, stack.md).
+    tools=target/web-tools
+    opt="$tools/node_modules/.bin/wasm-opt"
+    [ -x "$opt" ] || npm install --prefix "$tools" --no-audit --no-fund binaryen@132 >/dev/null
+    "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        --enable-mutable-globals "$DIST/pkg/sim_web_bg.wasm" -o "$DIST/pkg/sim_web_bg.opt.wasm"
+    mv "$DIST/pkg/sim_web_bg.opt.wasm" "$DIST/pkg/sim_web_bg.wasm"
+fi
 cp sim-web/www/* "$DIST/"
 log "built $DIST: $(stat -c %s "$DIST/pkg/sim_web_bg.wasm") bytes of wasm"

@@ -15,8 +15,8 @@ const FRAME_BUDGET_MS = 12; // stepping time per animation frame at full speed
 // platforms' user shares as a stacked area.
 const CHARTS = [
   ["c-shares", "User shares by platform (stacked)", null],
-  ["c-users", "User concentration (HHI)", "users_hhi"],
-  ["c-leaders", "Leaders' shares: users (CR1), compute (CR5)", "users_cr1,compute_cr5"],
+  ["c-users", "Concentration (HHI): users and compute", "users_hhi,compute_hhi"],
+  ["c-leaders", "Top shares: users CR1 and CR5, compute CR5", "users_cr1,users_cr5,compute_cr5"],
   ["c-prices", "GPU price: spot vs contract", "spot_price_usd,contract_price_usd"],
   ["c-startups", "Startups alive, entering, exiting", "startups_alive,startups_entered,startups_exited"],
   ["c-talent", "Talent: leading hub, top-3 firms", "talent_top_hub_share,talent_top3_share"],

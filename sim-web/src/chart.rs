@@ -1,0 +1,216 @@
+//! Charts drawn with plotters into a `<canvas>` (plotters-canvas).
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+/// One series of a chart: its metric name (the legend), unit and monthly values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Legend text.
+    pub name: String,
+    /// Unit of the values (the y-axis label is the first line's).
+    pub unit: String,
+    /// One value per month; NaN = undefined that month.
+    pub ys: Vec<f64>,
+}
+
+/// Line colours, colour-blind friendly (Okabe-Ito).
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+];
+
+/// The y range of the lines: from 0 (or the minimum, if negative) to the maximum, padded.
+pub fn y_range(lines: &[Line]) -> (f64, f64) {
+    let finite = lines
+        .iter()
+        .flat_map(|l| l.ys.iter().copied())
+        .filter(|y| y.is_finite());
+    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    let lo = lo.min(0.0);
+    if hi > lo {
+        (lo, hi + 0.05 * (hi - lo))
+    } else {
+        (lo - 1.0, hi + 1.0)
+    }
+}
+
+/// Compact tick labels: 0.25, 12, 3.4k, 1.2M, 5B.
+pub fn tick(v: f64) -> String {
+    let a = v.abs();
+    let (x, suffix) = if a >= 1e12 {
+        (v / 1e12, "T")
+    } else if a >= 1e9 {
+        (v / 1e9, "B")
+    } else if a >= 1e6 {
+        (v / 1e6, "M")
+    } else if a >= 1e4 {
+        (v / 1e3, "k")
+    } else {
+        (v, "")
+    };
+    let s = if x == x.trunc() {
+        format!("{x:.0}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    };
+    format!("{s}{suffix}")
+}
+
+/// Draws the layers stacked (each on top of the previous ones) as filled areas, with a
+/// legend; the y axis runs from 0 to 1 (shares).
+pub fn draw_stacked(canvas_id: &str, title: &str, horizon: u32, layers: &[Line]) -> Result<(), String> {
+    let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
+    let root = backend.into_drawing_area();
+    let err = |e: &dyn std::fmt::Display| format!("drawing {title}: {e}");
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 15))
+        .margin(6)
+        .x_label_area_size(30)
+        .y_label_area_size(52)
+        .build_cartesian_2d(0.0..f64::from(horizon.max(1)), 0.0..1.0)
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("month")
+        .y_desc("share of users")
+        .x_labels(7)
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| tick(*y))
+        .light_line_style(RGBColor(238, 238, 238))
+        .draw()
+        .map_err(|e| err(&e))?;
+    let months = layers.iter().map(|l| l.ys.len()).max().unwrap_or(0);
+    let mut below = vec![0.0; months];
+    for (i, layer) in layers.iter().enumerate() {
+        let color = if layer.name == "others" {
+            RGBColor(170, 170, 170)
+        } else {
+            PALETTE[i % PALETTE.len()]
+        };
+        let above: Vec<f64> = (0..months)
+            .map(|m| below[m] + layer.ys.get(m).copied().filter(|y| y.is_finite()).unwrap_or(0.0))
+            .collect();
+        let mut outline: Vec<(f64, f64)> = above.iter().enumerate().map(|(m, y)| (m as f64, *y)).collect();
+        outline.extend(below.iter().enumerate().rev().map(|(m, y)| (m as f64, *y)));
+        let fill = color.mix(0.75).filled();
+        chart
+            .draw_series(std::iter::once(Polygon::new(outline, fill)))
+            .map_err(|e| err(&e))?
+            .label(layer.name.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], fill));
+        below = above;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 12))
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// Lengths of the finite runs of a series (for tests).
+pub fn segments_for_test(ys: &[f64]) -> Vec<usize> {
+    segments(ys).iter().map(Vec::len).collect()
+}
+
+/// Splits a series into runs of finite points (NaN months become gaps).
+fn segments(ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let mut segs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (m, y) in ys.iter().enumerate() {
+        if y.is_finite() {
+            if let Some(s) = segs.last_mut() {
+                s.push((m as f64, *y));
+            }
+        } else if segs.last().is_some_and(|s| !s.is_empty()) {
+            segs.push(Vec::new());
+        }
+    }
+    segs.retain(|s| !s.is_empty());
+    segs
+}
+
+/// Draws the lines against the month (x from 0 to `horizon`) with a title, axis labels with
+/// units and a legend; `reference` lines (same order and colours) are drawn faint and thin
+/// underneath.
+pub fn draw_lines(
+    canvas_id: &str,
+    title: &str,
+    horizon: u32,
+    lines: &[Line],
+    reference: &[Line],
+) -> Result<(), String> {
+    let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
+    let root = backend.into_drawing_area();
+    let err = |e: &dyn std::fmt::Display| format!("drawing {title}: {e}");
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let all: Vec<Line> = lines.iter().chain(reference).cloned().collect();
+    let (lo, hi) = y_range(&all);
+    let x_max = f64::from(horizon.max(1));
+    let unit = lines.first().map_or("", |l| l.unit.as_str());
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 15))
+        .margin(6)
+        .x_label_area_size(30)
+        .y_label_area_size(52)
+        .build_cartesian_2d(0.0..x_max, lo..hi)
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("month")
+        .y_desc(unit)
+        .x_labels(7)
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| tick(*y))
+        .light_line_style(RGBColor(238, 238, 238))
+        .draw()
+        .map_err(|e| err(&e))?;
+    for (i, line) in reference.iter().enumerate() {
+        let faint = ShapeStyle::from(&PALETTE[i % PALETTE.len()].mix(0.35)).stroke_width(1);
+        for seg in segments(&line.ys) {
+            chart.draw_series(LineSeries::new(seg, faint)).map_err(|e| err(&e))?;
+        }
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let style = ShapeStyle::from(&PALETTE[i % PALETTE.len()]).stroke_width(2);
+        // An empty first series still puts the metric in the legend before it has values.
+        let mut segs = segments(&line.ys);
+        if segs.is_empty() {
+            segs.push(Vec::new());
+        }
+        for (n, seg) in segs.into_iter().enumerate() {
+            let series = chart.draw_series(LineSeries::new(seg, style)).map_err(|e| err(&e))?;
+            if n == 0 {
+                series
+                    .label(line.name.as_str())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+            }
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.8))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 12))
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}

@@ -25,6 +25,7 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod state;
+pub mod stats;
 
 pub use metrics::{METRICS, MetricSpec, Metrics};
 pub use params::Scenario;

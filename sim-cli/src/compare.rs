@@ -1,0 +1,454 @@
+//! `goldrush compare BASE POLICY`: paired runs with common random numbers. Seed `s` runs both
+//! scenarios; for each chosen metric the per-seed difference (policy − base) of the final value
+//! and of the time average is summarised by its mean, 95% confidence interval (Student's t,
+//! [`sim_core::stats`]) and a verdict. Pairs run in parallel (rayon); results are collected by
+//! seed index and reduced in seed order, so the outputs are identical for any `--jobs`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use rayon::prelude::*;
+use serde::Serialize;
+use sim_core::stats::{Paired, mean};
+use sim_core::{METRICS, MetricSpec, Scenario};
+
+use crate::errors::{bad_input, emit};
+use crate::load::{Loaded, load_scenario};
+use crate::output::{prepare_out_dir, write_atomically};
+use crate::progress::Progress;
+use crate::run::{hash_hex, simulate};
+use crate::{GIT_COMMIT, VERSION, plot};
+
+/// Metrics compared when `--metrics` is not given: concentration of users and compute, prices,
+/// startups' fate, talent, national lock-in, the haves' share and users' welfare.
+pub const DEFAULT_METRICS: &[&str] = &[
+    "users_hhi",
+    "users_cr1",
+    "switching_rate",
+    "compute_cr5",
+    "spot_price_usd",
+    "startups_alive",
+    "survival_60m",
+    "talent_top_hub_share",
+    "deal_lockin_share",
+    "haves_compute_share",
+    "consumer_surplus_usd",
+];
+
+/// What `goldrush compare` was asked to do.
+pub struct CompareOptions {
+    pub base: String,
+    pub policy: String,
+    pub seeds: u32,
+    pub first_seed: u64,
+    /// Overrides applied to both scenarios (`--set`, then `--months`).
+    pub overrides: Vec<String>,
+    /// Comma-separated metric names; `None` for [`DEFAULT_METRICS`].
+    pub metrics: Option<String>,
+    pub out: PathBuf,
+    pub jobs: Option<usize>,
+    pub plots: bool,
+    pub quiet: bool,
+}
+
+/// The chosen metrics, checked against [`METRICS`]; an unknown name is bad input listing the
+/// valid ones.
+fn choose_metrics(arg: Option<&str>) -> anyhow::Result<Vec<&'static MetricSpec>> {
+    let names: Vec<String> = match arg {
+        None => DEFAULT_METRICS.iter().map(|s| s.to_string()).collect(),
+        Some(a) => a
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+    };
+    if names.is_empty() {
+        return Err(bad_input("--metrics names no metric"));
+    }
+    let valid = || {
+        METRICS
+            .iter()
+            .filter(|m| m.name != "month")
+            .map(|m| m.name)
+            .collect::<Vec<_>>()
+    };
+    let mut chosen = Vec::new();
+    for n in &names {
+        match METRICS.iter().find(|m| m.name == n && m.name != "month") {
+            Some(m) if !chosen.iter().any(|c: &&MetricSpec| c.name == m.name) => chosen.push(m),
+            Some(_) => {}
+            None => {
+                return Err(bad_input(format!(
+                    "unknown metric {n:?} in --metrics; valid metrics are: {}",
+                    valid().join(", ")
+                )));
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// One seed's pair: each chosen metric's monthly trajectory in both scenarios, and the hashes.
+pub struct PairRun {
+    pub seed: u64,
+    /// `[metric][month]`.
+    pub base: Vec<Vec<f64>>,
+    pub policy: Vec<Vec<f64>>,
+    pub base_hash: u64,
+    pub policy_hash: u64,
+}
+
+fn run_one(scenario: &Scenario, seed: u64, metrics: &[&MetricSpec]) -> anyhow::Result<(Vec<Vec<f64>>, u64)> {
+    let mut s = scenario.clone();
+    s.run.seed = seed;
+    let f = simulate(s, Progress::new(0, false))?;
+    let traj = metrics
+        .iter()
+        .map(|m| {
+            f.sim
+                .metrics()
+                .iter()
+                .map(|row| row.get(m.name).expect("metric names come from METRICS"))
+                .collect()
+        })
+        .collect();
+    Ok((traj, f.state_hash))
+}
+
+/// The two summary statistics of a trajectory.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Statistic {
+    /// The value in the last month.
+    Final,
+    /// The mean over the run's months (NaN months skipped).
+    TimeAverage,
+}
+
+impl Statistic {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Final => "final",
+            Self::TimeAverage => "time_average",
+        }
+    }
+
+    /// `None` when the metric is undefined (NaN) for this statistic.
+    fn of(self, traj: &[f64]) -> Option<f64> {
+        match self {
+            Self::Final => traj.last().copied().filter(|x| !x.is_nan()),
+            Self::TimeAverage => sim_core::stats::mean_skip_nan(traj),
+        }
+    }
+}
+
+/// One row of the comparison table.
+#[derive(Serialize)]
+pub struct Row {
+    pub metric: &'static str,
+    pub unit: &'static str,
+    pub statistic: &'static str,
+    /// Seeds where the statistic is defined in both scenarios.
+    pub seeds_used: usize,
+    /// Seeds dropped because the metric was NaN (every month, or in the last month for `final`).
+    pub seeds_dropped: usize,
+    pub base_mean: f64,
+    pub policy_mean: f64,
+    pub diff_mean: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub verdict: &'static str,
+}
+
+fn rows(metrics: &[&'static MetricSpec], pairs: &[PairRun]) -> Vec<Row> {
+    let mut out = Vec::new();
+    for (k, m) in metrics.iter().enumerate() {
+        for stat in [Statistic::Final, Statistic::TimeAverage] {
+            let (mut b, mut p) = (Vec::new(), Vec::new());
+            for pair in pairs {
+                if let (Some(x), Some(y)) = (stat.of(&pair.base[k]), stat.of(&pair.policy[k])) {
+                    b.push(x);
+                    p.push(y);
+                }
+            }
+            let diffs: Vec<f64> = p.iter().zip(&b).map(|(y, x)| y - x).collect();
+            let paired = Paired::from_diffs(diffs);
+            out.push(Row {
+                metric: m.name,
+                unit: m.unit,
+                statistic: stat.name(),
+                seeds_used: b.len(),
+                seeds_dropped: pairs.len() - b.len(),
+                base_mean: mean(&b),
+                policy_mean: mean(&p),
+                diff_mean: paired.mean,
+                ci_low: paired.lo,
+                ci_high: paired.hi,
+                verdict: paired.verdict().as_str(),
+            });
+        }
+    }
+    out
+}
+
+/// compare.csv: one row per metric and statistic; floats in shortest round-trip form.
+fn csv(rows: &[Row]) -> String {
+    let mut s = String::from(
+        "metric,unit,statistic,seeds_used,seeds_dropped,base_mean,policy_mean,diff_mean,ci_low,ci_high,verdict\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            r.metric,
+            r.unit,
+            r.statistic,
+            r.seeds_used,
+            r.seeds_dropped,
+            r.base_mean,
+            r.policy_mean,
+            r.diff_mean,
+            r.ci_low,
+            r.ci_high,
+            r.verdict
+        );
+    }
+    s
+}
+
+#[derive(Serialize)]
+struct Side<'a> {
+    argument: &'a str,
+    origin: &'a str,
+    /// The scenario with `--set`/`--months` applied; `run.seed` is replaced by each seed.
+    resolved_scenario: &'a Scenario,
+}
+
+#[derive(Serialize)]
+struct SeedHashes {
+    seed: u64,
+    base_state_hash: String,
+    policy_state_hash: String,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    goldrush_version: &'static str,
+    git_commit: &'static str,
+    seeds: Vec<u64>,
+    months: u32,
+    metrics: Vec<&'static str>,
+    base: Side<'a>,
+    policy: Side<'a>,
+    rows: &'a [Row],
+    state_hashes: Vec<SeedHashes>,
+}
+
+/// A number for the table: 4 significant figures, compact.
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let a = x.abs();
+    if a != 0.0 && !(1e-3..1e6).contains(&a) {
+        format!("{x:.3e}")
+    } else {
+        let s = format!("{x:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn table(rows: &[Row], n_seeds: usize) -> String {
+    let head = [
+        "metric",
+        "statistic",
+        "base",
+        "policy",
+        "diff",
+        "95% CI",
+        "seeds",
+        "verdict",
+    ];
+    let mut cells: Vec<[String; 8]> = vec![head.map(String::from)];
+    for r in rows {
+        let seeds = if r.seeds_dropped > 0 {
+            format!("{}/{n_seeds}", r.seeds_used)
+        } else {
+            r.seeds_used.to_string()
+        };
+        cells.push([
+            format!("{} ({})", r.metric, r.unit),
+            r.statistic.replace('_', " "),
+            num(r.base_mean),
+            num(r.policy_mean),
+            num(r.diff_mean),
+            format!("[{}, {}]", num(r.ci_low), num(r.ci_high)),
+            seeds,
+            r.verdict.to_string(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..8)
+        .map(|c| cells.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut s = String::new();
+    for row in &cells {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let w = widths[c];
+            if (2..=6).contains(&c) {
+                let _ = write!(line, "{cell:>w$}  ");
+            } else {
+                let _ = write!(line, "{cell:<w$}  ");
+            }
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s
+}
+
+/// `goldrush compare`.
+pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
+    // Every check comes before anything is written.
+    let metrics = choose_metrics(opts.metrics.as_deref())?;
+    if opts.seeds == 0 {
+        return Err(bad_input("--seeds must be at least 1"));
+    }
+    let last_seed = opts.first_seed.checked_add(u64::from(opts.seeds) - 1);
+    if last_seed.is_none_or(|s| s > i64::MAX as u64) {
+        return Err(bad_input(format!(
+            "--first-seed {} with --seeds {} goes past the largest seed, {}",
+            opts.first_seed,
+            opts.seeds,
+            i64::MAX
+        )));
+    }
+    if opts.jobs == Some(0) {
+        return Err(bad_input("--jobs must be at least 1"));
+    }
+    let base: Loaded = load_scenario(&opts.base, &opts.overrides).context("base scenario")?;
+    let policy: Loaded = load_scenario(&opts.policy, &opts.overrides).context("policy scenario")?;
+    if base.scenario.run.months != policy.scenario.run.months {
+        return Err(bad_input(format!(
+            "the scenarios run for different horizons (base {} months, policy {}); pass --months",
+            base.scenario.run.months, policy.scenario.run.months
+        )));
+    }
+    prepare_out_dir(&opts.out)?;
+
+    let seeds: Vec<u64> = (0..u64::from(opts.seeds)).map(|i| opts.first_seed + i).collect();
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = opts.jobs {
+        pool = pool.num_threads(j);
+    }
+    let pool = pool.build().context("cannot start the thread pool")?;
+    // `collect` on an indexed parallel iterator keeps seed order whatever the job count.
+    let pairs: Vec<PairRun> = pool.install(|| {
+        seeds
+            .par_iter()
+            .map(|&seed| {
+                let (b, bh) = run_one(&base.scenario, seed, &metrics).context("base run")?;
+                let (p, ph) = run_one(&policy.scenario, seed, &metrics).context("policy run")?;
+                Ok(PairRun {
+                    seed,
+                    base: b,
+                    policy: p,
+                    base_hash: bh,
+                    policy_hash: ph,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    })?;
+
+    let rows = rows(&metrics, &pairs);
+    let report = Report {
+        goldrush_version: VERSION,
+        git_commit: GIT_COMMIT,
+        seeds: seeds.clone(),
+        months: base.scenario.run.months,
+        metrics: metrics.iter().map(|m| m.name).collect(),
+        base: Side {
+            argument: &opts.base,
+            origin: &base.origin,
+            resolved_scenario: &base.scenario,
+        },
+        policy: Side {
+            argument: &opts.policy,
+            origin: &policy.origin,
+            resolved_scenario: &policy.scenario,
+        },
+        rows: &rows,
+        state_hashes: pairs
+            .iter()
+            .map(|p| SeedHashes {
+                seed: p.seed,
+                base_state_hash: hash_hex(p.base_hash),
+                policy_state_hash: hash_hex(p.policy_hash),
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_string_pretty(&report).context("cannot serialise compare.json")?;
+    json.push('\n');
+    let csv = csv(&rows);
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("compare.csv".into(), csv.into_bytes()),
+        ("compare.json".into(), json.into_bytes()),
+    ];
+    if opts.plots {
+        let labels = (label("base", &opts.base, &base), label("policy", &opts.policy, &policy));
+        for (k, m) in metrics.iter().enumerate() {
+            let b: Vec<&[f64]> = pairs.iter().map(|p| p.base[k].as_slice()).collect();
+            let p: Vec<&[f64]> = pairs.iter().map(|p| p.policy[k].as_slice()).collect();
+            let chart = plot::Chart {
+                metric: m,
+                series: [(labels.0.as_str(), b), (labels.1.as_str(), p)],
+                seeds: seeds.len(),
+            };
+            files.push((format!("{}.svg", m.name), plot::svg(&chart)?));
+            files.push((format!("{}.png", m.name), plot::png(&chart)?));
+        }
+    }
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
+    let written = write_atomically(&opts.out, &refs, Vec::new())
+        .with_context(|| format!("cannot write results into {:?}", opts.out.display().to_string()))?;
+    if !opts.quiet {
+        let mut s = format!(
+            "goldrush {VERSION} (git {GIT_COMMIT})\nbase    {} ({})\npolicy  {} ({})\nseeds   {}..={} ({} pairs, common random numbers), {} months\n\n",
+            base.scenario.name,
+            base.origin,
+            policy.scenario.name,
+            policy.origin,
+            seeds[0],
+            seeds[seeds.len() - 1],
+            seeds.len(),
+            base.scenario.run.months
+        );
+        s.push_str(&table(&rows, seeds.len()));
+        s.push_str("\ndiff = policy - base, per seed; 95% CI of its mean (Student's t)\n");
+        let shown: Vec<String> = written
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e != "png" && e != "svg"))
+            .map(|p| p.display().to_string())
+            .collect();
+        let _ = write!(s, "wrote {}", shown.join(", "));
+        if opts.plots {
+            let _ = write!(s, " and {} charts (SVG and PNG)", written.len() - shown.len());
+        }
+        s.push('\n');
+        emit(&s)?;
+    }
+    Ok(())
+}
+
+/// A legend label: `base: NAME` (the argument when the scenario has no name).
+fn label(side: &str, arg: &str, l: &Loaded) -> String {
+    let name = if l.scenario.name.is_empty() {
+        arg
+    } else {
+        &l.scenario.name
+    };
+    format!("{side}: {name}")
+}

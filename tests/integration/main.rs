@@ -10,9 +10,11 @@
 //!   a paired-seed confidence interval.
 //! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
+//! - `compare`: `goldrush compare` end to end (paired seeds, verdicts, job counts, bad input, plots).
 //! - `open_source`: open models trail the frontier by months; the open-source funding lever.
 
 mod cli;
+mod compare;
 mod deals;
 mod determinism;
 mod facts;

@@ -452,3 +452,48 @@ fn label(side: &str, arg: &str, l: &Loaded) -> String {
     };
     format!("{side}: {name}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_metrics_are_all_real_metrics() {
+        let chosen = choose_metrics(None).expect("the defaults are valid metric names");
+        assert_eq!(chosen.len(), DEFAULT_METRICS.len(), "defaults must not repeat");
+    }
+
+    #[test]
+    fn unknown_metric_is_bad_input_listing_valid_ones() {
+        let e = choose_metrics(Some("users_hhi,nope")).expect_err("nope is not a metric");
+        assert!(crate::errors::is_bad_input(&e));
+        let msg = e.to_string();
+        assert!(msg.contains("\"nope\"") && msg.contains("spot_price_usd"), "{msg}");
+        assert!(
+            choose_metrics(Some("month")).is_err(),
+            "month is the index, not a metric"
+        );
+        assert_eq!(
+            choose_metrics(Some(" users_hhi , users_hhi")).map(|v| v.len()).ok(),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn final_and_time_average_skip_nan() {
+        let t = [f64::NAN, 1.0, 3.0];
+        assert_eq!(Statistic::Final.of(&t), Some(3.0));
+        assert_eq!(Statistic::TimeAverage.of(&t), Some(2.0));
+        assert_eq!(Statistic::Final.of(&[1.0, f64::NAN]), None);
+        assert_eq!(Statistic::TimeAverage.of(&[f64::NAN]), None);
+    }
+
+    #[test]
+    fn numbers_in_the_table_are_compact() {
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(1.877e12), "1.877e12");
+        assert_eq!(num(f64::NAN), "NaN");
+        assert_eq!(num(f64::NEG_INFINITY), "-inf");
+    }
+}

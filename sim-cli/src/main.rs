@@ -135,6 +135,9 @@ struct SweepArgs {
     /// No progress bar and no summary on stdout.
     #[arg(long, short)]
     quiet: bool,
+    /// Check the spec and every run's scenario, print the plan, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args, Debug)]
@@ -281,6 +284,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             shard: a.shard,
             csv: a.csv,
             quiet: a.quiet,
+            dry_run: a.dry_run,
         }),
         Command::Merge(a) => sweep::merge(&a.dirs, &a.out, a.csv),
     }

@@ -48,6 +48,8 @@ pub struct SweepOptions {
     pub shard: Option<(u64, u64)>,
     pub csv: bool,
     pub quiet: bool,
+    /// Validate the spec and every run's scenario, print the plan, write nothing.
+    pub dry_run: bool,
 }
 
 /// One run in the manifest.
@@ -144,8 +146,8 @@ fn load_spec(path: &Path) -> anyhow::Result<Spec> {
 
 /// Resolves every run's scenario before anything runs; returns the manifest.
 fn plan_sweep(spec: &Spec, spec_origin: &str) -> anyhow::Result<Manifest> {
-    let base = load_scenario(&spec.base, &spec.set)
-        .with_context(|| format!("{spec_origin}: base = {:?}", spec.base))?;
+    let base =
+        load_scenario(&spec.base, &spec.set).with_context(|| format!("{spec_origin}: base = {:?}", spec.base))?;
     let base_hash = fnv1a(sim_core::scenario::to_toml(&base.scenario).as_bytes());
     let mut runs = Vec::new();
     let mut errors = Vec::new();
@@ -197,6 +199,13 @@ fn manifest_json(m: &Manifest) -> String {
     s
 }
 
+/// Whether two manifests describe the same sweep: the spec as recorded (not where its lines
+/// were) and the resolved base scenario.
+fn same_sweep(a: &Manifest, b: &Manifest) -> bool {
+    serde_json::to_value(&a.spec).ok() == serde_json::to_value(&b.spec).ok()
+        && a.base_scenario_hash == b.base_scenario_hash
+}
+
 fn read_manifest(dir: &Path) -> anyhow::Result<Option<Manifest>> {
     let p = dir.join("manifest.json");
     match std::fs::read_to_string(&p) {
@@ -212,7 +221,7 @@ fn read_manifest(dir: &Path) -> anyhow::Result<Option<Manifest>> {
 fn claim_out_dir(out: &Path, manifest: &Manifest) -> anyhow::Result<()> {
     match read_manifest(out)? {
         Some(old) => {
-            if old.spec != manifest.spec || old.base_scenario_hash != manifest.base_scenario_hash {
+            if !same_sweep(&old, manifest) {
                 return Err(bad_input(format!(
                     "output folder {:?} holds a different sweep (its manifest.json has another \
                      spec or base scenario); use another --out, or delete the folder to start over",
@@ -230,7 +239,11 @@ fn claim_out_dir(out: &Path, manifest: &Manifest) -> anyhow::Result<()> {
                 )));
             }
             prepare_out_dir(out)?;
-            write_atomically(out, &[("manifest.json", manifest_json(manifest).as_bytes())], Vec::new())?;
+            write_atomically(
+                out,
+                &[("manifest.json", manifest_json(manifest).as_bytes())],
+                Vec::new(),
+            )?;
             Ok(())
         }
     }
@@ -283,7 +296,12 @@ fn parquet_bytes(batch: &RecordBatch) -> anyhow::Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn metrics_batch(schema: &Arc<Schema>, plan: &RunPlan, outputs: &[String], rows: &[Metrics]) -> anyhow::Result<RecordBatch> {
+fn metrics_batch(
+    schema: &Arc<Schema>,
+    plan: &RunPlan,
+    outputs: &[String],
+    rows: &[Metrics],
+) -> anyhow::Result<RecordBatch> {
     let n = rows.len();
     let konst = |v: u64| -> ArrayRef {
         let mut b = UInt64Builder::with_capacity(n);
@@ -292,7 +310,12 @@ fn metrics_batch(schema: &Arc<Schema>, plan: &RunPlan, outputs: &[String], rows:
         }
         Arc::new(b.finish())
     };
-    let mut cols = vec![konst(plan.index), konst(plan.point), konst(plan.replicate), konst(plan.seed)];
+    let mut cols = vec![
+        konst(plan.index),
+        konst(plan.point),
+        konst(plan.replicate),
+        konst(plan.seed),
+    ];
     for name in outputs {
         let col: Float64Array = rows
             .iter()
@@ -350,13 +373,25 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<()> {
         Some(s) => Some(s),
         None => shard_from_slurm()?,
     };
+    if opts.dry_run {
+        return emit(&format!(
+            "OK: {origin}: {} design, {} points x {} replicates = {} runs of {} (every run's scenario is valid); nothing written\n",
+            spec.design,
+            spec.points.len(),
+            spec.replicates,
+            spec.runs(),
+            spec.base
+        ));
+    }
     claim_out_dir(&opts.out, &manifest)?;
     let runs_dir = opts.out.join("runs");
     std::fs::create_dir_all(&runs_dir)
         .map_err(|e| bad_input(format!("cannot create {}: {}", runs_dir.display(), io_message(&e))))?;
     let in_shard = |i: u64| shard.is_none_or(|(k, n)| i % n == k);
     let ids: Vec<&ManifestRun> = manifest.runs.iter().filter(|r| in_shard(r.plan.index)).collect();
-    remove_stale_temps(&runs_dir, &|id| ids.iter().any(|r| r.plan.id == id && !run_done(&runs_dir, id)))?;
+    remove_stale_temps(&runs_dir, &|id| {
+        ids.iter().any(|r| r.plan.id == id && !run_done(&runs_dir, id))
+    })?;
     let pending: Vec<&RunPlan> = ids
         .iter()
         .filter(|r| !run_done(&runs_dir, &r.plan.id))
@@ -385,7 +420,11 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<()> {
     })?;
     let seconds = t0.elapsed().as_secs_f64();
     progress.lock().unwrap_or_else(|e| e.into_inner()).0.finish();
-    let rate = if seconds > 0.0 { pending.len() as f64 / seconds } else { 0.0 };
+    let rate = if seconds > 0.0 {
+        pending.len() as f64 / seconds
+    } else {
+        0.0
+    };
     let all_done = manifest.runs.iter().all(|r| run_done(&runs_dir, &r.plan.id));
     let mut msg = format!(
         "sweep {origin}: {} runs{}; ran {} in {seconds:.2} s ({rate:.2} runs/s, {jobs} jobs), {skipped} already done\n",
@@ -413,10 +452,13 @@ pub fn merge(dirs: &[PathBuf], out: &Path, csv: bool) -> anyhow::Result<()> {
     let mut manifest: Option<Manifest> = None;
     for d in dirs {
         let m = read_manifest(d)?.ok_or_else(|| {
-            bad_input(format!("{:?} has no manifest.json: not a sweep output folder", d.display().to_string()))
+            bad_input(format!(
+                "{:?} has no manifest.json: not a sweep output folder",
+                d.display().to_string()
+            ))
         })?;
         if let Some(first) = &manifest
-            && (first.spec != m.spec || first.base_scenario_hash != m.base_scenario_hash)
+            && !same_sweep(first, &m)
         {
             return Err(bad_input(format!(
                 "{:?} holds a different sweep than {:?}",
@@ -445,7 +487,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, csv: bool) -> anyhow::Result<()> {
         )));
     }
     if let Some(existing) = read_manifest(out)?
-        && existing.spec != manifest.spec
+        && !same_sweep(&existing, &manifest)
     {
         return Err(bad_input(format!(
             "output folder {:?} holds a different sweep",
@@ -508,7 +550,16 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
             Field::new("replicate", DataType::UInt64, false),
             Field::new("seed", DataType::UInt64, false),
         ];
-        s_fields.extend(spec.params.iter().map(|p| Field::new(&p.path, DataType::Utf8, false)));
+        // A parameter whose values are all numbers is a float64 column, otherwise its TOML text.
+        let numeric: Vec<bool> = (0..spec.params.len())
+            .map(|k| spec.points.iter().all(|p| p[k].parse::<f64>().is_ok()))
+            .collect();
+        s_fields.extend(
+            spec.params
+                .iter()
+                .zip(&numeric)
+                .map(|(p, &num)| Field::new(&p.path, if num { DataType::Float64 } else { DataType::Utf8 }, false)),
+        );
         s_fields.push(Field::new("state_hash", DataType::Utf8, false));
         s_fields.extend(
             spec.outputs
@@ -516,13 +567,39 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
                 .map(|n| Field::new(format!("final_{n}"), DataType::Float64, false)),
         );
         let s_schema = Arc::new(Schema::new(s_fields));
-        let mut mw = ArrowWriter::try_new(std::fs::File::create(&metrics_tmp)?, m_schema.clone(), Some(writer_props()))?;
-        let mut sw = ArrowWriter::try_new(std::fs::File::create(&summary_tmp)?, s_schema.clone(), Some(writer_props()))?;
+        let mut mw = ArrowWriter::try_new(
+            std::fs::File::create(&metrics_tmp)?,
+            m_schema.clone(),
+            Some(writer_props()),
+        )?;
+        let mut sw = ArrowWriter::try_new(
+            std::fs::File::create(&summary_tmp)?,
+            s_schema.clone(),
+            Some(writer_props()),
+        )?;
         let mut csvs = if csv {
             let mut mc = std::io::BufWriter::new(std::fs::File::create(&temps[2])?);
             let mut sc = std::io::BufWriter::new(std::fs::File::create(&temps[3])?);
-            writeln!(mc, "{}", m_schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>().join(","))?;
-            writeln!(sc, "{}", s_schema.fields().iter().map(|f| f.name().as_str()).collect::<Vec<_>>().join(","))?;
+            writeln!(
+                mc,
+                "{}",
+                m_schema
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
+            writeln!(
+                sc,
+                "{}",
+                s_schema
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
             Some((mc, sc))
         } else {
             None
@@ -569,10 +646,16 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
                 b.append_value(v);
                 cols.push(Arc::new(b.finish()));
             }
-            for v in &run.params {
-                let mut b = StringBuilder::new();
-                b.append_value(v);
-                cols.push(Arc::new(b.finish()));
+            for (v, &num) in run.params.iter().zip(&numeric) {
+                if num {
+                    let mut b = Float64Builder::new();
+                    b.append_value(v.parse::<f64>().unwrap_or(f64::NAN));
+                    cols.push(Arc::new(b.finish()));
+                } else {
+                    let mut b = StringBuilder::new();
+                    b.append_value(v);
+                    cols.push(Arc::new(b.finish()));
+                }
             }
             let mut b = StringBuilder::new();
             b.append_value(&summary.state_hash);
@@ -618,7 +701,11 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
         written.push(dest.display().to_string());
     }
     manifest.complete = true;
-    write_atomically(out, &[("manifest.json", manifest_json(&manifest).as_bytes())], Vec::new())?;
+    write_atomically(
+        out,
+        &[("manifest.json", manifest_json(&manifest).as_bytes())],
+        Vec::new(),
+    )?;
     written.push(out.join("manifest.json").display().to_string());
     Ok(written)
 }

@@ -67,7 +67,7 @@ fn default_replicates() -> toml::Spanned<u64> {
 #[serde(deny_unknown_fields)]
 pub struct RawParam {
     /// Scenario parameter path, as for `--set`, e.g. `users.theta_network`.
-    pub path: String,
+    pub path: toml::Spanned<String>,
     /// Explicit values (grid, list).
     pub values: Option<Vec<toml::Value>>,
     /// Range bounds (lhs; grid with `steps`).
@@ -235,13 +235,14 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
     for (k, p) in raw.params.iter().enumerate() {
         let loc = at(origin, text, p.span());
         let p = p.get_ref();
-        let what = format!("{loc}: params[{k}] ({})", p.path);
-        if params.iter().any(|q: &ParamSpec| q.path == p.path) {
+        let path = p.path.get_ref();
+        let what = format!("{loc}: params[{k}] ({path})");
+        if params.iter().any(|q: &ParamSpec| &q.path == path) {
             errors.push(format!("{what}: the same path is varied twice"));
         }
         params.push(ParamSpec {
-            path: p.path.clone(),
-            location: loc.clone(),
+            path: path.clone(),
+            location: at(origin, text, p.path.span()),
         });
         let range = match (&p.min, &p.max) {
             (Some(lo), Some(hi)) => match (as_f64(lo), as_f64(hi)) {
@@ -268,7 +269,9 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
         match design {
             "lhs" => {
                 if p.values.is_some() || p.steps.is_some() {
-                    errors.push(format!("{what}: lhs samples a range: use min and max, not values or steps"));
+                    errors.push(format!(
+                        "{what}: lhs samples a range: use min and max, not values or steps"
+                    ));
                 }
                 if p.min.is_none() && p.max.is_none() {
                     errors.push(format!("{what}: lhs needs min and max"));
@@ -291,7 +294,11 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
                             (0..n)
                                 .map(|i| {
                                     let x = a + (b - a) * i as f64 / (n - 1) as f64;
-                                    if int { format!("{}", x.round() as i64) } else { float_literal(x) }
+                                    if int {
+                                        format!("{}", x.round() as i64)
+                                    } else {
+                                        float_literal(x)
+                                    }
                                 })
                                 .collect()
                         }
@@ -495,9 +502,12 @@ mod tests {
 
     #[test]
     fn bad_specs_name_the_line() {
-        let e = parse("base = \"tiny\"\n[[params]]\npath = \"users.theta_network\"\nvalues = []\n", "s.toml")
-            .unwrap_err()
-            .to_string();
+        let e = parse(
+            "base = \"tiny\"\n[[params]]\npath = \"users.theta_network\"\nvalues = []\n",
+            "s.toml",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("s.toml:2:1") && e.contains("empty range"), "{e}");
         let e = parse("base = \"tiny\"\nbogus = 1\n", "s.toml").unwrap_err().to_string();
         assert!(e.contains("s.toml:2:1") && e.contains("bogus"), "{e}");

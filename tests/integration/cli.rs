@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use sim_core::METRICS;
 use sim_core::scenario::BUILTIN;
 
-fn workspace() -> PathBuf {
+pub(crate) fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ has a parent")
@@ -21,7 +21,7 @@ fn workspace() -> PathBuf {
 }
 
 /// Builds `goldrush` (once per test process) with this test's profile; returns its path.
-fn goldrush_bin() -> &'static Path {
+pub(crate) fn goldrush_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let release = !cfg!(debug_assertions);
@@ -51,17 +51,17 @@ fn goldrush_bin() -> &'static Path {
 }
 
 /// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
+pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new(test: &str) -> Self {
+    pub(crate) fn new(test: &str) -> Self {
         let p = std::env::temp_dir().join(format!("goldrush-cli-{test}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&p);
         fs::create_dir_all(&p).expect("create temp dir");
         Self(p)
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 }
@@ -73,7 +73,7 @@ impl Drop for TempDir {
 }
 
 /// Runs `goldrush ARGS` in `dir`.
-fn goldrush(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn goldrush(dir: &Path, args: &[&str]) -> Output {
     Command::new(goldrush_bin())
         .current_dir(dir)
         .args(args)
@@ -81,16 +81,16 @@ fn goldrush(dir: &Path, args: &[&str]) -> Output {
         .expect("cannot run goldrush")
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Runs and requires success.
-fn goldrush_ok(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn goldrush_ok(dir: &Path, args: &[&str]) -> Output {
     let o = goldrush(dir, args);
     assert!(
         o.status.success(),
@@ -114,7 +114,7 @@ fn state_hash(summary: &serde_json::Value) -> String {
 }
 
 /// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else {
         return out;

@@ -11,6 +11,8 @@
 //! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
 //! - `open_source`: open models trail the frontier by months; the open-source funding lever.
+//! - `sweep`: `goldrush sweep`/`merge`: identical bytes across job counts, resumes and shards;
+//!   bad specs; Parquet read by pyarrow.
 
 mod cli;
 mod deals;
@@ -22,5 +24,6 @@ mod open_source;
 mod platform_entry;
 mod scenarios;
 mod security;
+mod sweep;
 mod talent;
 mod venture;

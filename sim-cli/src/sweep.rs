@@ -709,3 +709,17 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
     written.push(out.join("manifest.json").display().to_string());
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_is_i_of_n_zero_based() {
+        assert_eq!(parse_shard("0/4"), Ok((0, 4)));
+        assert_eq!(parse_shard("3/4"), Ok((3, 4)));
+        for bad in ["4/4", "1/0", "x/2", "2", "-1/3"] {
+            assert!(parse_shard(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}

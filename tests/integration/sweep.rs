@@ -264,3 +264,47 @@ print("pyarrow ok")
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn sweep_latin_hypercube_is_deterministic_and_keeps_integer_parameters_integral() {
+    let t = TempDir::new("sweep-lhs");
+    let spec = write_spec(
+        t.path(),
+        "lhs.toml",
+        r#"base = "tiny"
+design = "lhs"
+points = 4
+seed = 3
+months = 6
+outputs = ["users_hhi"]
+
+[[params]]
+path = "users.theta_network"
+min = 0.0
+max = 1.0
+
+[[params]]
+path = "users.consumer_agents"
+min = 1000
+max = 3000
+"#,
+    );
+    sweep_ok(t.path(), &spec, "a", &["--jobs", "1"]);
+    sweep_ok(t.path(), &spec, "b", &["--jobs", "2"]);
+    assert_same_results(&t.path().join("a"), &t.path().join("b"), &COMBINED);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(t.path().join("a/manifest.json")).unwrap()).unwrap();
+    let points = manifest["spec"]["points"].as_array().expect("points");
+    assert_eq!(points.len(), 4);
+    let mut strata: Vec<u64> = points
+        .iter()
+        .map(|p| {
+            let agents: u64 = p[1].as_str().unwrap().parse().expect("an integer literal");
+            assert!((1000..=3000).contains(&agents), "{agents}");
+            let x: f64 = p[0].as_str().unwrap().parse().unwrap();
+            (x * 4.0).floor() as u64
+        })
+        .collect();
+    strata.sort();
+    assert_eq!(strata, vec![0, 1, 2, 3], "one point per stratum: {points:?}");
+}

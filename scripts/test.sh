@@ -101,6 +101,13 @@ stage_clippy() {
 }
 
 stage_test() {
+    # The sweep tests read goldrush's Parquet files with pyarrow (they skip without it).
+    if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import pyarrow' >/dev/null 2>&1; then
+        log "no pyarrow: pip install --user pyarrow"
+        python3 -m pip install --user -q pyarrow ||
+            python3 -m pip install --user -q --break-system-packages pyarrow ||
+            log "could not install pyarrow; the Parquet reader test will be skipped"
+    fi
     cargo test --workspace --release --no-fail-fast
 }
 

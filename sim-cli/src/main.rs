@@ -14,6 +14,8 @@ mod output;
 mod plot;
 mod progress;
 mod run;
+mod sweep;
+mod sweep_spec;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -107,6 +109,68 @@ enum Command {
         after_help = "Example:\n  goldrush compare baseline interop-mandate --seeds 20 --months 60 --plots"
     )]
     Compare(CompareArgs),
+    /// Run a sweep: many runs over a design of parameter values and seeds, in parallel.
+    #[command(
+        long_about = "Run a sweep spec (TOML): a base scenario, [[params]] to vary, a design \
+            (grid, lhs or list) and replicates per point, every replicate seed derived from one \
+            master seed. Every run's scenario is validated before anything runs. Runs go in \
+            parallel (--jobs), each single-threaded and deterministic; each finished run is \
+            written at once to OUT/runs/<id>.parquet (monthly metrics) and OUT/runs/<id>.json \
+            (seed, point values, state hash, final metrics), atomically. When every run is done, \
+            OUT/metrics.parquet and OUT/summary.parquet (and .csv with --csv) combine them in \
+            run order, identical bytes for any --jobs, and OUT/manifest.json records the spec, \
+            runs, seeds, version, git commit and state hashes. Run the same command again to \
+            resume: finished runs are skipped, interrupted ones redone. --shard I/N (or Slurm's \
+            SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT) runs the runs whose index mod N is I; \
+            `goldrush merge` combines shard folders. At most 100000 runs per sweep. Example \
+            spec: scenarios/sweeps/network-effects.toml.",
+        after_help = "Examples:\n  goldrush sweep scenarios/sweeps/network-effects.toml --out out/net\n  goldrush sweep spec.toml --out out/s0 --shard 0/2 && goldrush sweep spec.toml --out out/s1 --shard 1/2\n  goldrush merge out/s0 out/s1 --out out/all"
+    )]
+    Sweep(SweepArgs),
+    /// Combine the run folders of a sharded sweep into the combined results.
+    #[command(long_about = "Combine the output folders of a sweep's shards (each made by \
+            `goldrush sweep --shard I/N`) into OUT: metrics.parquet, summary.parquet and \
+            manifest.json, byte for byte what a single-machine sweep writes. Fails (exit 2) if \
+            the folders hold different sweeps or any run is missing.")]
+    Merge(MergeArgs),
+}
+
+#[derive(Args, Debug)]
+struct SweepArgs {
+    /// Sweep spec file (TOML).
+    #[arg(value_name = "SPEC.toml")]
+    spec: PathBuf,
+    /// Output folder (created if missing; an existing one must hold the same sweep).
+    #[arg(long, value_name = "DIR", default_value = "sweep-out")]
+    out: PathBuf,
+    /// Runs at a time (default: all cores).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    jobs: Option<u64>,
+    /// Run only the runs whose index mod N is I (0-based), e.g. --shard 0/4.
+    #[arg(long, value_name = "I/N", value_parser = sweep::parse_shard)]
+    shard: Option<(u64, u64)>,
+    /// Also write metrics.csv and summary.csv.
+    #[arg(long)]
+    csv: bool,
+    /// No progress bar and no summary on stdout.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Check the spec and every run's scenario, print the plan, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+struct MergeArgs {
+    /// Shard output folders of one sweep.
+    #[arg(value_name = "DIR", required = true)]
+    dirs: Vec<PathBuf>,
+    /// Folder for the combined results.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Also write metrics.csv and summary.csv.
+    #[arg(long)]
+    csv: bool,
 }
 
 #[derive(Args, Debug)]
@@ -282,6 +346,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             plots: a.plots,
             quiet: a.quiet,
         }),
+        Command::Sweep(a) => sweep::sweep(&sweep::SweepOptions {
+            spec: a.spec,
+            out: a.out,
+            jobs: a.jobs.map(|j| j as usize),
+            shard: a.shard,
+            csv: a.csv,
+            quiet: a.quiet,
+            dry_run: a.dry_run,
+        }),
+        Command::Merge(a) => sweep::merge(&a.dirs, &a.out, a.csv),
     }
 }
 

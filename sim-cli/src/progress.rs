@@ -1,4 +1,4 @@
-//! A hand-written progress bar on stderr: months done / total, months per second, ETA.
+//! A hand-written progress bar on stderr: months (or sweep runs) done / total, rate, ETA.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -10,6 +10,7 @@ const REDRAW: Duration = Duration::from_millis(100);
 pub struct Progress {
     enabled: bool,
     total: u32,
+    unit: &'static str,
     start: Instant,
     last_draw: Option<Instant>,
 }
@@ -31,9 +32,15 @@ pub fn format_eta(seconds: f64) -> String {
 
 impl Progress {
     pub fn new(total: u32, enabled: bool) -> Self {
+        Self::with_unit(total, enabled, "months")
+    }
+
+    /// A bar counting `unit`s (e.g. `runs` for a sweep).
+    pub fn with_unit(total: u32, enabled: bool, unit: &'static str) -> Self {
         Self {
             enabled,
             total,
+            unit,
             start: Instant::now(),
             last_draw: None,
         }
@@ -69,8 +76,9 @@ impl Progress {
         let bar: String = "#".repeat(filled) + &"-".repeat(WIDTH - filled.min(WIDTH));
         let _ = write!(
             std::io::stderr().lock(),
-            "\r[{bar}] {done}/{total} months  {rate:.1} months/s  ETA {eta}   ",
-            total = self.total
+            "\r[{bar}] {done}/{total} {unit}  {rate:.1} {unit}/s  ETA {eta}   ",
+            total = self.total,
+            unit = self.unit
         );
     }
 

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use sim_core::METRICS;
 use sim_core::scenario::BUILTIN;
 
-fn workspace() -> PathBuf {
+pub(crate) fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ has a parent")
@@ -21,7 +21,7 @@ fn workspace() -> PathBuf {
 }
 
 /// Builds `goldrush` (once per test process) with this test's profile; returns its path.
-fn goldrush_bin() -> &'static Path {
+pub(crate) fn goldrush_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let release = !cfg!(debug_assertions);

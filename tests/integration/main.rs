@@ -12,6 +12,8 @@
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
 //! - `compare`: `goldrush compare` end to end (paired seeds, verdicts, job counts, bad input, plots).
 //! - `open_source`: open models trail the frontier by months; the open-source funding lever.
+//! - `sweep`: `goldrush sweep`/`merge`: identical bytes across job counts, resumes and shards;
+//!   bad specs; Parquet read by pyarrow.
 
 mod cli;
 mod compare;
@@ -24,5 +26,6 @@ mod open_source;
 mod platform_entry;
 mod scenarios;
 mod security;
+mod sweep;
 mod talent;
 mod venture;

@@ -580,26 +580,8 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
         let mut csvs = if csv {
             let mut mc = std::io::BufWriter::new(std::fs::File::create(&temps[2])?);
             let mut sc = std::io::BufWriter::new(std::fs::File::create(&temps[3])?);
-            writeln!(
-                mc,
-                "{}",
-                m_schema
-                    .fields()
-                    .iter()
-                    .map(|f| f.name().as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )?;
-            writeln!(
-                sc,
-                "{}",
-                s_schema
-                    .fields()
-                    .iter()
-                    .map(|f| f.name().as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )?;
+            writeln!(mc, "{}", csv_header(&m_schema))?;
+            writeln!(sc, "{}", csv_header(&s_schema))?;
             Some((mc, sc))
         } else {
             None
@@ -708,6 +690,16 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
     )?;
     written.push(out.join("manifest.json").display().to_string());
     Ok(written)
+}
+
+/// The CSV header line of a schema: its field names, comma-separated.
+fn csv_header(schema: &arrow_schema::Schema) -> String {
+    schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 #   scripts/test.sh
 #
 # Stages: toolchain, fmt, clippy, test (native, release), wasm build, native-vs-wasm parity, web
-# (the browser playground built by scripts/build-web.sh, end to end in headless Chromium).
+# (the browser playground built by scripts/build-web.sh, end to end in headless Chromium), slurm
+# (a sweep through deploy/slurm/ on a single-node Slurm cluster started from Debian's packages).
 # Every stage runs even if an earlier one failed (except that nothing runs without a toolchain);
 # the last line is `N passed, M failed` and the exit status is non-zero if any stage failed.
 set -euo pipefail
@@ -184,6 +185,22 @@ stage_web() {
     node tests/web/e2e.cjs sim-web/dist
 }
 
+# deploy/slurm/ for real: a single-node Slurm cluster from Debian's packages runs a sweep as a job
+# array plus a merge job; the merged results must equal a one-machine sweep byte for byte
+# (tests/slurm/e2e.sh, which stops every daemon it started). Installs slurm-wlm and munge.
+stage_slurm() {
+    if ! command -v slurmctld >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then
+        log "no Slurm: installing slurm-wlm and munge"
+        apt_install slurm-wlm munge || log "could not install Slurm; tests/slurm/e2e.sh will say so"
+    fi
+    cargo build --release --workspace --examples
+    if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+        sudo -n -E bash tests/slurm/e2e.sh "$ROOT/target/release/goldrush"
+    else
+        bash tests/slurm/e2e.sh "$ROOT/target/release/goldrush"
+    fi
+}
+
 # ---------------------------------------------------------------------------------------------
 T_START=$(now)
 log "goldrush test suite in $ROOT (CI=${CI:-})"
@@ -198,6 +215,7 @@ else
     stage wasm stage_wasm
     stage parity stage_parity
     stage web stage_web
+    stage slurm stage_slurm
 fi
 
 T_END=$(now)

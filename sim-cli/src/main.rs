@@ -120,9 +120,10 @@ enum Command {
             OUT/metrics.parquet and OUT/summary.parquet (and .csv with --csv) combine them in \
             run order, identical bytes for any --jobs, and OUT/manifest.json records the spec, \
             runs, seeds, version, git commit and state hashes. Run the same command again to \
-            resume: finished runs are skipped, interrupted ones redone. --shard I/N (or Slurm's \
-            SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT) runs the runs whose index mod N is I; \
-            `goldrush merge` combines shard folders. At most 100000 runs per sweep. Example \
+            resume: finished runs are skipped, interrupted ones redone. --shard I/N runs the runs \
+            whose index mod N is I (inside a whole Slurm array --array=0-(N-1), I and N default \
+            to SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; a partial array needs --shard); \
+            `goldrush merge` combines shard folders; deploy/slurm/ has the job scripts. At most 100000 runs per sweep. Example \
             spec: scenarios/sweeps/network-effects.toml.",
         after_help = "Examples:\n  goldrush sweep scenarios/sweeps/network-effects.toml --out out/net\n  goldrush sweep spec.toml --out out/s0 --shard 0/2 && goldrush sweep spec.toml --out out/s1 --shard 1/2\n  goldrush merge out/s0 out/s1 --out out/all"
     )]
@@ -143,7 +144,7 @@ struct SweepArgs {
     /// Output folder (created if missing; an existing one must hold the same sweep).
     #[arg(long, value_name = "DIR", default_value = "sweep-out")]
     out: PathBuf,
-    /// Runs at a time (default: all cores).
+    /// Runs at a time (default: SLURM_CPUS_PER_TASK inside a Slurm job, else all cores).
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
     jobs: Option<u64>,
     /// Run only the runs whose index mod N is I (0-based), e.g. --shard 0/4.

@@ -108,27 +108,56 @@ pub fn parse_shard(s: &str) -> Result<(u64, u64), String> {
     Ok((i, n))
 }
 
-/// The shard from Slurm's job-array variables, when present.
+/// The shard from Slurm's job-array variables, when present and unambiguous.
+///
+/// Inside an array task `SLURM_ARRAY_TASK_ID` is the shard index, but the shard count cannot be
+/// read from the environment in general: `SLURM_ARRAY_TASK_COUNT` counts the tasks of *this*
+/// submission, so a resubmission of failed shards (`--array=3,7`) would silently run the wrong
+/// runs. Only a whole array `--array=0-(N-1)` (MIN 0, MAX = COUNT - 1) is taken as shard I/N;
+/// anything else is an error asking for an explicit `--shard` (as deploy/slurm's script passes).
 fn shard_from_slurm() -> anyhow::Result<Option<(u64, u64)>> {
-    let (Ok(id), Ok(count)) = (
-        std::env::var("SLURM_ARRAY_TASK_ID"),
-        std::env::var("SLURM_ARRAY_TASK_COUNT"),
-    ) else {
+    if std::env::var_os("SLURM_ARRAY_TASK_ID").is_none() {
         return Ok(None);
+    }
+    let var = |name: &str| -> anyhow::Result<Option<u64>> {
+        match std::env::var(name) {
+            Err(_) => Ok(None),
+            Ok(v) => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| bad_input(format!("{name}={v:?} is not a number"))),
+        }
     };
-    let min = std::env::var("SLURM_ARRAY_TASK_MIN").unwrap_or_else(|_| "0".into());
-    let parse = |name: &str, v: &str| -> anyhow::Result<u64> {
-        v.trim()
-            .parse()
-            .map_err(|_| bad_input(format!("{name}={v:?} is not a number")))
-    };
-    let id = parse("SLURM_ARRAY_TASK_ID", &id)?;
-    let min = parse("SLURM_ARRAY_TASK_MIN", &min)?;
-    let count = parse("SLURM_ARRAY_TASK_COUNT", &count)?;
-    let i = id.checked_sub(min).unwrap_or(id);
-    parse_shard(&format!("{i}/{count}"))
-        .map(Some)
-        .map_err(|e| bad_input(format!("Slurm array task: {e}")))
+    let id = var("SLURM_ARRAY_TASK_ID")?.unwrap_or_default();
+    let (count, min, max) = (
+        var("SLURM_ARRAY_TASK_COUNT")?,
+        var("SLURM_ARRAY_TASK_MIN")?,
+        var("SLURM_ARRAY_TASK_MAX")?,
+    );
+    match (count, min, max) {
+        (Some(n), Some(0), Some(max)) if n > 0 && max == n - 1 => parse_shard(&format!("{id}/{n}"))
+            .map(Some)
+            .map_err(|e| bad_input(format!("Slurm array task: {e}"))),
+        _ => Err(bad_input(format!(
+            "SLURM_ARRAY_TASK_ID={id} is set but this is not a whole array --array=0-(N-1) \
+             (SLURM_ARRAY_TASK_COUNT={}, MIN={}, MAX={}), so the shard count is unknown: pass \
+             it explicitly, e.g. --shard \"$SLURM_ARRAY_TASK_ID/N\" (deploy/slurm/sweep-array.sbatch does)",
+            count.map_or("unset".into(), |v| v.to_string()),
+            min.map_or("unset".into(), |v| v.to_string()),
+            max.map_or("unset".into(), |v| v.to_string()),
+        ))),
+    }
+}
+
+/// Runs at a time when `--jobs` is not given: the CPUs Slurm gave this task
+/// (`SLURM_CPUS_PER_TASK`) inside a Slurm job, else every core this process may use.
+fn default_jobs() -> usize {
+    std::env::var("SLURM_CPUS_PER_TASK")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Loads the spec file and resolves its base relative to the spec's folder.
@@ -398,9 +427,7 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<()> {
         .map(|r| &r.plan)
         .collect();
     let skipped = ids.len() - pending.len();
-    let jobs = opts
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = opts.jobs.unwrap_or_else(default_jobs);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()

@@ -131,10 +131,24 @@ fn sweep_shards_merged_equal_the_single_machine_sweep_byte_for_byte() {
         .env("SLURM_ARRAY_TASK_ID", "1")
         .env("SLURM_ARRAY_TASK_COUNT", "2")
         .env("SLURM_ARRAY_TASK_MIN", "0")
+        .env("SLURM_ARRAY_TASK_MAX", "1")
         .output()
         .expect("run goldrush");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("shard 1/2 has 3"), "{}", stdout(&o));
+    // A resubmission of some shards (`--array=1`) does not tell the shard count: refused.
+    let o = Command::new(goldrush_bin())
+        .current_dir(t.path())
+        .args(["sweep", &spec, "--out", "s1b"])
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "1")
+        .env("SLURM_ARRAY_TASK_MIN", "1")
+        .env("SLURM_ARRAY_TASK_MAX", "1")
+        .output()
+        .expect("run goldrush");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--shard"), "{}", stderr(&o));
+    assert!(!t.path().join("s1b").exists(), "nothing written");
     // Merging with a run missing is refused.
     let o = goldrush(t.path(), &["merge", "s0", "--out", "merged"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

@@ -22,7 +22,7 @@ fn shell_quote(arg: &str) -> String {
 }
 
 /// The median of a sample (mean of the middle two for an even count).
-fn median(xs: &[f64]) -> f64 {
+pub(crate) fn median(xs: &[f64]) -> f64 {
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
     let n = v.len();
@@ -42,10 +42,8 @@ fn cpu_model() -> Option<String> {
         .map(|(_, v)| v.trim().to_string())
 }
 
-/// `goldrush bench`.
-pub fn bench(scenario: &str, overrides: &[String], repeat: u32) -> anyhow::Result<()> {
-    let loaded = load_scenario(scenario, overrides)?;
-    let sc = &loaded.scenario;
+/// The benchmark header: the command line, version, build profile and machine.
+pub(crate) fn header() -> String {
     let mut head = String::new();
     let args: Vec<String> = std::env::args().map(|a| shell_quote(&a)).collect();
     let _ = writeln!(head, "command      {}", args.join(" "));
@@ -64,6 +62,14 @@ pub fn bench(scenario: &str, overrides: &[String], repeat: u32) -> anyhow::Resul
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         cpu_model().map_or(String::new(), |m| format!(", {m}"))
     );
+    head
+}
+
+/// `goldrush bench`.
+pub fn bench(scenario: &str, overrides: &[String], repeat: u32) -> anyhow::Result<()> {
+    let loaded = load_scenario(scenario, overrides)?;
+    let sc = &loaded.scenario;
+    let mut head = header();
     let _ = writeln!(
         head,
         "scenario     {} ({}), seed {}, {} months, {} run(s), single-threaded",

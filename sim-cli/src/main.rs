@@ -6,6 +6,7 @@
 //! directory that cannot be written), 1 for anything else. clap's usage errors keep clap's 2.
 
 mod bench;
+mod bench_sweep;
 mod compare;
 mod docs;
 mod errors;
@@ -83,12 +84,19 @@ enum Command {
     Params(ParamsArgs),
     /// Document every metric column of metrics.csv: name, unit, meaning.
     Metrics(DocArgs),
-    /// Time repeated single-threaded runs of a scenario (the performance benchmark).
+    /// Time repeated single-threaded runs of a scenario, or a whole sweep at several job counts.
     #[command(
         long_about = "Time repeated single-threaded runs of a scenario: for each run the setup \
             and stepping seconds, user agents, agent-months per second (user agents x months / \
             stepping seconds) and months per second, then the median of each. Prints the \
-            command line and machine facts so results can be compared. Writes no files."
+            command line and machine facts so results can be compared. Writes no files.\n\n\
+            With --sweep SPEC.toml: the sweep throughput benchmark. The whole sweep (runs, \
+            per-run files and combined files) runs into a fresh temporary folder (removed \
+            afterwards) once per job count in --jobs (default: 1 and all cores) and repeat, job \
+            counts interleaved; prints each time, then per job count the median seconds, runs \
+            per second, speed-up and parallel efficiency, and checks that the combined files are \
+            byte-identical for every job count (exit 1 if not).",
+        after_help = "Examples:\n  goldrush bench baseline --repeat 3\n  goldrush bench --sweep scenarios/sweeps/bench-classroom.toml --jobs 1,2 --repeat 3"
     )]
     Bench(BenchArgs),
     /// Compare a policy with a base scenario over paired seeds: differences with 95% CIs.
@@ -293,6 +301,13 @@ struct BenchArgs {
     /// Override a parameter (repeatable), e.g. --set users.consumer_agents=100000.
     #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
     set: Vec<String>,
+    /// Benchmark this sweep spec instead (sweep throughput at each --jobs count).
+    #[arg(long, value_name = "SPEC.toml", conflicts_with_all = ["months", "set"])]
+    sweep: Option<PathBuf>,
+    /// With --sweep: comma-separated job counts to time (default: 1 and all cores).
+    #[arg(long, value_name = "J1,J2", value_delimiter = ',', requires = "sweep",
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    jobs: Vec<u64>,
 }
 
 /// `--seed` and `--months` are plain overrides appended after `--set`, so they are validated
@@ -332,6 +347,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Params(a) => emit(&docs::params(a.markdown, a.section.as_deref())?),
         Command::Metrics(a) => emit(&docs::metrics(a.markdown)),
         Command::Bench(a) => {
+            if let Some(spec) = &a.sweep {
+                let mut jobs: Vec<usize> = a.jobs.iter().map(|&j| j as usize).collect();
+                if jobs.is_empty() {
+                    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                    jobs = if cores > 1 { vec![1, cores] } else { vec![1] };
+                }
+                return bench_sweep::bench_sweep(spec, &jobs, a.repeat);
+            }
             let overrides = with_run_overrides(&a.set, None, a.months);
             bench::bench(&a.scenario, &overrides, a.repeat)
         }
@@ -355,7 +378,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             csv: a.csv,
             quiet: a.quiet,
             dry_run: a.dry_run,
-        }),
+        })
+        .map(|_| ()),
         Command::Merge(a) => sweep::merge(&a.dirs, &a.out, a.csv),
     }
 }

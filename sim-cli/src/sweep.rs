@@ -393,8 +393,19 @@ fn run_one(spec: &Spec, runs_dir: &Path, plan: &RunPlan) -> anyhow::Result<Strin
     Ok(state_hash)
 }
 
+/// What a sweep did (for `goldrush bench --sweep`).
+pub struct SweepReport {
+    /// Runs run now (not skipped as already done).
+    pub ran: usize,
+    /// Seconds spent running them (parallel part, per-run files included).
+    pub run_seconds: f64,
+    /// Seconds for the whole command: planning, runs and assembling the combined files.
+    pub total_seconds: f64,
+}
+
 /// `goldrush sweep`.
-pub fn sweep(opts: &SweepOptions) -> anyhow::Result<()> {
+pub fn sweep(opts: &SweepOptions) -> anyhow::Result<SweepReport> {
+    let t_start = Instant::now();
     let origin = opts.spec.display().to_string();
     let spec = load_spec(&opts.spec)?;
     let manifest = plan_sweep(&spec, &origin)?;
@@ -403,14 +414,26 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<()> {
         None => shard_from_slurm()?,
     };
     if opts.dry_run {
-        return emit(&format!(
+        if opts.quiet {
+            return Ok(SweepReport {
+                ran: 0,
+                run_seconds: 0.0,
+                total_seconds: t_start.elapsed().as_secs_f64(),
+            });
+        }
+        emit(&format!(
             "OK: {origin}: {} design, {} points x {} replicates = {} runs of {} (every run's scenario is valid); nothing written\n",
             spec.design,
             spec.points.len(),
             spec.replicates,
             spec.runs(),
             spec.base
-        ));
+        ))?;
+        return Ok(SweepReport {
+            ran: 0,
+            run_seconds: 0.0,
+            total_seconds: t_start.elapsed().as_secs_f64(),
+        });
     }
     claim_out_dir(&opts.out, &manifest)?;
     let runs_dir = opts.out.join("runs");
@@ -452,6 +475,7 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<()> {
     } else {
         0.0
     };
+    let ran = pending.len();
     let all_done = manifest.runs.iter().all(|r| run_done(&runs_dir, &r.plan.id));
     let mut msg = format!(
         "sweep {origin}: {} runs{}; ran {} in {seconds:.2} s ({rate:.2} runs/s, {jobs} jobs), {skipped} already done\n",
@@ -471,7 +495,11 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<()> {
     if !opts.quiet {
         emit(&msg)?;
     }
-    Ok(())
+    Ok(SweepReport {
+        ran,
+        run_seconds: seconds,
+        total_seconds: t_start.elapsed().as_secs_f64(),
+    })
 }
 
 /// `goldrush merge DIR... --out OUT`.

@@ -322,3 +322,28 @@ max = 3000
     strata.sort();
     assert_eq!(strata, vec![0, 1, 2, 3], "one point per stratum: {points:?}");
 }
+
+#[test]
+fn bench_sweep_times_each_job_count_checks_identical_results_and_cleans_up() {
+    let t = TempDir::new("sweep-bench");
+    let spec = write_spec(t.path(), "s.toml", SPEC);
+    let scratch = t.path().join("tmp");
+    fs::create_dir_all(&scratch).expect("mkdir");
+    let o = Command::new(goldrush_bin())
+        .current_dir(t.path())
+        .args(["bench", "--sweep", &spec, "--jobs", "1,2", "--repeat", "2"])
+        .env("TMPDIR", &scratch)
+        .output()
+        .expect("run goldrush");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("efficiency"), "{out}");
+    assert!(out.contains("identical across job counts and repeats: yes"), "{out}");
+    // 2 repeats x 2 job counts, each line with the runs count and a digest.
+    let timed = out.lines().filter(|l| l.split_whitespace().nth(2) == Some("6")).count();
+    assert_eq!(timed, 4, "{out}");
+    assert!(files_under(&scratch).is_empty(), "temporary sweep folders are removed");
+    // Bad job counts are the user's fault.
+    let o = goldrush(t.path(), &["bench", "--sweep", &spec, "--jobs", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

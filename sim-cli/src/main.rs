@@ -400,3 +400,24 @@ fn main() -> ExitCode {
         Err(_) => ExitCode::from(1),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// The compare help lists the default metrics by hand (clap needs a constant string); it
+    /// must name exactly `compare::DEFAULT_METRICS`, in order.
+    #[test]
+    fn compare_help_names_the_default_metrics() {
+        let cli = Cli::command();
+        let help = cli
+            .find_subcommand("compare")
+            .and_then(|c| c.get_long_about())
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let listed = format!("(--metrics, default: {})", compare::DEFAULT_METRICS.join(", "));
+        assert!(help.contains(&listed), "compare --help should say {listed:?}; it says {help:?}");
+    }
+}

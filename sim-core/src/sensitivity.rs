@@ -25,7 +25,11 @@
 //! [`sobol_indices`] estimates, with `V` the variance (divisor `2N`) of all `f(A)` and `f(B)`
 //! values,
 //! - first order (Saltelli et al. 2010, eq. (b) of table 2):
-//!   `S_i = (1/N) Σ_j f(B)_j (f(AB_i)_j − f(A)_j) / V`,
+//!   `S_i = (1/N) Σ_j (f(B)_j − m) (f(AB_i)_j − f(A)_j) / V`, where `m` is the mean of the
+//!   same `f(A)` and `f(B)` values. Subtracting `m` leaves the expectation unchanged (the
+//!   differences `f(AB_i) − f(A)` have mean zero) but removes the estimator's dependence on the
+//!   output's offset: without it, an output like a firm count, whose mean is large next to its
+//!   spread, gives first-order estimates with a much larger variance.
 //! - total effect (Jansen 1999): `ST_i = (1/2N) Σ_j (f(A)_j − f(AB_i)_j)² / V`.
 //!
 //! `S_i` is the share of the output variance explained by input `i` alone; `ST_i` the share
@@ -309,7 +313,7 @@ fn sobol_estimate(blocks: &[&[f64]], rows: &[usize], k: usize) -> (f64, Vec<f64>
         for &j in rows {
             let y = blocks[j];
             let (fa, fab, fb) = (y[0], y[1 + i], y[k + 1]);
-            first += fb * (fab - fa);
+            first += (fb - mean) * (fab - fa);
             total += (fa - fab) * (fa - fab);
         }
         s1.push(first / n / var);

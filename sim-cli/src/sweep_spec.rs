@@ -9,6 +9,10 @@
 //! Seeds: replicate `r` of point `p` gets `seed_for(master, p, r)`, a SplitMix64 hash of the
 //! three numbers (masked to 63 bits, the largest a TOML scenario can hold). Different points never
 //! share a seed list by construction; a collision would need two 63-bit hashes to meet.
+//! Sensitivity designs are the exception, on purpose: every point of a Saltelli block
+//! (`A_j, AB_1j, ..., AB_kj, B_j`) or of a Morris trajectory runs with the seeds of its block,
+//! `seed_for(master, block, r)` (common random numbers), so the differences the estimators
+//! take between those points come from the parameters, not from the random stream.
 //!
 //! Latin hypercube: for `n` points and each parameter `k`, a SplitMix64 stream keyed by
 //! `(master, k)` draws a Fisher–Yates permutation of the `n` strata and one uniform offset per
@@ -666,6 +670,17 @@ impl Spec {
         self.points.len() as u64 * self.replicates
     }
 
+    /// The point whose seeds point `point` uses: itself, or the first of its Saltelli block or
+    /// Morris trajectory (module docs).
+    pub fn seed_group(&self, point: u64) -> u64 {
+        let k = self.params.len() as u64;
+        match self.sampling {
+            Some(Sampling::Saltelli { .. }) => point / (k + 2),
+            Some(Sampling::Morris { .. }) => point / (k + 1),
+            None => point,
+        }
+    }
+
     pub fn plan(&self, index: u64) -> RunPlan {
         let point = index / self.replicates;
         let replicate = index % self.replicates;
@@ -674,7 +689,7 @@ impl Spec {
             id: run_id(index),
             point,
             replicate,
-            seed: seed_for(self.seed, point, replicate),
+            seed: seed_for(self.seed, self.seed_group(point), replicate),
         }
     }
 
@@ -775,6 +790,28 @@ mod tests {
         // `sobol` is an alias recorded as saltelli.
         let alias = parse(&SALTELLI.replace("\"saltelli\"", "\"sobol\""), "s.toml").unwrap();
         assert_eq!(alias, spec);
+    }
+
+    #[test]
+    fn a_saltelli_block_or_morris_trajectory_shares_its_seeds() {
+        let mut spec = parse(&SALTELLI.replace("samples = 8", "samples = 8\nreplicates = 2"), "s.toml").unwrap();
+        let seed = |spec: &Spec, point: u64, r: u64| spec.plan(point * spec.replicates + r).seed;
+        // k = 2: blocks of 4 points (A, AB_1, AB_2, B).
+        for p in 0..4 {
+            assert_eq!(seed(&spec, p, 0), seed(&spec, 0, 0));
+            assert_eq!(seed(&spec, p, 1), seed(&spec, 0, 1));
+        }
+        assert_ne!(seed(&spec, 0, 0), seed(&spec, 0, 1));
+        assert_ne!(seed(&spec, 4, 0), seed(&spec, 3, 0));
+        assert_eq!(seed(&spec, 5, 1), seed_for(spec.seed, 1, 1));
+        spec.sampling = Some(Sampling::Morris {
+            trajectories: 8,
+            levels: 4,
+            ranges: Vec::new(),
+        });
+        // Trajectories of k + 1 = 3 points.
+        assert_eq!(seed(&spec, 2, 0), seed(&spec, 0, 0));
+        assert_ne!(seed(&spec, 3, 0), seed(&spec, 2, 0));
     }
 
     #[test]

@@ -794,7 +794,11 @@ mod tests {
 
     #[test]
     fn a_saltelli_block_or_morris_trajectory_shares_its_seeds() {
-        let mut spec = parse(&SALTELLI.replace("samples = 8", "samples = 8\nreplicates = 2"), "s.toml").unwrap();
+        let mut spec = parse(
+            &SALTELLI.replace("samples = 8", "samples = 8\nreplicates = 2"),
+            "s.toml",
+        )
+        .unwrap();
         let seed = |spec: &Spec, point: u64, r: u64| spec.plan(point * spec.replicates + r).seed;
         // k = 2: blocks of 4 points (A, AB_1, AB_2, B).
         for p in 0..4 {

@@ -120,7 +120,9 @@ enum Command {
             saltelli (alias sobol; Sobol-sequence Saltelli design over min/max ranges, samples = N \
             base samples, a power of two, giving N x (k + 2) points for k parameters) and morris \
             (trajectories = r on levels = p (even, default 4) giving r x (k + 1) points); \
-            `goldrush sensitivity` analyses the last two. Every run's scenario is validated before anything runs. Runs go in \
+            `goldrush sensitivity` analyses the last two. In those two, the points of one \
+            Saltelli block or Morris trajectory share their replicate seeds (common random \
+            numbers). Every run's scenario is validated before anything runs. Runs go in \
             parallel (--jobs), each single-threaded and deterministic; each finished run is \
             written at once to OUT/runs/<id>.parquet (monthly metrics) and OUT/runs/<id>.json \
             (seed, point values, state hash, final metrics), atomically. When every run is done, \

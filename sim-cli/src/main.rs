@@ -15,6 +15,8 @@ mod output;
 mod plot;
 mod progress;
 mod run;
+mod sensitivity;
+mod sensitivity_plot;
 mod sweep;
 mod sweep_spec;
 
@@ -120,8 +122,15 @@ enum Command {
     /// Run a sweep: many runs over a design of parameter values and seeds, in parallel.
     #[command(
         long_about = "Run a sweep spec (TOML): a base scenario, [[params]] to vary, a design \
-            (grid, lhs or list) and replicates per point, every replicate seed derived from one \
-            master seed. Every run's scenario is validated before anything runs. Runs go in \
+            and replicates per point, every replicate seed derived from one master seed. \
+            Designs: grid (full factorial of values, or min/max with steps), lhs (Latin \
+            hypercube of min/max ranges, points = N), list (explicit values, one per point), \
+            saltelli (alias sobol; Sobol-sequence Saltelli design over min/max ranges, samples = N \
+            base samples, a power of two, giving N x (k + 2) points for k parameters) and morris \
+            (trajectories = r on levels = p (even, default 4) giving r x (k + 1) points); \
+            `goldrush sensitivity` analyses the last two. In those two, the points of one \
+            Saltelli block or Morris trajectory share their replicate seeds (common random \
+            numbers). Every run's scenario is validated before anything runs. Runs go in \
             parallel (--jobs), each single-threaded and deterministic; each finished run is \
             written at once to OUT/runs/<id>.parquet (monthly metrics) and OUT/runs/<id>.json \
             (seed, point values, state hash, final metrics), atomically. When every run is done, \
@@ -142,6 +151,47 @@ enum Command {
             manifest.json, byte for byte what a single-machine sweep writes. Fails (exit 2) if \
             the folders hold different sweeps or any run is missing.")]
     Merge(MergeArgs),
+    /// Sobol (saltelli design) or Morris sensitivity indices of a sweep's outputs.
+    #[command(
+        long_about = "Global sensitivity analysis. SPEC.toml is a sweep spec with design = \
+            \"saltelli\" (alias \"sobol\"; samples = N, a power of two) or \"morris\" \
+            (trajectories = r, levels = p) and min/max ranges for its [[params]]. The sweep runs \
+            into --out like `goldrush sweep` (parallel, resumable; a folder already holding the \
+            complete sweep, e.g. shards merged with `goldrush merge`, is only analysed). Each \
+            run gives one number per output (the spec's [sensitivity] statistic: \"final\", the \
+            last month, by default, or \"mean\", the time average with NaN months skipped); the \
+            replicates of each point are averaged, so the indices are those of the \
+            replicate-mean output. Outputs: the spec's `outputs`, or by default users_hhi, \
+            leader_user_share, compute_cr5, spot_price_usd, startups_alive, \
+            haves_compute_share. Saltelli gives Sobol first-order (S1, Saltelli 2010) and total \
+            (ST, Jansen 1999) indices; morris gives mu*, mu and sigma of the elementary effects \
+            (per whole parameter range, and mu* per parameter unit); all with 95% bootstrap \
+            intervals ([sensitivity] bootstrap resamples, default 1000). Prints the tables and \
+            writes sensitivity.csv, sensitivity.json and per output sensitivity-METRIC.png and \
+            .svg (bar charts) into --out, atomically. Example spec: \
+            scenarios/sweeps/sensitivity-classroom.toml.",
+        after_help = "Examples:\n  goldrush sensitivity scenarios/sweeps/sensitivity-classroom.toml --out out/sens\n  goldrush sweep spec.toml --out out/s0 --shard 0/2; goldrush sweep spec.toml --out out/s1 --shard 1/2\n  goldrush merge out/s0 out/s1 --out out/all && goldrush sensitivity spec.toml --out out/all"
+    )]
+    Sensitivity(SensitivityArgs),
+}
+
+#[derive(Args, Debug)]
+struct SensitivityArgs {
+    /// Sweep spec file (TOML) with a saltelli (sobol) or morris design.
+    #[arg(value_name = "SPEC.toml")]
+    spec: PathBuf,
+    /// Sweep output folder, also where the results go (an existing one must hold the same sweep).
+    #[arg(long, value_name = "DIR", default_value = "sensitivity-out")]
+    out: PathBuf,
+    /// Runs at a time (default: all cores).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    jobs: Option<u64>,
+    /// No progress bar and nothing on stdout.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Check the spec and every run's scenario, print the plan, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args, Debug)]
@@ -381,6 +431,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         })
         .map(|_| ()),
         Command::Merge(a) => sweep::merge(&a.dirs, &a.out, a.csv),
+        Command::Sensitivity(a) => sensitivity::sensitivity(&sensitivity::SensitivityOptions {
+            spec: a.spec,
+            out: a.out,
+            jobs: a.jobs.map(|j| j as usize),
+            quiet: a.quiet,
+            dry_run: a.dry_run,
+        }),
     }
 }
 

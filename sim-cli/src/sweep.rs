@@ -161,7 +161,7 @@ fn default_jobs() -> usize {
 }
 
 /// Loads the spec file and resolves its base relative to the spec's folder.
-fn load_spec(path: &Path) -> anyhow::Result<Spec> {
+pub(crate) fn load_spec(path: &Path) -> anyhow::Result<Spec> {
     let origin = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| bad_input(format!("cannot read sweep spec {origin:?}: {}", io_message(&e))))?;
@@ -220,6 +220,21 @@ fn plan_sweep(spec: &Spec, spec_origin: &str) -> anyhow::Result<Manifest> {
         base_scenario_hash: hash_hex(base_hash),
         runs,
     })
+}
+
+/// Whether `out` holds the sweep of `spec` (same spec and resolved base scenario), complete
+/// with its combined files, so a caller can read them without running anything (e.g. after
+/// the shards of a cluster run were merged into `out`).
+pub(crate) fn is_complete(spec: &Spec, out: &Path) -> anyhow::Result<bool> {
+    let Some(m) = read_manifest(out)? else {
+        return Ok(false);
+    };
+    let base = load_scenario(&spec.base, &spec.set)?;
+    let base_hash = hash_hex(fnv1a(sim_core::scenario::to_toml(&base.scenario).as_bytes()));
+    Ok(m.complete
+        && serde_json::to_value(&m.spec).ok() == serde_json::to_value(spec).ok()
+        && m.base_scenario_hash == base_hash
+        && out.join("metrics.parquet").is_file())
 }
 
 fn manifest_json(m: &Manifest) -> String {

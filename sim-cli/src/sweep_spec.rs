@@ -9,11 +9,24 @@
 //! Seeds: replicate `r` of point `p` gets `seed_for(master, p, r)`, a SplitMix64 hash of the
 //! three numbers (masked to 63 bits, the largest a TOML scenario can hold). Different points never
 //! share a seed list by construction; a collision would need two 63-bit hashes to meet.
+//! Sensitivity designs are the exception, on purpose: every point of a Saltelli block
+//! (`A_j, AB_1j, ..., AB_kj, B_j`) or of a Morris trajectory runs with the seeds of its block,
+//! `seed_for(master, block, r)` (common random numbers), so the differences the estimators
+//! take between those points come from the parameters, not from the random stream.
 //!
 //! Latin hypercube: for `n` points and each parameter `k`, a SplitMix64 stream keyed by
 //! `(master, k)` draws a Fisher–Yates permutation of the `n` strata and one uniform offset per
 //! stratum; point `i` gets `min + (perm[i] + u_i) / n * (max - min)` (rounded when both bounds
 //! are integers).
+//!
+//! Sensitivity designs map points `u` of the unit hypercube from [`sim_core::sensitivity`] to
+//! `min + u * (max - min)` (rounded when both bounds are integers): `saltelli` (alias `sobol`)
+//! takes `samples = N` base samples, a power of two (the Sobol sequence is balanced only at
+//! powers of two), and has `N (k + 2)` points for `k` parameters, in blocks
+//! `A_j, AB_1j, ..., AB_kj, B_j`; `morris` takes `trajectories = r` and `levels = p` (even,
+//! default 4) and has `r (k + 1)` points, trajectory by trajectory, drawn from a SplitMix64
+//! stream keyed by the master seed. An optional `[sensitivity]` table sets how `goldrush
+//! sensitivity` analyses the runs (`statistic`, `bootstrap`); it does not change the runs.
 
 use std::ops::Range;
 
@@ -31,11 +44,19 @@ pub const MAX_RUNS: u64 = 100_000;
 pub struct RawSpec {
     /// Built-in scenario name or scenario file (relative to the spec file).
     pub base: toml::Spanned<String>,
-    /// `grid`, `lhs` or `list`.
+    /// `grid`, `lhs`, `list`, `saltelli` (alias `sobol`) or `morris`.
     #[serde(default = "default_design")]
     pub design: toml::Spanned<String>,
     /// Number of points (lhs only).
     pub points: Option<toml::Spanned<u64>>,
+    /// Base samples (saltelli only), a power of two.
+    pub samples: Option<toml::Spanned<u64>>,
+    /// Trajectories (morris only).
+    pub trajectories: Option<toml::Spanned<u64>>,
+    /// Grid levels (morris only; even, default 4).
+    pub levels: Option<toml::Spanned<u64>>,
+    /// How `goldrush sensitivity` analyses the runs (saltelli and morris only).
+    pub sensitivity: Option<toml::Spanned<RawAnalysis>>,
     /// Replicates (seeds) per point.
     #[serde(default = "default_replicates")]
     pub replicates: toml::Spanned<u64>,
@@ -60,6 +81,64 @@ fn default_design() -> toml::Spanned<String> {
 
 fn default_replicates() -> toml::Spanned<u64> {
     toml::Spanned::new(0..0, 1)
+}
+
+/// The `[sensitivity]` table as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnalysis {
+    /// `final` (the last month's value) or `mean` (the time average, NaN months skipped).
+    pub statistic: Option<toml::Spanned<String>>,
+    /// Bootstrap resamples for the confidence intervals.
+    pub bootstrap: Option<toml::Spanned<u64>>,
+}
+
+/// Default bootstrap resamples of `goldrush sensitivity`.
+pub const DEFAULT_BOOTSTRAP: u64 = 1000;
+/// Most bootstrap resamples allowed (the analysis time grows linearly with them).
+pub const MAX_BOOTSTRAP: u64 = 100_000;
+
+/// What each run contributes to a sensitivity analysis: one number per output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Statistic {
+    /// The value in the last month.
+    Final,
+    /// The mean over the months (NaN months skipped).
+    Mean,
+}
+
+impl Statistic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statistic::Final => "final",
+            Statistic::Mean => "mean",
+        }
+    }
+}
+
+/// How `goldrush sensitivity` analyses a sweep (from the spec's `[sensitivity]` table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub statistic: Statistic,
+    pub bootstrap: u64,
+    /// Whether the spec lists `outputs` (otherwise the analysis uses a default short list).
+    pub outputs_given: bool,
+}
+
+/// A sensitivity design: the method, its sizes and each parameter's range `(min, max)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "lowercase")]
+pub enum Sampling {
+    Saltelli {
+        samples: u64,
+        ranges: Vec<(f64, f64)>,
+    },
+    Morris {
+        trajectories: u64,
+        levels: u64,
+        ranges: Vec<(f64, f64)>,
+    },
 }
 
 /// One `[[params]]` entry as written.
@@ -90,6 +169,9 @@ pub struct Spec {
     pub params: Vec<ParamSpec>,
     /// Each point's value per parameter, as TOML literals, in point order.
     pub points: Vec<Vec<String>>,
+    /// The sensitivity design (saltelli and morris only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Sampling>,
 }
 
 /// A validated parameter.
@@ -177,22 +259,30 @@ fn float_literal(x: f64) -> String {
 
 /// Parses and validates a spec; `origin` names the file in messages.
 pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
+    parse_with_analysis(text, origin).map(|(spec, _)| spec)
+}
+
+/// Parses and validates a spec and its `[sensitivity]` table.
+pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, Analysis)> {
     let raw: RawSpec = toml::from_str(text).map_err(|e| {
         let loc = e.span().map_or(origin.to_string(), |s| at(origin, text, s));
         bad_input(format!("{loc}: {}", e.message().trim()))
     })?;
     let mut errors = Vec::new();
-    let design = raw.design.get_ref().as_str();
+    let design = match raw.design.get_ref().as_str() {
+        "sobol" => "saltelli",
+        d => d,
+    };
     let design_at = at(origin, text, raw.design.span());
     match design {
-        "grid" | "lhs" | "list" => {}
-        "sobol" | "saltelli" => errors.push(format!(
-            "{design_at}: design = {design:?} is not implemented yet (use grid, lhs or list)"
-        )),
+        "grid" | "lhs" | "list" | "saltelli" | "morris" => {}
         other => errors.push(format!(
-            "{design_at}: unknown design {other:?} (expected grid, lhs or list)"
+            "{design_at}: unknown design {other:?} (expected grid, lhs, list, saltelli (or its alias sobol) or morris)"
         )),
     }
+    // Ranges are sampled by lhs and the sensitivity designs.
+    let sampled = matches!(design, "lhs" | "saltelli" | "morris");
+    let sensitivity = matches!(design, "saltelli" | "morris");
     let replicates = *raw.replicates.get_ref();
     if replicates == 0 {
         errors.push(format!(
@@ -267,14 +357,14 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
             }
         };
         match design {
-            "lhs" => {
+            _ if sampled => {
                 if p.values.is_some() || p.steps.is_some() {
                     errors.push(format!(
-                        "{what}: lhs samples a range: use min and max, not values or steps"
+                        "{what}: {design} samples a range: use min and max, not values or steps"
                     ));
                 }
                 if p.min.is_none() && p.max.is_none() {
-                    errors.push(format!("{what}: lhs needs min and max"));
+                    errors.push(format!("{what}: {design} needs min and max"));
                 }
                 ranges.push(range.unwrap_or((0.0, 1.0, false)));
             }
@@ -320,7 +410,106 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
             }
         }
     }
+    // Checks a design-size field: present where it belongs, absent elsewhere, within bounds.
+    let mut size =
+        |field: &Option<toml::Spanned<u64>>, name: &str, owner: &str, default: Option<u64>, min: u64| -> u64 {
+            match field {
+                Some(n) if design != owner => {
+                    errors.push(format!(
+                        "{}: {name} is for {owner} designs only (this one is {design})",
+                        at(origin, text, n.span())
+                    ));
+                    0
+                }
+                Some(n) if *n.get_ref() < min => {
+                    errors.push(format!(
+                        "{}: {name} must be at least {min} (got {})",
+                        at(origin, text, n.span()),
+                        n.get_ref()
+                    ));
+                    0
+                }
+                Some(n) => *n.get_ref(),
+                None if design == owner => default.unwrap_or_else(|| {
+                    errors.push(format!("{design_at}: a {owner} design needs {name} = N"));
+                    0
+                }),
+                None => 0,
+            }
+        };
+    let samples = size(&raw.samples, "samples", "saltelli", None, 1);
+    let trajectories = size(&raw.trajectories, "trajectories", "morris", None, 2);
+    let levels = size(&raw.levels, "levels", "morris", Some(4), 2);
+    if let Some(n) = &raw.samples
+        && design == "saltelli"
+        && samples >= 1
+        && !samples.is_power_of_two()
+    {
+        let below = 1u64 << (63 - samples.leading_zeros());
+        errors.push(format!(
+            "{}: samples = {samples} is not a power of two (try {below} or {}): the Sobol \
+             sequence is balanced only at powers of two",
+            at(origin, text, n.span()),
+            below.saturating_mul(2)
+        ));
+    }
+    if let Some(n) = &raw.levels
+        && design == "morris"
+        && levels >= 2
+        && !levels.is_multiple_of(2)
+    {
+        errors.push(format!(
+            "{}: levels = {levels} must be even (so the jump of p/(2(p-1)) lands on the grid), e.g. 4",
+            at(origin, text, n.span())
+        ));
+    }
+    let k = raw.params.len();
+    if design == "saltelli" && k > sim_core::sensitivity::MAX_SALTELLI_INPUTS {
+        errors.push(format!(
+            "{design_at}: a saltelli design varies at most {} parameters (got {k})",
+            sim_core::sensitivity::MAX_SALTELLI_INPUTS
+        ));
+    }
+    let analysis = match &raw.sensitivity {
+        Some(a) if !sensitivity => {
+            errors.push(format!(
+                "{}: [sensitivity] is for saltelli and morris designs only (this one is {design})",
+                at(origin, text, a.span())
+            ));
+            None
+        }
+        Some(a) => Some(a.get_ref()),
+        None => None,
+    };
+    let statistic = match analysis.and_then(|a| a.statistic.as_ref()) {
+        None => Statistic::Final,
+        Some(s) => match s.get_ref().as_str() {
+            "final" => Statistic::Final,
+            "mean" => Statistic::Mean,
+            other => {
+                errors.push(format!(
+                    "{}: sensitivity.statistic = {other:?}: expected \"final\" (last month) or \"mean\" (time average)",
+                    at(origin, text, s.span())
+                ));
+                Statistic::Final
+            }
+        },
+    };
+    let bootstrap = match analysis.and_then(|a| a.bootstrap.as_ref()) {
+        None => DEFAULT_BOOTSTRAP,
+        Some(b) if *b.get_ref() > MAX_BOOTSTRAP => {
+            errors.push(format!(
+                "{}: sensitivity.bootstrap = {} is out of range 0..={MAX_BOOTSTRAP}",
+                at(origin, text, b.span()),
+                b.get_ref()
+            ));
+            DEFAULT_BOOTSTRAP
+        }
+        Some(b) => *b.get_ref(),
+    };
     let n_points: u64 = match design {
+        "saltelli" => samples.saturating_mul(k as u64 + 2),
+        "morris" => trajectories.saturating_mul(k as u64 + 1),
         "lhs" => match &raw.points {
             Some(n) if *n.get_ref() >= 1 => *n.get_ref(),
             Some(n) => {
@@ -349,8 +538,13 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
         && let Some(n) = &raw.points
     {
         errors.push(format!(
-            "{}: points is for lhs only (a {design} design has as many points as its values give)",
-            at(origin, text, n.span())
+            "{}: points is for lhs only (a {design} design's size is set by {})",
+            at(origin, text, n.span()),
+            match design {
+                "saltelli" => "samples",
+                "morris" => "trajectories",
+                _ => "its values",
+            }
         ));
     }
     let runs = n_points.saturating_mul(replicates);
@@ -363,14 +557,55 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
     if !errors.is_empty() {
         return Err(bad_input(format!("invalid sweep spec:\n{}", errors.join("\n"))));
     }
+    let to_value = |(lo, hi, int): (f64, f64, bool), u: f64| {
+        let x = lo + u * (hi - lo);
+        if int {
+            format!("{}", x.round() as i64)
+        } else {
+            float_literal(x)
+        }
+    };
+    let design_error = |e: sim_core::sensitivity::DesignError| bad_input(format!("{design_at}: {e}"));
+    let unit_points = match design {
+        "saltelli" => Some(sim_core::sensitivity::saltelli_points(k, samples as usize).map_err(design_error)?),
+        "morris" => Some(
+            sim_core::sensitivity::morris_design(k, trajectories as usize, levels as usize, raw.seed)
+                .map_err(design_error)?
+                .points,
+        ),
+        _ => None,
+    };
+    let plain_ranges: Vec<(f64, f64)> = ranges.iter().map(|&(lo, hi, _)| (lo, hi)).collect();
+    let sampling = match design {
+        "saltelli" => Some(Sampling::Saltelli {
+            samples,
+            ranges: plain_ranges,
+        }),
+        "morris" => Some(Sampling::Morris {
+            trajectories,
+            levels,
+            ranges: plain_ranges,
+        }),
+        _ => None,
+    };
     let points: Vec<Vec<String>> = match design {
+        _ if unit_points.is_some() => unit_points
+            .unwrap_or_default()
+            .iter()
+            .map(|u| ranges.iter().zip(u).map(|(&r, &x)| to_value(r, x)).collect())
+            .collect(),
         "lhs" => lhs(raw.seed, n_points, &ranges),
         "list" => (0..n_points as usize)
             .map(|i| value_lists.iter().map(|v| v[i].clone()).collect())
             .collect(),
         _ => grid(&value_lists),
     };
-    Ok(Spec {
+    let analysis = Analysis {
+        statistic,
+        bootstrap,
+        outputs_given: raw.outputs.is_some(),
+    };
+    let spec = Spec {
         base: raw.base.into_inner(),
         design: design.to_string(),
         replicates,
@@ -380,7 +615,9 @@ pub fn parse(text: &str, origin: &str) -> anyhow::Result<Spec> {
         outputs,
         params,
         points,
-    })
+        sampling,
+    };
+    Ok((spec, analysis))
 }
 
 /// Full factorial, the last parameter varying fastest.
@@ -433,6 +670,17 @@ impl Spec {
         self.points.len() as u64 * self.replicates
     }
 
+    /// The point whose seeds point `point` uses: itself, or the first of its Saltelli block or
+    /// Morris trajectory (module docs).
+    pub fn seed_group(&self, point: u64) -> u64 {
+        let k = self.params.len() as u64;
+        match self.sampling {
+            Some(Sampling::Saltelli { .. }) => point / (k + 2),
+            Some(Sampling::Morris { .. }) => point / (k + 1),
+            None => point,
+        }
+    }
+
     pub fn plan(&self, index: u64) -> RunPlan {
         let point = index / self.replicates;
         let replicate = index % self.replicates;
@@ -441,7 +689,7 @@ impl Spec {
             id: run_id(index),
             point,
             replicate,
-            seed: seed_for(self.seed, point, replicate),
+            seed: seed_for(self.seed, self.seed_group(point), replicate),
         }
     }
 
@@ -511,12 +759,127 @@ mod tests {
         assert!(e.contains("s.toml:2:1") && e.contains("empty range"), "{e}");
         let e = parse("base = \"tiny\"\nbogus = 1\n", "s.toml").unwrap_err().to_string();
         assert!(e.contains("s.toml:2:1") && e.contains("bogus"), "{e}");
-        let e = parse(
-            "base = \"tiny\"\ndesign = \"sobol\"\n[[params]]\npath = \"a.b\"\nmin = 0\nmax = 1\n",
+        let e = parse("base = \"tiny\"\ndesign = \"sobel\"\n", "s.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("s.toml:2:10") && e.contains("saltelli"), "{e}");
+    }
+
+    const SALTELLI: &str = "base = \"tiny\"\ndesign = \"saltelli\"\nsamples = 8\n\
+        [[params]]\npath = \"users.theta_network\"\nmin = 0.0\nmax = 2.0\n\
+        [[params]]\npath = \"startups.entry_rate_per_month\"\nmin = 1\nmax = 9\n";
+
+    #[test]
+    fn saltelli_points_are_the_unit_design_scaled_to_the_ranges() {
+        let spec = parse(SALTELLI, "s.toml").unwrap();
+        let k = 2;
+        assert_eq!(spec.points.len(), 8 * (k + 2));
+        let unit = sim_core::sensitivity::saltelli_points(k, 8).unwrap();
+        for (p, u) in spec.points.iter().zip(&unit) {
+            assert_eq!(p[0].parse::<f64>().unwrap(), 2.0 * u[0]);
+            // Integer bounds give integers, rounded like lhs.
+            assert_eq!(p[1], format!("{}", (1.0 + 8.0 * u[1]).round() as i64));
+        }
+        assert_eq!(
+            spec.sampling,
+            Some(Sampling::Saltelli {
+                samples: 8,
+                ranges: vec![(0.0, 2.0), (1.0, 9.0)]
+            })
+        );
+        // `sobol` is an alias recorded as saltelli.
+        let alias = parse(&SALTELLI.replace("\"saltelli\"", "\"sobol\""), "s.toml").unwrap();
+        assert_eq!(alias, spec);
+    }
+
+    #[test]
+    fn a_saltelli_block_or_morris_trajectory_shares_its_seeds() {
+        let mut spec = parse(
+            &SALTELLI.replace("samples = 8", "samples = 8\nreplicates = 2"),
             "s.toml",
         )
-        .unwrap_err()
-        .to_string();
-        assert!(e.contains("s.toml:2:10") && e.contains("not implemented"), "{e}");
+        .unwrap();
+        let seed = |spec: &Spec, point: u64, r: u64| spec.plan(point * spec.replicates + r).seed;
+        // k = 2: blocks of 4 points (A, AB_1, AB_2, B).
+        for p in 0..4 {
+            assert_eq!(seed(&spec, p, 0), seed(&spec, 0, 0));
+            assert_eq!(seed(&spec, p, 1), seed(&spec, 0, 1));
+        }
+        assert_ne!(seed(&spec, 0, 0), seed(&spec, 0, 1));
+        assert_ne!(seed(&spec, 4, 0), seed(&spec, 3, 0));
+        assert_eq!(seed(&spec, 5, 1), seed_for(spec.seed, 1, 1));
+        spec.sampling = Some(Sampling::Morris {
+            trajectories: 8,
+            levels: 4,
+            ranges: Vec::new(),
+        });
+        // Trajectories of k + 1 = 3 points.
+        assert_eq!(seed(&spec, 2, 0), seed(&spec, 0, 0));
+        assert_ne!(seed(&spec, 3, 0), seed(&spec, 2, 0));
+    }
+
+    #[test]
+    fn morris_points_follow_the_trajectories_and_the_seed() {
+        let text = SALTELLI
+            .replace("\"saltelli\"", "\"morris\"")
+            .replace("samples = 8", "trajectories = 5\nseed = 3");
+        let (spec, analysis) = parse_with_analysis(&text, "s.toml").unwrap();
+        assert_eq!(spec.points.len(), 5 * 3);
+        let d = sim_core::sensitivity::morris_design(2, 5, 4, 3).unwrap();
+        for (p, u) in spec.points.iter().zip(&d.points) {
+            assert_eq!(p[0].parse::<f64>().unwrap(), 2.0 * u[0]);
+        }
+        assert_eq!(
+            (analysis.statistic, analysis.bootstrap, analysis.outputs_given),
+            (Statistic::Final, DEFAULT_BOOTSTRAP, false)
+        );
+        let other_seed = parse(&text.replace("seed = 3", "seed = 4"), "s.toml").unwrap();
+        assert_ne!(other_seed.points, spec.points);
+    }
+
+    #[test]
+    fn sensitivity_specs_refuse_bad_sizes_and_fields_at_their_line() {
+        let err = |text: String| parse(&text, "s.toml").unwrap_err().to_string();
+        let e = err(SALTELLI.replace("samples = 8", "samples = 0"));
+        assert!(
+            e.contains("s.toml:3:11") && e.contains("samples must be at least 1"),
+            "{e}"
+        );
+        let e = err(SALTELLI.replace("samples = 8", "samples = 100"));
+        assert!(
+            e.contains("s.toml:3:11") && e.contains("not a power of two (try 64 or 128)"),
+            "{e}"
+        );
+        let e = err(SALTELLI.replace("samples = 8\n", ""));
+        assert!(e.contains("s.toml:2:10") && e.contains("needs samples = N"), "{e}");
+        let e = err(SALTELLI.replace("min = 0.0\nmax = 2.0", "values = [0.0, 1.0]"));
+        assert!(
+            e.contains("s.toml:4:1") && e.contains("saltelli samples a range"),
+            "{e}"
+        );
+        let morris = SALTELLI
+            .replace("\"saltelli\"", "\"morris\"")
+            .replace("samples = 8", "trajectories = 4\nlevels = 5");
+        let e = err(morris.clone());
+        assert!(
+            e.contains("s.toml:4:10") && e.contains("levels = 5 must be even"),
+            "{e}"
+        );
+        let e = err(morris.replace("levels = 5", "samples = 8"));
+        assert!(
+            e.contains("s.toml:4:11") && e.contains("samples is for saltelli designs only"),
+            "{e}"
+        );
+        let e = err(SALTELLI.to_string() + "[sensitivity]\nstatistic = \"median\"\nbootstrap = 1000000\n");
+        assert!(e.contains("s.toml:13:13") && e.contains("\"final\""), "{e}");
+        assert!(e.contains("s.toml:14:13") && e.contains("out of range"), "{e}");
+        let e = err(SALTELLI
+            .replace("\"saltelli\"", "\"lhs\"\npoints = 4")
+            .replace("samples = 8\n", "")
+            + "[sensitivity]\nstatistic = \"mean\"\n");
+        assert!(
+            e.contains("[sensitivity] is for saltelli and morris designs only"),
+            "{e}"
+        );
     }
 }

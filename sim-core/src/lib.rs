@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod params;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sim;
 pub mod state;
 pub mod stats;

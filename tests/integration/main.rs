@@ -14,6 +14,7 @@
 //! - `open_source`: open models trail the frontier by months; the open-source funding lever.
 //! - `sweep`: `goldrush sweep`/`merge`: identical bytes across job counts, resumes and shards;
 //!   bad specs; Parquet read by pyarrow.
+//! - `sensitivity`: `goldrush sensitivity` (Saltelli/Sobol and Morris) end to end.
 
 mod cli;
 mod compare;
@@ -26,6 +27,7 @@ mod open_source;
 mod platform_entry;
 mod scenarios;
 mod security;
+mod sensitivity;
 mod sweep;
 mod talent;
 mod venture;

@@ -190,7 +190,12 @@ fn sweep_bad_specs_exit_2_naming_file_line_and_field_and_write_nothing() {
         (
             "sobol.toml",
             SPEC.replace("design = \"grid\"", "design = \"sobol\""),
-            &["sobol.toml:2:10", "not implemented"],
+            &[
+                "sobol.toml:8:1",
+                "saltelli samples a range",
+                "sobol.toml:2:10",
+                "samples = N",
+            ],
         ),
         (
             "bad-value.toml",

@@ -16,9 +16,10 @@ use sim_core::{METRICS, MetricSpec, Scenario};
 use crate::errors::{bad_input, emit};
 use crate::load::{Loaded, load_scenario};
 use crate::output::{prepare_out_dir, write_atomically};
+use crate::plot::Series;
 use crate::progress::Progress;
 use crate::run::{hash_hex, simulate};
-use crate::{GIT_COMMIT, VERSION, plot};
+use crate::{GIT_COMMIT, VERSION, charts};
 
 /// Metrics compared when `--metrics` is not given: concentration of users and compute, prices,
 /// startups' fate, talent, national lock-in, the haves' share and users' welfare.
@@ -398,18 +399,14 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
         ("compare.json".into(), json.into_bytes()),
     ];
     if opts.plots {
-        let labels = (label("base", &opts.base, &base), label("policy", &opts.policy, &policy));
+        let labels = [label("base", &opts.base, &base), label("policy", &opts.policy, &policy)];
+        let one_run = format!("seed {}", seeds[0]);
+        let mut charts = Vec::new();
         for (k, m) in metrics.iter().enumerate() {
-            let b: Vec<&[f64]> = pairs.iter().map(|p| p.base[k].as_slice()).collect();
-            let p: Vec<&[f64]> = pairs.iter().map(|p| p.policy[k].as_slice()).collect();
-            let chart = plot::Chart {
-                metric: m,
-                series: [(labels.0.as_str(), b), (labels.1.as_str(), p)],
-                seeds: seeds.len(),
-            };
-            files.push((format!("{}.svg", m.name), plot::svg(&chart)?));
-            files.push((format!("{}.png", m.name), plot::png(&chart)?));
+            let series = side_series(&labels, &pairs, |traj| traj[k].clone());
+            charts.push((m.name.to_string(), charts::metric_chart(m, series, &one_run, "seeds")));
         }
+        files.extend(charts::render(&charts, charts::Formats::BOTH)?);
     }
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
     let written = write_atomically(&opts.out, &refs, Vec::new())
@@ -441,6 +438,20 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
         emit(&s)?;
     }
     Ok(())
+}
+
+/// One series per side (base, policy), its runs being `pick(trajectories)` of each seed.
+fn side_series(labels: &[String; 2], pairs: &[PairRun], pick: impl Fn(&[Vec<f64>]) -> Vec<f64>) -> Vec<Series> {
+    vec![
+        Series {
+            label: labels[0].clone(),
+            runs: pairs.iter().map(|p| pick(&p.base)).collect(),
+        },
+        Series {
+            label: labels[1].clone(),
+            runs: pairs.iter().map(|p| pick(&p.policy)).collect(),
+        },
+    ]
 }
 
 /// A legend label: `base: NAME` (the argument when the scenario has no name).

@@ -6,6 +6,7 @@
 //! directory that cannot be written), 1 for anything else. clap's usage errors keep clap's 2.
 
 mod bench;
+mod charts;
 mod compare;
 mod docs;
 mod errors;
@@ -59,8 +60,10 @@ enum Command {
             \"timing\") into --out. With --panel, also panel.csv: the firm-level panel, one row \
             per firm per month (month, id, kind, nation, founded, users, revenue, cash, compute, \
             employees, talent, quality, alive, exit_cause); a firm that exits appears a last \
-            time in its exit month with alive=false and the cause. Files are written \
-            atomically. A short summary is printed on stdout; a progress bar on stderr when it \
+            time in its exit month with alive=false and the cause. With --plots, also charts \
+            as PNG and SVG: METRIC for the key metrics (those `goldrush compare` compares), \
+            spot_vs_contract, platform_shares and startup_survival (see `goldrush plot \
+            --help`). Files are written atomically. A short summary is printed on stdout; a progress bar on stderr when it \
             is a terminal."
     )]
     Run(RunArgs),
@@ -258,6 +261,10 @@ struct RunArgs {
     /// compute, employees, talent, quality, alive, exit cause), streamed as the run goes.
     #[arg(long)]
     panel: bool,
+    /// Also write charts (PNG and SVG) into --out: key metrics, spot vs contract price,
+    /// platform user shares and startup survival (see `goldrush plot --help`).
+    #[arg(long)]
+    plots: bool,
 }
 
 #[derive(Args, Debug)]
@@ -317,6 +324,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 out: a.out,
                 quiet: a.quiet,
                 panel: a.panel,
+                plots: a.plots,
             })
         }
         Command::Scenarios => docs::scenarios(),

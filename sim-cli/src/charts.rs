@@ -206,8 +206,9 @@ pub fn survival_chart(groups: Vec<(String, Vec<Life>)>, what: &str) -> Chart {
             let exits = lives.iter().filter(|l| l.exited).count();
             Curve {
                 label: format!(
-                    "{label}: {} startups, {exits} exits, {} alive at the end",
+                    "{label}: {} startups, {exits} exit{}, {} alive at the end",
                     lives.len(),
+                    if exits == 1 { "" } else { "s" },
                     lives.len() - exits
                 ),
                 steps: plot::kaplan_meier(&lives),
@@ -224,13 +225,24 @@ pub fn survival_chart(groups: Vec<(String, Vec<Life>)>, what: &str) -> Chart {
     })
 }
 
-/// One run's data: metric trajectories by name (those available), and the firm log when the
-/// panel was kept, with platform names by firm id.
+/// One run's data: metric trajectories by name (those available), and what the firm panel
+/// says when it was kept: platform users by month (keyed by name) and startup lives.
 #[derive(Default)]
 pub struct RunData {
     pub metrics: BTreeMap<String, Vec<f64>>,
-    pub firms: Option<FirmLog>,
-    pub platform_names: BTreeMap<u64, String>,
+    pub platform_users: Option<Vec<BTreeMap<String, f64>>>,
+    pub lives: Option<Vec<Life>>,
+}
+
+impl RunData {
+    /// A run's data with its firm log; `names`: platform names by firm id.
+    pub fn with_firms(metrics: BTreeMap<String, Vec<f64>>, log: &FirmLog, names: &BTreeMap<u64, String>) -> Self {
+        Self {
+            metrics,
+            platform_users: Some(log.platform_users(names)),
+            lives: Some(log.lives()),
+        }
+    }
 }
 
 /// Runs drawn as one series (e.g. the seeds of one scenario).
@@ -240,16 +252,18 @@ pub struct Group {
 }
 
 /// Every chart of some groups of runs: one per metric (one series per group), the spot vs
-/// contract price (when both prices are there), platform shares (one chart per group) and
-/// startup survival (one curve per group) when every run has its firm log. `one_run` titles
+/// contract price (when both prices are there), platform shares (one chart per group) when
+/// every run has platform users, and startup survival (one curve per group) when every run has
+/// startup lives. `one_run` titles
 /// charts of single runs; `unit` names what the runs are (`seeds`, `replicates`). What cannot
-/// be drawn is explained in `notes`. Metrics missing from a run are skipped here: callers check
-/// the names first.
+/// be drawn is explained in `notes` (`missing_panel` says why firm-level data is missing and
+/// how to get it). Metrics missing from a run are skipped here: callers check the names first.
 pub fn charts_for(
     groups: &[Group],
     metrics: &[&'static MetricSpec],
     one_run: &str,
     unit: &str,
+    missing_panel: &str,
     notes: &mut Vec<String>,
 ) -> Vec<(String, Chart)> {
     let runs_of = |name: &str, g: &Group| -> Option<Vec<Vec<f64>>> {
@@ -280,46 +294,40 @@ pub fn charts_for(
             "no {PRICES} chart: it needs both {SPOT} and {CONTRACT} in the data"
         )),
     }
-    let all_firms = groups.iter().all(|g| g.runs.iter().all(|r| r.firms.is_some()));
-    if !all_firms {
-        notes.push(format!(
-            "no {SHARES} or {SURVIVAL} chart: they need the firm panel (panel.csv); re-run with \
-             `goldrush run --panel`"
-        ));
-        return out;
-    }
-    for (k, g) in groups.iter().enumerate() {
-        let users: Vec<_> = g
-            .runs
-            .iter()
-            .filter_map(|r| Some(r.firms.as_ref()?.platform_users(&r.platform_names)))
-            .collect();
-        let (stem, what) = if groups.len() == 1 {
-            (SHARES.to_string(), one_run_or(one_run, &g.label, g.runs.len()))
-        } else {
-            (format!("{SHARES}_{}", k + 1), g.label.clone())
-        };
-        out.push((stem, share_chart(&users, &what)));
-    }
-    let curves = groups
-        .iter()
-        .map(|g| {
-            let lives = g
-                .runs
-                .iter()
-                .filter_map(|r| r.firms.as_ref())
-                .flat_map(FirmLog::lives)
-                .collect();
-            (g.label.clone(), lives)
-        })
-        .collect();
-    let n_runs: usize = groups.iter().map(|g| g.runs.len()).sum();
-    let what = if n_runs == 1 {
-        one_run.to_string()
+    if groups.iter().all(|g| g.runs.iter().all(|r| r.platform_users.is_some())) {
+        for (k, g) in groups.iter().enumerate() {
+            let users: Vec<_> = g.runs.iter().filter_map(|r| r.platform_users.clone()).collect();
+            let (stem, what) = if groups.len() == 1 {
+                (SHARES.to_string(), one_run_or(one_run, &g.label, g.runs.len()))
+            } else {
+                (format!("{SHARES}_{}", k + 1), g.label.clone())
+            };
+            out.push((stem, share_chart(&users, &what)));
+        }
     } else {
-        format!("pooled over {n_runs} runs, censored at each run's end")
-    };
-    out.push((SURVIVAL.to_string(), survival_chart(curves, &what)));
+        notes.push(format!("no {SHARES} chart: {missing_panel}"));
+    }
+    if groups.iter().all(|g| g.runs.iter().all(|r| r.lives.is_some())) {
+        let curves = groups
+            .iter()
+            .map(|g| {
+                let lives = g.runs.iter().filter_map(|r| r.lives.clone()).flatten().collect();
+                (g.label.clone(), lives)
+            })
+            .collect();
+        let counts: Vec<usize> = groups.iter().map(|g| g.runs.len()).collect();
+        let what = match counts.as_slice() {
+            [1] => one_run.to_string(),
+            [n] => format!("pooled over {n} {unit}, censored at each run's end"),
+            [n, ..] if counts.iter().all(|c| c == n) => {
+                format!("pooled over {n} {unit} each, censored at each run's end")
+            }
+            _ => format!("pooled over {unit}, censored at each run's end"),
+        };
+        out.push((SURVIVAL.to_string(), survival_chart(curves, &what)));
+    } else {
+        notes.push(format!("no {SURVIVAL} chart: {missing_panel}"));
+    }
     out
 }
 

@@ -13,6 +13,7 @@ mod errors;
 mod load;
 mod output;
 mod plot;
+mod plot_cmd;
 mod progress;
 mod run;
 mod sweep;
@@ -130,6 +131,33 @@ enum Command {
         after_help = "Examples:\n  goldrush sweep scenarios/sweeps/network-effects.toml --out out/net\n  goldrush sweep spec.toml --out out/s0 --shard 0/2 && goldrush sweep spec.toml --out out/s1 --shard 1/2\n  goldrush merge out/s0 out/s1 --out out/all"
     )]
     Sweep(SweepArgs),
+    /// Draw charts (PNG and SVG) from run, comparison or sweep output folders.
+    #[command(
+        long_about = "Draw charts (PNG and SVG, 900x540, titles, axis labels with units, legends) \
+            from output folders already on disk. What each INPUT is, is read from its files: \
+            a run folder (goldrush run: summary.json + metrics.csv, and panel.csv from --panel), \
+            a comparison folder (goldrush compare: compare.json + trajectories.csv + \
+            startups.csv) or a sweep folder (goldrush sweep or merge: manifest.json + \
+            metrics.parquet). Charts: METRIC for each metric (--metrics; default: those \
+            `goldrush compare` compares for runs, the compared ones for a comparison, the \
+            spec's outputs for a sweep): each series is the mean over its runs with the 10-90% \
+            band across them (one run: its line), NaN months skipped, a metric NaN throughout \
+            drawn as a 'no data' note; spot_vs_contract: the spot and contract GPU prices; \
+            platform_shares: platform user shares (consumers + seats) as stacked areas, the 7 \
+            largest by peak share plus others (run folders with panel.csv); startup_survival: \
+            the Kaplan-Meier estimate of startup survival by age in months, right-censored at \
+            the run's end, startups founded before the run entering at their age then (run \
+            folders with panel.csv, comparisons). Several run folders go together: runs of the \
+            same scenario (up to the seed) form one series. A sweep gives one series per point \
+            with bands across replicates, or with --group-by PARAM one per value of PARAM \
+            pooling the other parameters; at most 8 series are drawn. One run folder gives \
+            exactly the charts of `goldrush run --plots`, a comparison folder those of \
+            `goldrush compare --plots`. Everything is read and drawn before anything is \
+            written; files are written atomically into --out. Bad input (a missing folder, \
+            a folder of no known kind, a truncated file, an unknown metric) exits with 2.",
+        after_help = "Examples:\n  goldrush run tiny --panel --out out/s1 --seed 1 && goldrush run tiny --panel --out out/s2 --seed 2\n  goldrush plot out/s1 out/s2 --out out/plots\n  goldrush plot compare-out --metrics users_hhi,spot_price_usd --format svg\n  goldrush plot out/net --group-by users.theta_network"
+    )]
+    Plot(PlotArgs),
     /// Combine the run folders of a sharded sweep into the combined results.
     #[command(long_about = "Combine the output folders of a sweep's shards (each made by \
             `goldrush sweep --shard I/N`) into OUT: metrics.parquet, summary.parquet and \
@@ -161,6 +189,28 @@ struct SweepArgs {
     /// Check the spec and every run's scenario, print the plan, and write nothing.
     #[arg(long)]
     dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+struct PlotArgs {
+    /// Output folders: run folders (one or more), or one comparison or sweep folder.
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Folder for the charts (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "plots")]
+    out: PathBuf,
+    /// Comma-separated metrics to chart (see `goldrush metrics`).
+    #[arg(long, value_name = "A,B,C")]
+    metrics: Option<String>,
+    /// Image formats: png, svg or both.
+    #[arg(long, value_name = "png,svg")]
+    format: Option<String>,
+    /// Sweep folders: one series per value of this parameter (e.g. users.theta_network).
+    #[arg(long, value_name = "PARAM")]
+    group_by: Option<String>,
+    /// Print nothing on stdout (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -364,6 +414,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             dry_run: a.dry_run,
         }),
         Command::Merge(a) => sweep::merge(&a.dirs, &a.out, a.csv),
+        Command::Plot(a) => plot_cmd::plot(&plot_cmd::PlotOptions {
+            inputs: a.inputs,
+            out: a.out,
+            metrics: a.metrics,
+            formats: a.format,
+            group_by: a.group_by,
+            quiet: a.quiet,
+        }),
     }
 }
 

@@ -264,6 +264,9 @@ fn human_summary(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding], 
     s
 }
 
+/// Why a run folder has no firm-level charts.
+pub const MISSING_PANEL: &str = "it needs the firm panel (panel.csv): re-run with `goldrush run --panel`";
+
 /// Every metric's trajectory by name (`month` left out).
 pub fn trajectories(rows: &[Metrics]) -> BTreeMap<String, Vec<f64>> {
     METRICS
@@ -294,7 +297,8 @@ pub fn run_charts(scenario: &str, seed: u64, runs: Vec<RunData>, notes: &mut Vec
         label: scenario.to_string(),
         runs,
     };
-    charts::charts_for(&[group], &metrics, &format!("{scenario}, seed {seed}"), "seeds", notes)
+    let one_run = format!("{scenario}, seed {seed}");
+    charts::charts_for(&[group], &metrics, &one_run, "seeds", MISSING_PANEL, notes)
 }
 
 /// `goldrush run`.
@@ -342,11 +346,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     ];
     if let Some(log) = firms {
         let sim = &finished.sim;
-        let data = RunData {
-            metrics: trajectories(sim.metrics()),
-            firms: Some(log),
-            platform_names: platform_names(&platforms),
-        };
+        let data = RunData::with_firms(trajectories(sim.metrics()), &log, &platform_names(&platforms));
         let mut notes = Vec::new();
         let charts = run_charts(&sim.scenario().name, sim.scenario().run.seed, vec![data], &mut notes);
         files.extend(charts::render(&charts, Formats::BOTH)?);

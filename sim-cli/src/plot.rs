@@ -253,7 +253,7 @@ fn padded(lo: f64, hi: f64) -> std::ops::Range<f64> {
 }
 
 /// A titled picture saying there is nothing to draw, and why.
-fn draw_no_data<DB: DrawingBackend>(root: &Area<DB>, title: &str, why: &str) -> anyhow::Result<()>
+fn draw_no_data<DB: DrawingBackend>(root: &Area<DB>, title: &str, why: &str, series: &[&str]) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -278,6 +278,11 @@ where
         .map_err(drawing_error)?;
     root.draw_text(why, &centre(16), (w as i32 / 2, h as i32 / 2 + 20))
         .map_err(drawing_error)?;
+    if !series.is_empty() {
+        let list = format!("series: {}", series.join("; "));
+        root.draw_text(&list, &centre(14), (w as i32 / 2, h as i32 / 2 + 50))
+            .map_err(drawing_error)?;
+    }
     Ok(())
 }
 
@@ -287,7 +292,8 @@ where
 {
     let lines: Vec<Vec<Band>> = chart.series.iter().map(|s| band_summary(&s.runs)).collect();
     if lines.iter().all(Vec::is_empty) {
-        return draw_no_data(root, &chart.title, &chart.no_data);
+        let labels: Vec<&str> = chart.series.iter().map(|s| s.label.as_str()).collect();
+        return draw_no_data(root, &chart.title, &chart.no_data, &labels);
     }
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut t_max: f64 = 1.0;
@@ -352,7 +358,7 @@ where
         .filter(|&t| chart.layers.iter().any(|l| l.get(t).is_some_and(|x| !x.is_nan())))
         .collect();
     if present.is_empty() || chart.layers.is_empty() {
-        return draw_no_data(root, &chart.title, &chart.no_data);
+        return draw_no_data(root, &chart.title, &chart.no_data, &[]);
     }
     let (plot_area, legend_area) = root.split_horizontally(SIZE.0 - LEGEND_W);
     let t_max = present.last().map_or(1.0, |&t| (t as f64).max(1.0));
@@ -411,7 +417,7 @@ where
 {
     let spans: Vec<(u32, u32)> = chart.curves.iter().filter_map(|c| c.ages).collect();
     let (Some(a_min), Some(a_max)) = (spans.iter().map(|s| s.0).min(), spans.iter().map(|s| s.1).max()) else {
-        return draw_no_data(root, &chart.title, &chart.no_data);
+        return draw_no_data(root, &chart.title, &chart.no_data, &[]);
     };
     let x_hi = f64::from(a_max.max(a_min + 1));
     let mut ctx = ChartBuilder::on(root)
@@ -627,7 +633,10 @@ mod tests {
         let a = svg(&chart).expect("svg");
         assert_eq!(a, svg(&chart).expect("svg"), "same chart, same bytes");
         let text = String::from_utf8(a).expect("utf-8");
-        assert!(text.contains("no data") && text.contains("undefined (NaN)"), "{text}");
+        assert!(
+            text.contains("no data") && text.contains("undefined (NaN)") && text.contains("series: a"),
+            "{text}"
+        );
         assert!(png(&chart).expect("png").starts_with(b"\x89PNG\r\n\x1a\n"));
     }
 }

@@ -246,6 +246,7 @@ fn number(path: &Path, line: usize, column: &str, cell: &str) -> anyhow::Result<
 
 /// One run folder read back.
 struct RunFolder {
+    dir: PathBuf,
     scenario: String,
     seed: u64,
     /// The resolved scenario without its seed: runs with equal keys form one series.
@@ -312,6 +313,7 @@ fn read_run(dir: &Path) -> anyhow::Result<RunFolder> {
         )
     };
     Ok(RunFolder {
+        dir: dir.to_path_buf(),
         scenario,
         seed,
         key,
@@ -323,10 +325,25 @@ fn read_run(dir: &Path) -> anyhow::Result<RunFolder> {
 /// panel.csv streamed into a [`FirmLog`].
 fn read_panel(path: &Path) -> anyhow::Result<FirmLog> {
     let file = File::open(path).map_err(|e| bad_input(format!("cannot read {}: {}", shown(path), io_message(&e))))?;
-    let mut lines = BufReader::new(file).lines();
+    let mut reader = BufReader::new(file);
     let io = |e: std::io::Error| bad_input(format!("cannot read {}: {}", shown(path), io_message(&e)));
-    let header: Vec<String> = match lines.next() {
-        Some(h) => h.map_err(io)?.split(',').map(str::to_string).collect(),
+    // One line at a time, checking each ends with a newline: a cut file fails here.
+    let mut buf = String::new();
+    let mut next_line = |n: usize| -> anyhow::Result<Option<String>> {
+        buf.clear();
+        if reader.read_line(&mut buf).map_err(io)? == 0 {
+            return Ok(None);
+        }
+        match buf.strip_suffix('\n') {
+            Some(line) => Ok(Some(line.to_string())),
+            None => Err(bad_input(format!(
+                "{}:{n}: the line is not complete (truncated file?)",
+                shown(path)
+            ))),
+        }
+    };
+    let header: Vec<String> = match next_line(1)? {
+        Some(h) => h.split(',').map(str::to_string).collect(),
         None => return Err(bad_input(format!("{} is empty", shown(path)))),
     };
     let col = |name: &str| {
@@ -344,9 +361,10 @@ fn read_panel(path: &Path) -> anyhow::Result<FirmLog> {
         col("alive")?,
     ];
     let mut log = FirmLog::default();
-    for (i, line) in lines.enumerate() {
-        let line = line.map_err(io)?;
-        let n = i + 2;
+    let mut n = 1;
+    loop {
+        n += 1;
+        let Some(line) = next_line(n)? else { break };
         let f: Vec<&str> = line.split(',').collect();
         if f.len() != header.len() {
             return Err(bad_input(format!(
@@ -422,9 +440,20 @@ fn plot_runs(dirs: &[PathBuf], opts: &PlotOptions, notes: &mut Vec<String>) -> a
     // Group runs of the same resolved scenario (up to the seed), in the order first given.
     let mut keys: Vec<String> = Vec::new();
     let mut groups: Vec<(String, Vec<RunFolder>)> = Vec::new();
-    for f in folders {
+    for (f, dir) in folders.into_iter().zip(dirs) {
         match keys.iter().position(|k| *k == f.key) {
-            Some(i) => groups[i].1.push(f),
+            Some(i) => {
+                if let Some(j) = groups[i].1.iter().position(|g| g.seed == f.seed) {
+                    return Err(bad_input(format!(
+                        "{} and {} hold the same run ({}, seed {}): give each run once",
+                        shown(&groups[i].1[j].dir),
+                        shown(dir),
+                        f.scenario,
+                        f.seed
+                    )));
+                }
+                groups[i].1.push(f);
+            }
             None => {
                 keys.push(f.key.clone());
                 groups.push((f.scenario.clone(), vec![f]));

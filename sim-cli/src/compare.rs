@@ -3,6 +3,9 @@
 //! and of the time average is summarised by its mean, 95% confidence interval (Student's t,
 //! [`sim_core::stats`]) and a verdict. Pairs run in parallel (rayon); results are collected by
 //! seed index and reduced in seed order, so the outputs are identical for any `--jobs`.
+//! Besides the table (compare.csv/json) it writes every run's trajectories (trajectories.csv)
+//! and the startups observed (startups.csv), from which `goldrush plot` redraws the charts of
+//! `--plots` ([`compare_charts`]).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;

@@ -53,7 +53,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run a scenario and write metrics.csv and summary.json (and panel.csv with --panel).
+    /// Run a scenario and write metrics.csv and summary.json (panel.csv with --panel, charts
+    /// with --plots).
     #[command(
         long_about = "Run a scenario month by month and write metrics.csv (one row per month, \
             one column per metric; see `goldrush metrics`) and summary.json (version, seed, \
@@ -106,9 +107,13 @@ enum Command {
             is dropped and counted) is summarised by its mean, 95% confidence interval \
             (Student's t) and a verdict: higher / lower when the interval excludes zero, no clear \
             difference otherwise. Prints a table and writes compare.csv and compare.json (the \
-            table, seeds, both resolved scenarios, version, state hashes per seed) into --out, \
-            atomically; with --plots also METRIC.png and METRIC.svg (both scenarios' mean \
-            trajectories with 10-90% bands across seeds). Pairs run in parallel (--jobs); the \
+            table, seeds, both resolved scenarios, version, state hashes per seed), \
+            trajectories.csv (side, seed, month, the compared metrics, then spot_price_usd and \
+            contract_price_usd) and startups.csv (side, seed, entry_age, end_age, exited: the \
+            startups observed, for survival curves) into --out, atomically; with --plots also \
+            charts as PNG and SVG: METRIC (both scenarios' mean trajectories with 10-90% bands \
+            across seeds), spot_vs_contract and startup_survival (Kaplan-Meier, one curve per \
+            scenario); `goldrush plot` redraws them from the folder. Pairs run in parallel (--jobs); the \
             results are identical for any number of jobs.",
         after_help = "Example:\n  goldrush compare baseline interop-mandate --seeds 20 --months 60 --plots"
     )]
@@ -249,13 +254,15 @@ struct CompareArgs {
     /// Comma-separated metrics to compare (see `goldrush metrics`).
     #[arg(long, value_name = "A,B,C")]
     metrics: Option<String>,
-    /// Directory for compare.csv, compare.json and the charts (created if missing).
+    /// Directory for compare.csv, compare.json, trajectories.csv, startups.csv and the charts
+    /// (created if missing).
     #[arg(long, value_name = "DIR", default_value = "compare-out")]
     out: PathBuf,
     /// Pairs run at once (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
-    /// Also write METRIC.png and METRIC.svg charts of both scenarios' trajectories.
+    /// Also write charts (PNG and SVG): each metric's trajectories in both scenarios, spot vs
+    /// contract price and startup survival.
     #[arg(long)]
     plots: bool,
     /// Print nothing on stdout (errors are still printed).
@@ -301,7 +308,7 @@ struct RunArgs {
     /// (repeatable; applied in order, after the file and its extends).
     #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
     set: Vec<String>,
-    /// Directory for metrics.csv and summary.json (created if missing).
+    /// Directory for metrics.csv, summary.json and the other outputs (created if missing).
     #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
     /// No progress bar and no summary on stdout (errors are still printed).

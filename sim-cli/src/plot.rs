@@ -242,6 +242,44 @@ fn drawing_error<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("cannot draw the chart: {e:?}")
 }
 
+/// A tick label: compact and readable at any magnitude (`2.5 T`, `1200`, `0.25`, `3.1e-5`),
+/// trailing zeros trimmed.
+pub fn tick(x: f64) -> String {
+    fn trim(s: String) -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+    let a = x.abs();
+    if a == 0.0 {
+        return "0".into();
+    }
+    for (scale, suffix) in [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e4, "k")] {
+        if a >= scale {
+            let scale = if suffix == "k" { 1e3 } else { scale };
+            return format!("{} {suffix}", trim(format!("{:.3}", x / scale)));
+        }
+    }
+    if a >= 1.0 {
+        trim(format!("{x:.2}"))
+    } else if a >= 1e-3 {
+        trim(format!("{x:.4}"))
+    } else {
+        format!("{x:.2e}")
+    }
+}
+
+/// A month tick: whole months without decimals.
+fn month_tick(x: &f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
 /// The value range `lo..hi` padded by 5% (a flat line gets a band around it).
 fn padded(lo: f64, hi: f64) -> std::ops::Range<f64> {
     let pad = if hi > lo {
@@ -311,6 +349,8 @@ where
         .map_err(drawing_error)?;
     ctx.configure_mesh()
         .x_desc("month")
+        .x_label_formatter(&month_tick)
+        .y_label_formatter(&|y| tick(*y))
         .y_desc(&chart.y_desc)
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
@@ -371,6 +411,8 @@ where
         .map_err(drawing_error)?;
     ctx.configure_mesh()
         .x_desc("month")
+        .x_label_formatter(&month_tick)
+        .y_label_formatter(&|y| tick(*y))
         .y_desc(&chart.y_desc)
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
@@ -429,6 +471,8 @@ where
         .map_err(drawing_error)?;
     ctx.configure_mesh()
         .x_desc(&chart.x_desc)
+        .x_label_formatter(&month_tick)
+        .y_label_formatter(&|y| tick(*y))
         .y_desc(&chart.y_desc)
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
@@ -617,6 +661,20 @@ mod tests {
         // No positive total anywhere: NaN, not a fake zero.
         let (_, layers, _) = stacked_shares(&[vec![month(&[("A", 0.0)])]], 3);
         assert!(layers[0][0].is_nan());
+    }
+
+    #[test]
+    fn tick_labels_are_compact_at_any_magnitude() {
+        assert_eq!(tick(0.0), "0");
+        assert_eq!(tick(2.5e12), "2.5 T");
+        assert_eq!(tick(1.2346e12), "1.235 T");
+        assert_eq!(tick(-3e9), "-3 B");
+        assert_eq!(tick(45_000.0), "45 k");
+        assert_eq!(tick(2700.0), "2700");
+        assert_eq!(tick(0.25), "0.25");
+        assert_eq!(tick(0.00012), "1.20e-4");
+        assert_eq!(month_tick(&20.0), "20");
+        assert_eq!(month_tick(&0.5), "0.5");
     }
 
     #[test]

@@ -145,7 +145,7 @@ enum Command {
             startups.csv) or a sweep folder (goldrush sweep or merge: manifest.json + \
             metrics.parquet). Charts: METRIC for each metric (--metrics; default: those \
             `goldrush compare` compares for runs, the compared ones for a comparison, the \
-            spec's outputs for a sweep): each series is the mean over its runs with the 10-90% \
+            spec's outputs for a sweep, the key ones among them when it records more than 12): each series is the mean over its runs with the 10-90% \
             band across them (one run: its line), NaN months skipped, a metric NaN throughout \
             drawn as a 'no data' note; spot_vs_contract: the spot and contract GPU prices; \
             platform_shares: platform user shares (consumers + seats) as stacked areas, the 7 \

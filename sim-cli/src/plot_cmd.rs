@@ -36,6 +36,8 @@ use crate::run::MISSING_PANEL;
 
 /// The most series one chart shows; more sweep points need `--group-by`.
 pub const MAX_SERIES: usize = 8;
+/// A sweep recording more metrics than this gets charts of the key ones by default.
+const MAX_DEFAULT_CHARTS: usize = 12;
 
 /// What `goldrush plot` was asked to do.
 pub struct PlotOptions {
@@ -688,12 +690,26 @@ fn plot_sweep(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow
     let replicates = u64_field(&manifest, &manifest_path, "/spec/replicates")?;
 
     let parquet_path = dir.join("metrics.parquet");
-    let metrics = choose_metrics(
-        opts.metrics.as_deref(),
-        &outputs.iter().map(String::as_str).collect::<Vec<_>>(),
-        &outputs,
-        &shown(&parquet_path),
-    )?;
+    // Default: the spec's outputs, or the key metrics among them when it records many.
+    let recorded: Vec<&str> = outputs.iter().map(String::as_str).filter(|n| *n != "month").collect();
+    let defaults: Vec<&str> = if recorded.len() <= MAX_DEFAULT_CHARTS {
+        recorded.clone()
+    } else {
+        let key: Vec<&str> = DEFAULT_METRICS
+            .iter()
+            .copied()
+            .filter(|m| recorded.contains(m))
+            .collect();
+        if opts.metrics.is_none() {
+            notes.push(format!(
+                "the sweep records {} metrics: charting the key ones ({}); pick others with --metrics",
+                recorded.len(),
+                key.join(", ")
+            ));
+        }
+        key
+    };
+    let metrics = choose_metrics(opts.metrics.as_deref(), &defaults, &outputs, &shown(&parquet_path))?;
     // run index → (point, metric → trajectory), runs in file order.
     let runs = read_sweep_metrics(&parquet_path, &outputs)?;
     let mut by_point: BTreeMap<u64, Vec<RunData>> = BTreeMap::new();

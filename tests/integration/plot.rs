@@ -271,6 +271,39 @@ fn plot_of_a_sweep_folder_draws_a_series_per_point() {
     assert!(!t.path().join("bad").exists(), "nothing written on bad input");
 }
 
+/// 10 points x 1 replicate, 3 months, every metric recorded (month included).
+const WIDE_SPEC: &str = r#"base = "tiny"
+design = "list"
+replicates = 1
+seed = 3
+months = 3
+
+[[params]]
+path = "users.theta_network"
+values = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+"#;
+
+#[test]
+fn plot_of_a_wide_sweep_caps_the_series_and_charts_the_key_metrics() {
+    let t = TempDir::new("plot-wide-sweep");
+    fs::write(t.path().join("s.toml"), WIDE_SPEC).expect("spec");
+    goldrush_ok(t.path(), &["sweep", "s.toml", "--out", "sw", "-q"]);
+    let out = stdout(&goldrush_ok(t.path(), &["plot", "sw", "--format", "svg", "--out", "p"]));
+    assert!(
+        out.contains("10 series are too many for one chart: showing the first 8")
+            && out.contains("--group-by PARAM (one of users.theta_network)"),
+        "{out}"
+    );
+    assert!(out.contains("charting the key ones"), "{out}");
+    let svg = svg_text(&t.path().join("p/users_hhi.svg"));
+    assert!(svg.contains("users.theta_network = 0.7") && !svg.contains("users.theta_network = 0.8"));
+    assert!(
+        !t.path().join("p/month.svg").exists(),
+        "month is the index, not a chart"
+    );
+    assert!(t.path().join("p/spot_vs_contract.svg").is_file());
+}
+
 #[test]
 fn plot_bad_input_exits_2_naming_the_file_and_writes_nothing() {
     let t = TempDir::new("plot-bad");

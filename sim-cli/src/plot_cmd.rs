@@ -536,6 +536,7 @@ fn plot_compare(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyh
             ))
         })?;
 
+    let months = u64_field(&report, &json_path, "/months")?;
     let traj_path = dir.join("trajectories.csv");
     if !traj_path.is_file() {
         return Err(bad_input(format!(
@@ -645,6 +646,14 @@ fn plot_compare(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyh
                     shown(&traj_path)
                 ))
             })?;
+            let got = traj.first().map_or(0, Vec::len) as u64;
+            if got != months {
+                return Err(bad_input(format!(
+                    "{}: {side} seed {seed} has {got} months where compare.json says {months} \
+                     (truncated file?)",
+                    shown(&traj_path)
+                )));
+            }
             sides[s].push(RunData {
                 metrics: names.iter().cloned().zip(traj).collect(),
                 platform_users: None,
@@ -712,6 +721,16 @@ fn plot_sweep(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow
     let metrics = choose_metrics(opts.metrics.as_deref(), &defaults, &outputs, &shown(&parquet_path))?;
     // run index → (point, metric → trajectory), runs in file order.
     let runs = read_sweep_metrics(&parquet_path, &outputs)?;
+    let expected = field(&manifest, &manifest_path, "/runs")?
+        .as_array()
+        .map_or(0, Vec::len);
+    if runs.len() != expected {
+        return Err(bad_input(format!(
+            "{} holds {} runs where the manifest lists {expected} (an incomplete or edited file?)",
+            shown(&parquet_path),
+            runs.len()
+        )));
+    }
     let mut by_point: BTreeMap<u64, Vec<RunData>> = BTreeMap::new();
     for (point, metrics) in runs.into_values() {
         if point as usize >= points.len() {

@@ -212,6 +212,21 @@ fn plot_of_a_comparison_folder_gives_the_compare_plots_charts() {
     let o = goldrush_ok(t.path(), &["plot", "c", "--out", "p"]);
     assert!(stdout(&o).contains("no platform_shares chart"), "{}", stdout(&o));
     assert_same_charts(&c, &t.path().join("p"));
+    // Cut trajectories.csv at a line boundary: the missing months are noticed.
+    let lines: Vec<&str> = traj.lines().collect();
+    fs::write(
+        c.join("trajectories.csv"),
+        format!("{}\n", lines[..lines.len() - 3].join("\n")),
+    )
+    .expect("cut");
+    let o = goldrush(t.path(), &["plot", "c", "--out", "bad"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("trajectories.csv") && stderr(&o).contains("policy seed 2 has 9 months"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!t.path().join("bad").exists());
 }
 
 /// 3 grid points x 2 replicates, 12 months.

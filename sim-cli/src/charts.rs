@@ -151,9 +151,10 @@ pub fn metric_chart(m: &MetricSpec, mut series: Vec<Series>, one_run: &str, unit
 /// The spot and contract GPU price on one chart: `groups` is (label, spot runs, contract runs);
 /// one group gives the series "spot" and "contract", several "LABEL: spot" and so on.
 pub fn price_chart(groups: Vec<(String, Runs, Runs)>, one_run: &str, unit: &str) -> Chart {
+    // One colour per group: spot solid, contract dashed.
     let single = groups.len() == 1;
     let mut series = Vec::new();
-    for (label, spot, contract) in groups {
+    for (k, (label, spot, contract)) in groups.into_iter().enumerate() {
         let name = |what: &str| {
             if single {
                 what.to_string()
@@ -162,12 +163,13 @@ pub fn price_chart(groups: Vec<(String, Runs, Runs)>, one_run: &str, unit: &str)
             }
         };
         series.push(Series {
-            label: name("spot"),
-            runs: spot,
+            colour: Some(k),
+            ..Series::new(name("spot"), spot)
         });
         series.push(Series {
-            label: name("contract"),
-            runs: contract,
+            colour: Some(k),
+            dashed: true,
+            ..Series::new(name("contract"), contract)
         });
     }
     let what = describe(&mut series, one_run, unit);
@@ -273,12 +275,7 @@ pub fn charts_for(
     for m in metrics {
         let series: Option<Vec<Series>> = groups
             .iter()
-            .map(|g| {
-                Some(Series {
-                    label: g.label.clone(),
-                    runs: runs_of(m.name, g)?,
-                })
-            })
+            .map(|g| Some(Series::new(g.label.clone(), runs_of(m.name, g)?)))
             .collect();
         if let Some(series) = series {
             out.push((m.name.to_string(), metric_chart(m, series, one_run, unit)));
@@ -415,10 +412,7 @@ mod tests {
 
     #[test]
     fn titles_say_how_many_runs_are_behind_a_line() {
-        let s = |n: usize| Series {
-            label: "x".into(),
-            runs: vec![vec![1.0]; n],
-        };
+        let s = |n: usize| Series::new("x", vec![vec![1.0]; n]);
         assert_eq!(describe(&mut [s(1)], "tiny, seed 1", "seeds"), "tiny, seed 1");
         assert_eq!(
             describe(&mut [s(3), s(3)], "-", "seeds"),

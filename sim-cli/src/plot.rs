@@ -46,6 +46,22 @@ const LEGEND_W: u32 = 200;
 pub struct Series {
     pub label: String,
     pub runs: Vec<Vec<f64>>,
+    /// Palette index; `None` for the series' position.
+    pub colour: Option<usize>,
+    /// Drawn dashed (e.g. the contract price beside the solid spot price).
+    pub dashed: bool,
+}
+
+impl Series {
+    /// A solid series in the next palette colour.
+    pub fn new(label: impl Into<String>, runs: Vec<Vec<f64>>) -> Self {
+        Self {
+            label: label.into(),
+            runs,
+            colour: None,
+            dashed: false,
+        }
+    }
 }
 
 /// Series over months, each drawn as its mean and 10–90% band across runs.
@@ -324,6 +340,68 @@ where
     Ok(())
 }
 
+/// One legend entry: a line swatch (solid or dashed) and its label.
+struct Entry {
+    label: String,
+    colour: RGBColor,
+    dashed: bool,
+}
+
+const LEGEND_FONT: u32 = 14;
+const LEGEND_ROW: i32 = 22;
+
+/// Lays the entries out left to right below the plot, wrapping at the chart's width: each
+/// entry's top-left corner, and the height the legend needs.
+fn legend_layout<DB: DrawingBackend>(root: &Area<DB>, entries: &[Entry]) -> anyhow::Result<(Vec<(i32, i32)>, u32)> {
+    let font = ("sans-serif", LEGEND_FONT).into_font();
+    let (left, right) = (100, SIZE.0 as i32 - 20);
+    let (mut x, mut y) = (left, 4);
+    let mut at = Vec::new();
+    for e in entries {
+        let (w, _) = root
+            .estimate_text_size(&e.label, &font.color(&BLACK))
+            .map_err(drawing_error)?;
+        let width = 28 + w as i32 + 24;
+        if x > left && x + width > right {
+            x = left;
+            y += LEGEND_ROW;
+        }
+        at.push((x, y));
+        x += width;
+    }
+    let height = if entries.is_empty() {
+        0
+    } else {
+        (y + LEGEND_ROW + 6) as u32
+    };
+    Ok((at, height))
+}
+
+fn draw_legend<DB: DrawingBackend>(area: &Area<DB>, entries: &[Entry], at: &[(i32, i32)]) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let font = ("sans-serif", LEGEND_FONT).into_font().color(&BLACK);
+    for (e, &(x, y)) in entries.iter().zip(at) {
+        let mid = y + LEGEND_FONT as i32 / 2 + 1;
+        let style = e.colour.stroke_width(2);
+        if e.dashed {
+            area.draw(&plotters::element::DashedPathElement::new(
+                vec![(x, mid), (x + 22, mid)],
+                5,
+                3,
+                style,
+            ))
+            .map_err(drawing_error)?;
+        } else {
+            area.draw(&PathElement::new(vec![(x, mid), (x + 22, mid)], style))
+                .map_err(drawing_error)?;
+        }
+        area.draw_text(&e.label, &font, (x + 28, y)).map_err(drawing_error)?;
+    }
+    Ok(())
+}
+
 fn draw_lines<DB: DrawingBackend>(root: &Area<DB>, chart: &Lines) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
@@ -333,6 +411,23 @@ where
         let labels: Vec<&str> = chart.series.iter().map(|s| s.label.as_str()).collect();
         return draw_no_data(root, &chart.title, &chart.no_data, &labels);
     }
+    let entries: Vec<Entry> = chart
+        .series
+        .iter()
+        .zip(&lines)
+        .enumerate()
+        .map(|(i, (s, pts))| Entry {
+            label: if pts.is_empty() {
+                format!("{} (no data)", s.label)
+            } else {
+                s.label.clone()
+            },
+            colour: PALETTE[s.colour.unwrap_or(i) % PALETTE.len()],
+            dashed: s.dashed,
+        })
+        .collect();
+    let (at, legend_h) = legend_layout(root, &entries)?;
+    let (plot_area, legend_area) = root.split_vertically(SIZE.1 - legend_h);
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut t_max: f64 = 1.0;
     for b in lines.iter().flatten() {
@@ -340,7 +435,7 @@ where
         hi = hi.max(b.hi).max(b.mean);
         t_max = t_max.max(b.month);
     }
-    let mut ctx = ChartBuilder::on(root)
+    let mut ctx = ChartBuilder::on(&plot_area)
         .caption(&chart.title, ("sans-serif", 22))
         .margin(15)
         .x_label_area_size(45)
@@ -356,37 +451,27 @@ where
         .axis_desc_style(("sans-serif", 16))
         .draw()
         .map_err(drawing_error)?;
-    for (i, (s, pts)) in chart.series.iter().zip(&lines).enumerate() {
-        let c = PALETTE[i % PALETTE.len()];
+    for ((s, pts), e) in chart.series.iter().zip(&lines).zip(&entries) {
+        let c = e.colour;
         if s.runs.len() > 1 && !pts.is_empty() {
             let band: Vec<(f64, f64)> = pts
                 .iter()
                 .map(|b| (b.month, b.lo))
                 .chain(pts.iter().rev().map(|b| (b.month, b.hi)))
                 .collect();
-            ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.2))))
+            ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18))))
                 .map_err(drawing_error)?;
         }
-        let label = if pts.is_empty() {
-            format!("{} (no data)", s.label)
+        let line = pts.iter().map(|b| (b.month, b.mean));
+        if s.dashed {
+            ctx.draw_series(DashedLineSeries::new(line, 8, 5, c.stroke_width(2)))
+                .map_err(drawing_error)?;
         } else {
-            s.label.clone()
-        };
-        ctx.draw_series(LineSeries::new(
-            pts.iter().map(|b| (b.month, b.mean)),
-            c.stroke_width(2),
-        ))
-        .map_err(drawing_error)?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+            ctx.draw_series(LineSeries::new(line, c.stroke_width(2)))
+                .map_err(drawing_error)?;
+        }
     }
-    ctx.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(drawing_error)?;
-    Ok(())
+    draw_legend(&legend_area, &entries, &at)
 }
 
 fn draw_stacked<DB: DrawingBackend>(root: &Area<DB>, chart: &Stacked) -> anyhow::Result<()>
@@ -462,7 +547,19 @@ where
         return draw_no_data(root, &chart.title, &chart.no_data, &[]);
     };
     let x_hi = f64::from(a_max.max(a_min + 1));
-    let mut ctx = ChartBuilder::on(root)
+    let entries: Vec<Entry> = chart
+        .curves
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Entry {
+            label: c.label.clone(),
+            colour: PALETTE[i % PALETTE.len()],
+            dashed: false,
+        })
+        .collect();
+    let (at, legend_h) = legend_layout(root, &entries)?;
+    let (plot_area, legend_area) = root.split_vertically(SIZE.1 - legend_h);
+    let mut ctx = ChartBuilder::on(&plot_area)
         .caption(&chart.title, ("sans-serif", 22))
         .margin(15)
         .x_label_area_size(45)
@@ -478,8 +575,7 @@ where
         .axis_desc_style(("sans-serif", 16))
         .draw()
         .map_err(drawing_error)?;
-    for (i, c) in chart.curves.iter().enumerate() {
-        let colour = PALETTE[i % PALETTE.len()];
+    for (c, e) in chart.curves.iter().zip(&entries) {
         // A step function: flat at S until the next exit age, then down.
         let mut pts = Vec::new();
         if let Some((lo, hi)) = c.ages {
@@ -492,19 +588,10 @@ where
             }
             pts.push((f64::from(hi), s));
         }
-        ctx.draw_series(LineSeries::new(pts, colour.stroke_width(2)))
-            .map_err(drawing_error)?
-            .label(&c.label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+        ctx.draw_series(LineSeries::new(pts, e.colour.stroke_width(2)))
+            .map_err(drawing_error)?;
     }
-    ctx.configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(drawing_error)?;
-    Ok(())
+    draw_legend(&legend_area, &entries, &at)
 }
 
 fn draw<DB: DrawingBackend>(root: Area<DB>, chart: &Chart) -> anyhow::Result<()>
@@ -682,10 +769,7 @@ mod tests {
         let chart = Chart::Lines(Lines {
             title: "x: nothing".into(),
             y_desc: "x (USD)".into(),
-            series: vec![Series {
-                label: "a".into(),
-                runs: vec![vec![f64::NAN; 5]],
-            }],
+            series: vec![Series::new("a", vec![vec![f64::NAN; 5]])],
             no_data: "x is undefined (NaN) in every month".into(),
         });
         let a = svg(&chart).expect("svg");

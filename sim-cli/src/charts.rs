@@ -131,9 +131,18 @@ pub fn describe(series: &mut [Series], one_run: &str, unit: &str) -> String {
         }
     } else {
         for s in series.iter_mut() {
-            s.label = format!("{} ({} {unit})", s.label, s.runs.len());
+            s.label = format!("{} ({})", s.label, count(s.runs.len(), unit));
         }
         format!("mean and 10-90% band across {unit}")
+    }
+}
+
+/// `3 seeds`, `1 seed`.
+fn count(n: usize, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {}", unit.strip_suffix('s').unwrap_or(unit))
+    } else {
+        format!("{n} {unit}")
     }
 }
 
@@ -418,8 +427,11 @@ mod tests {
             describe(&mut [s(3), s(3)], "-", "seeds"),
             "mean and 10-90% band over 3 seeds"
         );
-        let mut v = [s(2), s(3)];
+        let mut v = [s(1), s(3)];
         assert_eq!(describe(&mut v, "-", "seeds"), "mean and 10-90% band across seeds");
-        assert_eq!(v[1].label, "x (3 seeds)");
+        assert_eq!(
+            (v[0].label.as_str(), v[1].label.as_str()),
+            ("x (1 seed)", "x (3 seeds)")
+        );
     }
 }

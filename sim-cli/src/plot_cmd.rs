@@ -462,15 +462,14 @@ fn plot_runs(dirs: &[PathBuf], opts: &PlotOptions, notes: &mut Vec<String>) -> a
             }
         }
     }
-    // Different scenarios with one name (e.g. other --set values) get numbered labels.
+    // Different scenarios with one name (e.g. other --set values) are told apart by folder.
     let labels: Vec<String> = groups
         .iter()
-        .enumerate()
-        .map(|(i, (name, _))| {
-            let same = groups.iter().filter(|(n, _)| n == name).count();
-            if same > 1 {
-                let k = groups[..=i].iter().filter(|(n, _)| n == name).count();
-                format!("{name} (variant {k})")
+        .map(|(name, runs)| {
+            if groups.iter().filter(|(n, _)| n == name).count() > 1 {
+                let dirs: Vec<String> = runs.iter().take(3).map(|r| r.dir.display().to_string()).collect();
+                let more = if runs.len() > 3 { ", ..." } else { "" };
+                format!("{name}: {}{more}", dirs.join(", "))
             } else {
                 name.clone()
             }

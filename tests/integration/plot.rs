@@ -169,6 +169,31 @@ fn plot_of_seeds_without_panel_draws_bands_and_explains_missing_firm_charts() {
         "three seeds, one series"
     );
     assert!(svg.contains("tiny"), "legend names the scenario");
+
+    // Another scenario with the same name (a --set) is another series, told apart by folder.
+    goldrush_ok(
+        t.path(),
+        &[
+            "run",
+            "tiny",
+            "--months",
+            "12",
+            "--set",
+            "users.theta_network=1.0",
+            "--out",
+            "v",
+            "-q",
+        ],
+    );
+    goldrush_ok(
+        t.path(),
+        &["plot", "s1", "v", "s2", "--metrics", "users_hhi", "--out", "pv", "-q"],
+    );
+    let svg = svg_text(&t.path().join("pv/users_hhi.svg"));
+    assert!(
+        svg.contains("tiny: s1, s2 (2 seeds)") && svg.contains("tiny: v (1 seed)"),
+        "two series, labelled by folder"
+    );
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! and of the time average is summarised by its mean, 95% confidence interval (Student's t,
 //! [`sim_core::stats`]) and a verdict. Pairs run in parallel (rayon); results are collected by
 //! seed index and reduced in seed order, so the outputs are identical for any `--jobs`.
+//! Besides the table (compare.csv/json) it writes every run's trajectories (trajectories.csv)
+//! and the startups observed (startups.csv), from which `goldrush plot` redraws the charts of
+//! `--plots` ([`compare_charts`]).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -13,12 +16,14 @@ use serde::Serialize;
 use sim_core::stats::{Paired, mean};
 use sim_core::{METRICS, MetricSpec, Scenario};
 
+use crate::charts::{FirmLog, Group, RunData};
 use crate::errors::{bad_input, emit};
 use crate::load::{Loaded, load_scenario};
 use crate::output::{prepare_out_dir, write_atomically};
+use crate::plot::{Chart, Life};
 use crate::progress::Progress;
-use crate::run::{hash_hex, simulate};
-use crate::{GIT_COMMIT, VERSION, plot};
+use crate::run::{hash_hex, simulate_with};
+use crate::{GIT_COMMIT, VERSION, charts};
 
 /// Metrics compared when `--metrics` is not given: concentration of users and compute, prices,
 /// startups' fate, talent, national lock-in, the haves' share and users' welfare.
@@ -89,20 +94,42 @@ fn choose_metrics(arg: Option<&str>) -> anyhow::Result<Vec<&'static MetricSpec>>
     Ok(chosen)
 }
 
-/// One seed's pair: each chosen metric's monthly trajectory in both scenarios, and the hashes.
+/// One seed's pair: each recorded metric's monthly trajectory in both scenarios (the compared
+/// metrics first, then the prices for the spot vs contract chart), startup lives, the hashes.
 pub struct PairRun {
     pub seed: u64,
     /// `[metric][month]`.
     pub base: Vec<Vec<f64>>,
     pub policy: Vec<Vec<f64>>,
+    pub base_lives: Vec<Life>,
+    pub policy_lives: Vec<Life>,
     pub base_hash: u64,
     pub policy_hash: u64,
 }
 
-fn run_one(scenario: &Scenario, seed: u64, metrics: &[&MetricSpec]) -> anyhow::Result<(Vec<Vec<f64>>, u64)> {
+/// The metrics kept per seed: the compared ones, then the spot and contract prices if missing.
+fn recorded(metrics: &[&'static MetricSpec]) -> Vec<&'static MetricSpec> {
+    let mut v = metrics.to_vec();
+    for name in [charts::SPOT, charts::CONTRACT] {
+        if !v.iter().any(|m| m.name == name) {
+            v.extend(charts::metric(name));
+        }
+    }
+    v
+}
+
+type OneRun = (Vec<Vec<f64>>, Vec<Life>, u64);
+
+fn run_one(scenario: &Scenario, seed: u64, metrics: &[&MetricSpec]) -> anyhow::Result<OneRun> {
     let mut s = scenario.clone();
     s.run.seed = seed;
-    let f = simulate(s, Progress::new(0, false))?;
+    let mut log = FirmLog::default();
+    let f = simulate_with(s, Progress::new(0, false), |sim| {
+        for r in sim.panel() {
+            log.add(r.month, r.id, r.kind, i64::from(r.founded), r.users, r.alive);
+        }
+        Ok(())
+    })?;
     let traj = metrics
         .iter()
         .map(|m| {
@@ -113,7 +140,7 @@ fn run_one(scenario: &Scenario, seed: u64, metrics: &[&MetricSpec]) -> anyhow::R
                 .collect()
         })
         .collect();
-    Ok((traj, f.state_hash))
+    Ok((traj, log.lives(), f.state_hash))
 }
 
 /// The two summary statistics of a trajectory.
@@ -340,6 +367,7 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
     prepare_out_dir(&opts.out)?;
 
     let seeds: Vec<u64> = (0..u64::from(opts.seeds)).map(|i| opts.first_seed + i).collect();
+    let kept = recorded(&metrics);
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(j) = opts.jobs {
         pool = pool.num_threads(j);
@@ -350,12 +378,14 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
         seeds
             .par_iter()
             .map(|&seed| {
-                let (b, bh) = run_one(&base.scenario, seed, &metrics).context("base run")?;
-                let (p, ph) = run_one(&policy.scenario, seed, &metrics).context("policy run")?;
+                let (b, bl, bh) = run_one(&base.scenario, seed, &kept).context("base run")?;
+                let (p, pl, ph) = run_one(&policy.scenario, seed, &kept).context("policy run")?;
                 Ok(PairRun {
                     seed,
                     base: b,
                     policy: p,
+                    base_lives: bl,
+                    policy_lives: pl,
                     base_hash: bh,
                     policy_hash: ph,
                 })
@@ -397,19 +427,16 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
         ("compare.csv".into(), csv.into_bytes()),
         ("compare.json".into(), json.into_bytes()),
     ];
+    files.push(("trajectories.csv".into(), trajectories_csv(&kept, &pairs).into_bytes()));
+    files.push(("startups.csv".into(), startups_csv(&pairs).into_bytes()));
     if opts.plots {
-        let labels = (label("base", &opts.base, &base), label("policy", &opts.policy, &policy));
-        for (k, m) in metrics.iter().enumerate() {
-            let b: Vec<&[f64]> = pairs.iter().map(|p| p.base[k].as_slice()).collect();
-            let p: Vec<&[f64]> = pairs.iter().map(|p| p.policy[k].as_slice()).collect();
-            let chart = plot::Chart {
-                metric: m,
-                series: [(labels.0.as_str(), b), (labels.1.as_str(), p)],
-                seeds: seeds.len(),
-            };
-            files.push((format!("{}.svg", m.name), plot::svg(&chart)?));
-            files.push((format!("{}.png", m.name), plot::png(&chart)?));
-        }
+        let labels = [label("base", &opts.base, &base), label("policy", &opts.policy, &policy)];
+        let sides = [
+            side_runs(&kept, &pairs, Arm::Base),
+            side_runs(&kept, &pairs, Arm::Policy),
+        ];
+        let charts = compare_charts(labels, seeds[0], &metrics, sides, &mut Vec::new());
+        files.extend(charts::render(&charts, charts::Formats::BOTH)?);
     }
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
     let written = write_atomically(&opts.out, &refs, Vec::new())
@@ -441,6 +468,110 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
         emit(&s)?;
     }
     Ok(())
+}
+
+/// The two arms of a comparison.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Arm {
+    Base,
+    Policy,
+}
+
+impl Arm {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Base => "base",
+            Self::Policy => "policy",
+        }
+    }
+}
+
+/// One side's runs, seed by seed, as chart data.
+fn side_runs(kept: &[&MetricSpec], pairs: &[PairRun], side: Arm) -> Vec<RunData> {
+    pairs
+        .iter()
+        .map(|p| {
+            let (traj, lives) = match side {
+                Arm::Base => (&p.base, &p.base_lives),
+                Arm::Policy => (&p.policy, &p.policy_lives),
+            };
+            RunData {
+                metrics: kept
+                    .iter()
+                    .map(|m| m.name.to_string())
+                    .zip(traj.iter().cloned())
+                    .collect(),
+                platform_users: None,
+                lives: Some(lives.clone()),
+            }
+        })
+        .collect()
+}
+
+/// Why a comparison has no platform share charts.
+pub const NO_SHARES: &str = "goldrush compare keeps no firm panel; plot run folders made with `goldrush run --panel`";
+
+/// The charts of a comparison (`compare --plots`, and `goldrush plot` on its folder): one per
+/// compared metric with both sides' means and 10–90% bands across seeds, spot vs contract
+/// price, and startup survival per side. `sides` holds each side's runs in seed order.
+pub fn compare_charts(
+    labels: [String; 2],
+    first_seed: u64,
+    metrics: &[&'static MetricSpec],
+    sides: [Vec<RunData>; 2],
+    notes: &mut Vec<String>,
+) -> Vec<(String, Chart)> {
+    let groups: Vec<Group> = labels
+        .into_iter()
+        .zip(sides)
+        .map(|(label, runs)| Group { label, runs })
+        .collect();
+    let one_run = format!("seed {first_seed}");
+    charts::charts_for(&groups, metrics, &one_run, "seeds", NO_SHARES, notes)
+}
+
+/// trajectories.csv: `side,seed,month,<metrics>`, one row per side, seed and month (base
+/// first, seeds in order); the compared metrics, then the spot and contract prices.
+fn trajectories_csv(kept: &[&MetricSpec], pairs: &[PairRun]) -> String {
+    let mut s = String::from("side,seed,month");
+    for m in kept {
+        s.push(',');
+        s.push_str(m.name);
+    }
+    s.push('\n');
+    for side in [Arm::Base, Arm::Policy] {
+        for p in pairs {
+            let traj = if side == Arm::Base { &p.base } else { &p.policy };
+            let months = traj.first().map_or(0, Vec::len);
+            for t in 0..months {
+                let _ = write!(s, "{},{},{t}", side.name(), p.seed);
+                for series in traj {
+                    let _ = write!(s, ",{}", series[t]);
+                }
+                s.push('\n');
+            }
+        }
+    }
+    s
+}
+
+/// startups.csv: `side,seed,entry_age,end_age,exited`, one row per startup observed (ages in
+/// months; see [`charts`] for how lives are read from the panel).
+fn startups_csv(pairs: &[PairRun]) -> String {
+    let mut s = String::from("side,seed,entry_age,end_age,exited\n");
+    for side in [Arm::Base, Arm::Policy] {
+        for p in pairs {
+            let lives = if side == Arm::Base {
+                &p.base_lives
+            } else {
+                &p.policy_lives
+            };
+            for l in lives {
+                let _ = writeln!(s, "{},{},{},{},{}", side.name(), p.seed, l.entry, l.end, l.exited);
+            }
+        }
+    }
+    s
 }
 
 /// A legend label: `base: NAME` (the argument when the scenario has no name).

@@ -7,12 +7,14 @@
 
 mod bench;
 mod bench_sweep;
+mod charts;
 mod compare;
 mod docs;
 mod errors;
 mod load;
 mod output;
 mod plot;
+mod plot_cmd;
 mod progress;
 mod run;
 mod sensitivity;
@@ -54,7 +56,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run a scenario and write metrics.csv and summary.json (and panel.csv with --panel).
+    /// Run a scenario and write metrics.csv and summary.json (panel.csv with --panel, charts
+    /// with --plots).
     #[command(
         long_about = "Run a scenario month by month and write metrics.csv (one row per month, \
             one column per metric; see `goldrush metrics`) and summary.json (version, seed, \
@@ -62,8 +65,10 @@ enum Command {
             \"timing\") into --out. With --panel, also panel.csv: the firm-level panel, one row \
             per firm per month (month, id, kind, nation, founded, users, revenue, cash, compute, \
             employees, talent, quality, alive, exit_cause); a firm that exits appears a last \
-            time in its exit month with alive=false and the cause. Files are written \
-            atomically. A short summary is printed on stdout; a progress bar on stderr when it \
+            time in its exit month with alive=false and the cause. With --plots, also charts \
+            as PNG and SVG: METRIC for the key metrics (those `goldrush compare` compares), \
+            spot_vs_contract, platform_shares and startup_survival (see `goldrush plot \
+            --help`). Files are written atomically. A short summary is printed on stdout; a progress bar on stderr when it \
             is a terminal."
     )]
     Run(RunArgs),
@@ -112,9 +117,13 @@ enum Command {
             is dropped and counted) is summarised by its mean, 95% confidence interval \
             (Student's t) and a verdict: higher / lower when the interval excludes zero, no clear \
             difference otherwise. Prints a table and writes compare.csv and compare.json (the \
-            table, seeds, both resolved scenarios, version, state hashes per seed) into --out, \
-            atomically; with --plots also METRIC.png and METRIC.svg (both scenarios' mean \
-            trajectories with 10-90% bands across seeds). Pairs run in parallel (--jobs); the \
+            table, seeds, both resolved scenarios, version, state hashes per seed), \
+            trajectories.csv (side, seed, month, the compared metrics, then spot_price_usd and \
+            contract_price_usd) and startups.csv (side, seed, entry_age, end_age, exited: the \
+            startups observed, for survival curves) into --out, atomically; with --plots also \
+            charts as PNG and SVG: METRIC (both scenarios' mean trajectories with 10-90% bands \
+            across seeds), spot_vs_contract and startup_survival (Kaplan-Meier, one curve per \
+            scenario); `goldrush plot` redraws them from the folder. Pairs run in parallel (--jobs); the \
             results are identical for any number of jobs.",
         after_help = "Example:\n  goldrush compare baseline interop-mandate --seeds 20 --months 60 --plots"
     )]
@@ -145,6 +154,33 @@ enum Command {
         after_help = "Examples:\n  goldrush sweep scenarios/sweeps/network-effects.toml --out out/net\n  goldrush sweep spec.toml --out out/s0 --shard 0/2 && goldrush sweep spec.toml --out out/s1 --shard 1/2\n  goldrush merge out/s0 out/s1 --out out/all"
     )]
     Sweep(SweepArgs),
+    /// Draw charts (PNG and SVG) from run, comparison or sweep output folders.
+    #[command(
+        long_about = "Draw charts (PNG and SVG, 900x540, titles, axis labels with units, legends) \
+            from output folders already on disk. What each INPUT is, is read from its files: \
+            a run folder (goldrush run: summary.json + metrics.csv, and panel.csv from --panel), \
+            a comparison folder (goldrush compare: compare.json + trajectories.csv + \
+            startups.csv) or a sweep folder (goldrush sweep or merge: manifest.json + \
+            metrics.parquet). Charts: METRIC for each metric (--metrics; default: those \
+            `goldrush compare` compares for runs, the compared ones for a comparison, the \
+            spec's outputs for a sweep, the key ones among them when it records more than 12): each series is the mean over its runs with the 10-90% \
+            band across them (one run: its line), NaN months skipped, a metric NaN throughout \
+            drawn as a 'no data' note; spot_vs_contract: the spot and contract GPU prices; \
+            platform_shares: platform user shares (consumers + seats) as stacked areas, the 7 \
+            largest by peak share plus others (run folders with panel.csv); startup_survival: \
+            the Kaplan-Meier estimate of startup survival by age in months, right-censored at \
+            the run's end, startups founded before the run entering at their age then (run \
+            folders with panel.csv, comparisons). Several run folders go together: runs of the \
+            same scenario (up to the seed) form one series. A sweep gives one series per point \
+            with bands across replicates, or with --group-by PARAM one per value of PARAM \
+            pooling the other parameters; at most 8 series are drawn. One run folder gives \
+            exactly the charts of `goldrush run --plots`, a comparison folder those of \
+            `goldrush compare --plots`. Everything is read and drawn before anything is \
+            written; files are written atomically into --out. Bad input (a missing folder, \
+            a folder of no known kind, a truncated file, an unknown metric) exits with 2.",
+        after_help = "Examples:\n  goldrush run tiny --panel --out out/s1 --seed 1 && goldrush run tiny --panel --out out/s2 --seed 2\n  goldrush plot out/s1 out/s2 --out out/plots\n  goldrush plot compare-out --metrics users_hhi,spot_price_usd --format svg\n  goldrush plot out/net --group-by users.theta_network"
+    )]
+    Plot(PlotArgs),
     /// Combine the run folders of a sharded sweep into the combined results.
     #[command(long_about = "Combine the output folders of a sweep's shards (each made by \
             `goldrush sweep --shard I/N`) into OUT: metrics.parquet, summary.parquet and \
@@ -220,6 +256,28 @@ struct SweepArgs {
 }
 
 #[derive(Args, Debug)]
+struct PlotArgs {
+    /// Output folders: run folders (one or more), or one comparison or sweep folder.
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<PathBuf>,
+    /// Folder for the charts (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "plots")]
+    out: PathBuf,
+    /// Comma-separated metrics to chart (see `goldrush metrics`).
+    #[arg(long, value_name = "A,B,C")]
+    metrics: Option<String>,
+    /// Image formats: png, svg or both.
+    #[arg(long, value_name = "png,svg")]
+    format: Option<String>,
+    /// Sweep folders: one series per value of this parameter (e.g. users.theta_network).
+    #[arg(long, value_name = "PARAM")]
+    group_by: Option<String>,
+    /// Print nothing on stdout (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
 struct MergeArgs {
     /// Shard output folders of one sweep.
     #[arg(value_name = "DIR", required = true)]
@@ -255,13 +313,15 @@ struct CompareArgs {
     /// Comma-separated metrics to compare (see `goldrush metrics`).
     #[arg(long, value_name = "A,B,C")]
     metrics: Option<String>,
-    /// Directory for compare.csv, compare.json and the charts (created if missing).
+    /// Directory for compare.csv, compare.json, trajectories.csv, startups.csv and the charts
+    /// (created if missing).
     #[arg(long, value_name = "DIR", default_value = "compare-out")]
     out: PathBuf,
     /// Pairs run at once (default: all cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
-    /// Also write METRIC.png and METRIC.svg charts of both scenarios' trajectories.
+    /// Also write charts (PNG and SVG): each metric's trajectories in both scenarios, spot vs
+    /// contract price and startup survival.
     #[arg(long)]
     plots: bool,
     /// Print nothing on stdout (errors are still printed).
@@ -307,7 +367,7 @@ struct RunArgs {
     /// (repeatable; applied in order, after the file and its extends).
     #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
     set: Vec<String>,
-    /// Directory for metrics.csv and summary.json (created if missing).
+    /// Directory for metrics.csv, summary.json and the other outputs (created if missing).
     #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
     /// No progress bar and no summary on stdout (errors are still printed).
@@ -317,6 +377,10 @@ struct RunArgs {
     /// compute, employees, talent, quality, alive, exit cause), streamed as the run goes.
     #[arg(long)]
     panel: bool,
+    /// Also write charts (PNG and SVG) into --out: key metrics, spot vs contract price,
+    /// platform user shares and startup survival (see `goldrush plot --help`).
+    #[arg(long)]
+    plots: bool,
 }
 
 #[derive(Args, Debug)]
@@ -383,6 +447,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 out: a.out,
                 quiet: a.quiet,
                 panel: a.panel,
+                plots: a.plots,
             })
         }
         Command::Scenarios => docs::scenarios(),
@@ -438,6 +503,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             quiet: a.quiet,
             dry_run: a.dry_run,
         }),
+        Command::Plot(a) => plot_cmd::plot(&plot_cmd::PlotOptions {
+            inputs: a.inputs,
+            out: a.out,
+            metrics: a.metrics,
+            formats: a.format,
+            group_by: a.group_by,
+            quiet: a.quiet,
+        }),
     }
 }
 
@@ -475,6 +548,9 @@ mod tests {
             .map(|s| s.to_string())
             .unwrap_or_default();
         let listed = format!("(--metrics, default: {})", compare::DEFAULT_METRICS.join(", "));
-        assert!(help.contains(&listed), "compare --help should say {listed:?}; it says {help:?}");
+        assert!(
+            help.contains(&listed),
+            "compare --help should say {listed:?}; it says {help:?}"
+        );
     }
 }

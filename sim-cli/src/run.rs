@@ -1,6 +1,8 @@
 //! `goldrush run`: simulate a scenario, write metrics.csv and summary.json (and with `--panel`
-//! the firm panel, panel.csv, streamed month by month), print a summary.
+//! the firm panel, panel.csv, streamed month by month; with `--plots` the charts), print a
+//! summary.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -12,9 +14,12 @@ use sim_core::sim::PlatformStanding;
 use sim_core::state::PANEL_COLUMNS;
 use sim_core::{METRICS, Metrics, Scenario, Sim, SimError};
 
+use crate::charts::{self, FirmLog, Formats, Group, RunData};
+use crate::compare::DEFAULT_METRICS;
 use crate::errors::emit;
 use crate::load::{Loaded, load_scenario};
 use crate::output::{StreamedFile, prepare_out_dir, write_atomically};
+use crate::plot::Chart;
 use crate::progress::Progress;
 use crate::{GIT_COMMIT, VERSION};
 
@@ -26,6 +31,8 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Also write the firm panel (panel.csv).
     pub panel: bool,
+    /// Also write the charts (see [`run_charts`]).
+    pub plots: bool,
 }
 
 /// Wall-clock timings of a run (the only non-deterministic part of the outputs).
@@ -242,9 +249,56 @@ fn human_summary(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding], 
             if p.alive { "" } else { "  (exited)" }
         );
     }
-    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    let _ = writeln!(s, "\nwrote {}", files.join(", "));
+    let is_chart = |p: &&PathBuf| p.extension().is_some_and(|e| e == "png" || e == "svg");
+    let files: Vec<String> = written
+        .iter()
+        .filter(|p| !is_chart(p))
+        .map(|p| p.display().to_string())
+        .collect();
+    let _ = write!(s, "\nwrote {}", files.join(", "));
+    let charts = written.iter().filter(is_chart).count();
+    if charts > 0 {
+        let _ = write!(s, " and {charts} charts (SVG and PNG)");
+    }
+    s.push('\n');
     s
+}
+
+/// Why a run folder has no firm-level charts.
+pub const MISSING_PANEL: &str = "it needs the firm panel (panel.csv): re-run with `goldrush run --panel`";
+
+/// Every metric's trajectory by name (`month` left out).
+pub fn trajectories(rows: &[Metrics]) -> BTreeMap<String, Vec<f64>> {
+    METRICS
+        .iter()
+        .filter(|m| m.name != "month")
+        .map(|m| {
+            let traj = rows
+                .iter()
+                .map(|r| r.get(m.name).expect("metric names come from METRICS"))
+                .collect();
+            (m.name.to_string(), traj)
+        })
+        .collect()
+}
+
+/// Platform names by firm id.
+pub fn platform_names(platforms: &[PlatformStanding]) -> BTreeMap<u64, String> {
+    platforms.iter().filter_map(|p| Some((p.id?, p.name.clone()))).collect()
+}
+
+/// The charts of the runs of one scenario (`goldrush run --plots`, and `goldrush plot` on run
+/// folders of one scenario): the key metrics ([`DEFAULT_METRICS`], those `goldrush compare`
+/// compares), spot vs contract price, platform shares and startup survival. One run is titled
+/// `SCENARIO, seed S`; several are drawn as mean and band across seeds.
+pub fn run_charts(scenario: &str, seed: u64, runs: Vec<RunData>, notes: &mut Vec<String>) -> Vec<(String, Chart)> {
+    let metrics: Vec<_> = DEFAULT_METRICS.iter().filter_map(|n| charts::metric(n)).collect();
+    let group = Group {
+        label: scenario.to_string(),
+        runs,
+    };
+    let one_run = format!("{scenario}, seed {seed}");
+    charts::charts_for(&[group], &metrics, &one_run, "seeds", MISSING_PANEL, notes)
 }
 
 /// `goldrush run`.
@@ -262,25 +316,44 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     } else {
         None
     };
+    // With --plots the firm-level charts are gathered from the panel month by month.
+    let mut firms = opts.plots.then(FirmLog::default);
     let finished = simulate_with(loaded.scenario.clone(), progress, |sim| {
+        if panel.is_none() && firms.is_none() {
+            return Ok(());
+        }
+        let rows = sim.panel();
         if let Some(f) = panel.as_mut() {
             let mut chunk = String::new();
-            for row in sim.panel() {
+            for row in &rows {
                 chunk.push_str(&row.csv_line());
             }
             f.write(&chunk)?;
+        }
+        if let Some(log) = firms.as_mut() {
+            for r in &rows {
+                log.add(r.month, r.id, r.kind, i64::from(r.founded), r.users, r.alive);
+            }
         }
         Ok(())
     })?;
     let platforms = platforms_by_share(&finished.sim);
     let csv = metrics_csv(finished.sim.metrics());
     let json = summary_json(&loaded, &finished, &platforms);
-    let written = write_atomically(
-        &opts.out,
-        &[("metrics.csv", csv.as_bytes()), ("summary.json", json.as_bytes())],
-        panel.into_iter().collect(),
-    )
-    .with_context(|| format!("cannot write results into {:?}", display(&opts.out)))?;
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("metrics.csv".into(), csv.into_bytes()),
+        ("summary.json".into(), json.into_bytes()),
+    ];
+    if let Some(log) = firms {
+        let sim = &finished.sim;
+        let data = RunData::with_firms(trajectories(sim.metrics()), &log, &platform_names(&platforms));
+        let mut notes = Vec::new();
+        let charts = run_charts(&sim.scenario().name, sim.scenario().run.seed, vec![data], &mut notes);
+        files.extend(charts::render(&charts, Formats::BOTH)?);
+    }
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
+    let written = write_atomically(&opts.out, &refs, panel.into_iter().collect())
+        .with_context(|| format!("cannot write results into {:?}", display(&opts.out)))?;
     if !opts.quiet {
         emit(&human_summary(&loaded, &finished, &platforms, &written))?;
     }

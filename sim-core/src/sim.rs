@@ -204,6 +204,8 @@ pub struct Sim {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PlatformStanding {
     pub name: String,
+    /// The firm behind it (its `id` in the firm panel), if it is a firm.
+    pub id: Option<u64>,
     pub kind: String,
     pub alive: bool,
     pub quality: f64,
@@ -278,6 +280,7 @@ impl Sim {
             .enumerate()
             .map(|(i, s)| PlatformStanding {
                 name: s.name.clone(),
+                id: s.id.map(|a| a.0),
                 kind: s.kind.map_or("", |k| k.as_str()).to_string(),
                 alive: s.alive,
                 quality: s.quality,

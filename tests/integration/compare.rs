@@ -137,9 +137,11 @@ fn compare_results_are_identical_for_any_job_count() {
         "j2",
         &["--jobs", "2", "--set", "users.consumer_agents=1000"],
     );
-    let a = fs::read(t.path().join("j1/compare.csv")).expect("j1");
-    let b = fs::read(t.path().join("j2/compare.csv")).expect("j2");
-    assert!(a == b, "compare.csv differs between --jobs 1 and --jobs 2");
+    for f in ["compare.csv", "trajectories.csv", "startups.csv"] {
+        let a = fs::read(t.path().join("j1").join(f)).expect("j1");
+        let b = fs::read(t.path().join("j2").join(f)).expect("j2");
+        assert!(a == b, "{f} differs between --jobs 1 and --jobs 2");
+    }
     let ja = read_json(&t.path().join("j1/compare.json"));
     let jb = read_json(&t.path().join("j2/compare.json"));
     assert_eq!(ja["state_hashes"], jb["state_hashes"]);

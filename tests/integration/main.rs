@@ -12,6 +12,8 @@
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
 //! - `compare`: `goldrush compare` end to end (paired seeds, verdicts, job counts, bad input, plots).
 //! - `open_source`: open models trail the frontier by months; the open-source funding lever.
+//! - `plot`: `goldrush run --plots`, `compare --plots` and `goldrush plot` (charts from run,
+//!   comparison and sweep folders; same bytes from memory and from files; bad input).
 //! - `sweep`: `goldrush sweep`/`merge`: identical bytes across job counts, resumes and shards;
 //!   bad specs; Parquet read by pyarrow.
 //! - `sensitivity`: `goldrush sensitivity` (Saltelli/Sobol and Morris) end to end.
@@ -25,6 +27,7 @@ mod invariants;
 mod mechanisms;
 mod open_source;
 mod platform_entry;
+mod plot;
 mod scenarios;
 mod security;
 mod sensitivity;

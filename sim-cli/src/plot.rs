@@ -244,7 +244,7 @@ pub fn stacked_shares(runs: &[Vec<BTreeMap<String, f64>>], top: usize) -> (Vec<S
 }
 
 /// Registers the embedded font once: both backends measure text with it to lay out labels.
-fn register_font() {
+pub(crate) fn register_font() {
     static FONT: Once = Once::new();
     FONT.call_once(|| {
         // The embedded font is valid TrueType; a failure shows as a drawing error, not a crash.
@@ -621,12 +621,17 @@ pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     draw(BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(), chart)?;
+    encode_png(&rgb, SIZE)
+}
+
+/// Encodes an RGB buffer of `size` (width, height) as a PNG image.
+pub(crate) fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
     let mut writer = enc.write_header().context("cannot encode PNG")?;
-    writer.write_image_data(&rgb).context("cannot encode PNG")?;
+    writer.write_image_data(rgb).context("cannot encode PNG")?;
     writer.finish().context("cannot encode PNG")?;
     Ok(out)
 }

@@ -2,13 +2,12 @@
 //! per parameter — Sobol S1 and ST side by side with their 95% bootstrap intervals as whiskers,
 //! or Morris μ* (with its interval) next to σ. Drawn in memory (an SVG string, an RGB buffer
 //! encoded as PNG) so the files can be written atomically; text is measured and drawn with the
-//! embedded DejaVu Sans, as in `plot.rs`.
+//! embedded DejaVu Sans registered by `plot.rs`.
 
-use std::sync::Once;
-
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use plotters::prelude::*;
-use plotters::style::FontStyle;
+
+use crate::plot::{encode_png, register_font};
 
 const SIZE: (u32, u32) = (900, 540);
 const COLOURS: [RGBColor; 2] = [RGBColor(31, 119, 180), RGBColor(214, 39, 40)];
@@ -27,16 +26,6 @@ pub struct Chart {
     pub params: Vec<String>,
     /// At most two series (drawn side by side in each parameter's row).
     pub series: Vec<Series>,
-}
-
-/// Registers the embedded font once (the same registration as `plot.rs`; registering a family
-/// twice just replaces it with the same font).
-fn register_font() {
-    static FONT: Once = Once::new();
-    FONT.call_once(|| {
-        // The embedded font is valid TrueType; a failure shows as a drawing error, not a crash.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
-    });
 }
 
 /// The x range: zero, every finite value and bound, padded by 5%.
@@ -165,12 +154,5 @@ pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     draw(BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(), chart)?;
-    let mut out = Vec::new();
-    let mut enc = png::Encoder::new(&mut out, w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    let mut writer = enc.write_header().context("cannot encode PNG")?;
-    writer.write_image_data(&rgb).context("cannot encode PNG")?;
-    writer.finish().context("cannot encode PNG")?;
-    Ok(out)
+    encode_png(&rgb, SIZE)
 }

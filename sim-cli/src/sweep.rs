@@ -180,7 +180,19 @@ fn plan_sweep(spec: &Spec, spec_origin: &str) -> anyhow::Result<Manifest> {
     let base_hash = fnv1a(sim_core::scenario::to_toml(&base.scenario).as_bytes());
     let mut runs = Vec::new();
     let mut errors = Vec::new();
+    // A parameter that does not exist is reported once, at its own line, not once per point.
+    for p in &spec.params {
+        if sim_core::params::find_spec(p.path.trim()).is_none() {
+            errors.push(format!(
+                "{} ({}): no parameter named {:?} (run `goldrush params` for the list; arrays are written like firms[0].cash_usd)",
+                p.path, p.location, p.path
+            ));
+        }
+    }
     for point in 0..spec.points.len() as u64 {
+        if !errors.is_empty() {
+            break;
+        }
         // Parameter errors do not depend on the seed: check each point once, fully.
         let plan = spec.plan(point * spec.replicates);
         if let Err(e) = load_scenario(&spec.base, &spec.overrides(&plan)) {

@@ -37,7 +37,7 @@ cleanup() {
   bash "$ROOT/tests/slurm/stop-slurm.sh"
   if [ $rc -ne 0 ]; then
     echo "--- Slurm logs ($SLURM_CI_DIR/log) ---" >&2
-    tail -n 20 "$SLURM_CI_DIR"/log/*.log "$SLURM_CI_DIR"/work/*/logs/* 2>/dev/null >&2 || true
+    tail -n 20 "$SLURM_CI_DIR"/log/*.log "$SLURM_CI_DIR"/sweeps/*/logs/* 2>/dev/null >&2 || true
   fi
   rm -rf "$SLURM_CI_DIR"
   exit $rc
@@ -48,7 +48,7 @@ export SLURM_CONF=$SLURM_CI_DIR/slurm.conf
 T1=$(ms)
 echo "Slurm node idle after $((T1 - T0)) ms"
 
-W=$SLURM_CI_DIR/work
+W=$SLURM_CI_DIR/sweeps
 mkdir -p "$W"
 cd "$W"
 # 3 points x 3 replicates = 9 runs of `tiny` over 12 months, in 4 shards (one with 2 runs).

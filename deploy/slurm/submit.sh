@@ -36,7 +36,7 @@ array=$(sbatch --parsable --array="0-$((N - 1))" --export=ALL -o "$OUT/logs/swee
   "$@" "$HERE/sweep-array.sbatch" "$SPEC" "$OUT" "$N")
 array=${array%%;*}
 merge=$(sbatch --parsable --dependency="afterany:$array" --export=ALL -o "$OUT/logs/merge-%j.log" \
-  "$HERE/merge.sbatch" "$OUT" ${MERGE_ARGS:-})
+  "$HERE/merge.sbatch" "$OUT" "$N" ${MERGE_ARGS:-})
 merge=${merge%%;*}
 echo "submitted array job $array ($N shards) and merge job $merge (after the array)"
 echo "watch: squeue -j $array,$merge   results: $OUT/summary.parquet   logs: $OUT/logs/"

@@ -288,6 +288,9 @@ struct MergeArgs {
     /// Also write metrics.csv and summary.csv.
     #[arg(long)]
     csv: bool,
+    /// The sweep ran as N shards (--shard I/N): if runs are missing, name their shards.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    shards: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -495,7 +498,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             dry_run: a.dry_run,
         })
         .map(|_| ()),
-        Command::Merge(a) => sweep::merge(&a.dirs, &a.out, a.csv),
+        Command::Merge(a) => sweep::merge(&a.dirs, &a.out, a.csv, a.shards),
         Command::Sensitivity(a) => sensitivity::sensitivity(&sensitivity::SensitivityOptions {
             spec: a.spec,
             out: a.out,

@@ -530,7 +530,10 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<SweepReport> {
 }
 
 /// `goldrush merge DIR... --out OUT`.
-pub fn merge(dirs: &[PathBuf], out: &Path, csv: bool) -> anyhow::Result<()> {
+///
+/// With `shards = Some(N)` (the sweep was run as shards `I/N`), a refusal for missing runs also
+/// names the shards that hold them, as a Slurm `--array=` list to resubmit.
+pub fn merge(dirs: &[PathBuf], out: &Path, csv: bool, shards: Option<u64>) -> anyhow::Result<()> {
     let mut manifest: Option<Manifest> = None;
     for d in dirs {
         let m = read_manifest(d)?.ok_or_else(|| {
@@ -554,19 +557,29 @@ pub fn merge(dirs: &[PathBuf], out: &Path, csv: bool) -> anyhow::Result<()> {
     manifest.goldrush_version = VERSION.to_string();
     manifest.git_commit = GIT_COMMIT.to_string();
     let runs_dirs: Vec<PathBuf> = dirs.iter().map(|d| d.join("runs")).collect();
-    let missing: Vec<&str> = manifest
+    let missing: Vec<&ManifestRun> = manifest
         .runs
         .iter()
         .filter(|r| !runs_dirs.iter().any(|d| run_done(d, &r.plan.id)))
-        .map(|r| r.plan.id.as_str())
         .collect();
     if !missing.is_empty() {
-        return Err(bad_input(format!(
+        let ids: Vec<&str> = missing.iter().take(5).map(|r| r.plan.id.as_str()).collect();
+        let mut msg = format!(
             "{} of {} runs are in none of the folders (first: {}); finish their shards first",
             missing.len(),
             manifest.runs.len(),
-            missing.iter().take(5).copied().collect::<Vec<_>>().join(", ")
-        )));
+            ids.join(", ")
+        );
+        if let Some(n) = shards {
+            let todo: std::collections::BTreeSet<u64> = missing.iter().map(|r| r.plan.index % n).collect();
+            let list: Vec<String> = todo.iter().map(u64::to_string).collect();
+            msg.push_str(&format!(
+                ": shards {} of {n} (resubmit with sbatch --array={})",
+                list.join(", "),
+                list.join(",")
+            ));
+        }
+        return Err(bad_input(msg));
     }
     if let Some(existing) = read_manifest(out)?
         && !same_sweep(&existing, &manifest)

@@ -153,6 +153,13 @@ fn sweep_shards_merged_equal_the_single_machine_sweep_byte_for_byte() {
     let o = goldrush(t.path(), &["merge", "s0", "--out", "merged"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("3 of 6 runs"), "{}", stderr(&o));
+    let o = goldrush(t.path(), &["merge", "s0", "--out", "merged", "--shards", "2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("shards 1 of 2 (resubmit with sbatch --array=1)"),
+        "{}",
+        stderr(&o)
+    );
     goldrush_ok(t.path(), &["merge", "s0", "s1", "--out", "merged", "--csv"]);
     assert_same_results(&t.path().join("all"), &t.path().join("merged"), &COMBINED);
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The Slurm route for real: start a single-node Slurm cluster from Debian's packages, submit a
-# sweep with deploy/slurm/submit.sh (job array of shards + dependent merge job), wait, and assert
-# the merged results equal a one-machine `goldrush sweep` byte for byte; then resubmit one shard
-# (explicit shard count, as after a failure) and check the merge again. Every daemon started
-# here is stopped by its PID on exit.
+# The Slurm route for real: start a single-node Slurm cluster from Debian's packages and submit a
+# sweep with deploy/slurm/submit.sh (job array of shards + dependent merge job) in which one
+# shard crashes: the merge must fail naming that shard. Submit again, as the README says: the
+# merged results must equal a one-machine `goldrush sweep` byte for byte. Then lose a shard's
+# runs, resubmit that shard alone (explicit shard count) and check the merge again. Every
+# daemon started here is stopped by its PID on exit.
 #
 #   bash tests/slurm/e2e.sh [path/to/goldrush]     (default: target/release/goldrush)
 #
@@ -66,15 +67,19 @@ values = [0.0, 0.5, 1.0]
 SPEC
 "$GOLDRUSH" sweep spec.toml --out local --jobs 2 --quiet
 
-# Waits until the jobs have left the queue, then checks each ended COMPLETED with exit 0.
-wait_jobs() {
+# Waits until the jobs have left the queue.
+wait_gone() {
   local ids=$1 deadline=$(($(date +%s) + 300))
   while [ -n "$(squeue -h -j "$ids" 2>/dev/null)" ]; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "error: jobs $ids still queued after 300 s" >&2; squeue >&2; exit 1; }
     sleep 0.5
   done
+}
+# Waits for the jobs, then checks each (every array task) ended COMPLETED with exit 0.
+wait_jobs() {
+  wait_gone "$1"
   local id
-  for id in ${ids//,/ }; do
+  for id in ${1//,/ }; do
     scontrol show job "$id" | grep -E "JobState=|ExitCode=" | tr -s ' ' | grep -v "JobState=COMPLETED" | grep -v "ExitCode=0:0" &&
       { echo "error: job $id did not complete" >&2; scontrol show job "$id" >&2; exit 1; }
     true
@@ -86,26 +91,54 @@ same() {
     cmp "local/$f" "cluster/$f" || { echo "error: cluster/$f differs from the one-machine sweep" >&2; exit 1; }
   done
 }
+submit() {
+  local out
+  out=$(bash "$ROOT/deploy/slurm/submit.sh" spec.toml cluster 4 --cpus-per-task=1)
+  echo "$out" >&2
+  echo "$out" | grep '^ARRAY_JOB='
+}
 
-submitted=$(bash "$ROOT/deploy/slurm/submit.sh" spec.toml cluster 4 --cpus-per-task=1)
-echo "$submitted"
-eval "$(echo "$submitted" | grep '^ARRAY_JOB=')"
+# 1. Shard 2 fails (a wrapper exits 3 the first time task 2 runs, as a crashed node would):
+#    the merge job fails too and its log names the shard to resubmit.
+cat >flaky-goldrush <<FLAKY
+#!/bin/bash
+if [ "\${SLURM_ARRAY_TASK_ID:-}" = 2 ] && [ ! -e "$W/failed-once" ]; then
+  touch "$W/failed-once"
+  echo "simulated crash of shard 2" >&2
+  exit 3
+fi
+exec "$GOLDRUSH" "\$@"
+FLAKY
+chmod +x flaky-goldrush
+eval "$(GOLDRUSH=$W/flaky-goldrush submit)"
+wait_gone "$ARRAY_JOB,$MERGE_JOB"
+scontrol show job "${ARRAY_JOB}_2" | grep -q "JobState=FAILED" || { echo "error: shard 2 should have failed" >&2; exit 1; }
+scontrol show job "$MERGE_JOB" | grep -q "JobState=FAILED" || { echo "error: the merge should have failed" >&2; exit 1; }
+grep -q -- "--array=2)" cluster/logs/merge-"$MERGE_JOB".log ||
+  { echo "error: the merge log does not name shard 2:" >&2; cat cluster/logs/merge-"$MERGE_JOB".log >&2; exit 1; }
+[ ! -e cluster/summary.parquet ] || { echo "error: a failed merge wrote results" >&2; exit 1; }
+T2=$(ms)
+echo "shard 2 failed: the merge failed naming --array=2 ($((T2 - T1)) ms)"
+
+# 2. The README's recovery: run the same submit.sh command again. Finished runs are skipped;
+#    the merged results equal the one-machine sweep byte for byte.
+eval "$(submit)"
 wait_jobs "$ARRAY_JOB,$MERGE_JOB"
 same
 [ "$(ls cluster/shards | wc -l)" = 4 ] || { echo "error: expected 4 shard folders" >&2; exit 1; }
-T2=$(ms)
-echo "array of 4 shards + merge: results identical to the one-machine sweep ($((T2 - T1)) ms)"
+T3=$(ms)
+echo "resubmitted: results identical to the one-machine sweep ($((T3 - T2)) ms)"
 
-# A lost run (a node died mid-shard): resubmit that shard alone (--array=1, shard count given
-# explicitly), merge again, same bytes.
+# 3. A lost run (a node died mid-shard): resubmit that shard alone (--array=1, shard count given
+#    explicitly), merge again, same bytes.
 rm cluster/shards/1/runs/*.json
 rm cluster/metrics.parquet cluster/summary.parquet
 A=$(sbatch --parsable --array=1 --cpus-per-task=1 -o cluster/logs/resubmit-%A_%a.log \
   "$ROOT/deploy/slurm/sweep-array.sbatch" "$W/spec.toml" "$W/cluster" 4)
 M=$(sbatch --parsable --dependency="afterany:${A%%;*}" -o cluster/logs/remerge-%j.log \
-  "$ROOT/deploy/slurm/merge.sbatch" "$W/cluster")
+  "$ROOT/deploy/slurm/merge.sbatch" "$W/cluster" 4)
 wait_jobs "${A%%;*},${M%%;*}"
 same
-T3=$(ms)
-echo "resubmitted shard 1 + merge: identical again ($((T3 - T2)) ms)"
-echo "Slurm end-to-end test passed in $(((T3 - T0) / 1000)) s"
+T4=$(ms)
+echo "resubmitted shard 1 alone + merge: identical again ($((T4 - T3)) ms)"
+echo "Slurm end-to-end test passed in $(((T4 - T0) / 1000)) s"

@@ -15,7 +15,7 @@ use anyhow::Context;
 
 use crate::bench::{header, median};
 use crate::errors::{bad_input, emit};
-use crate::sweep::{SweepOptions, sweep};
+use crate::sweep::{FNV_OFFSET, SweepOptions, fnv1a_from, sweep};
 
 /// The combined files whose bytes must not depend on the job count.
 const COMBINED: [&str; 3] = ["metrics.parquet", "summary.parquet", "manifest.json"];
@@ -29,21 +29,14 @@ impl Drop for Scratch {
     }
 }
 
-fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
-    for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// A digest of the combined files (name and bytes, in a fixed order).
 fn digest(dir: &Path) -> anyhow::Result<u64> {
-    let mut h = 0xcbf2_9ce4_8422_2325;
+    let mut h = FNV_OFFSET;
     for f in COMBINED {
         let path = dir.join(f);
         let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        h = fnv1a(f.as_bytes(), h);
-        h = fnv1a(&bytes, h);
+        h = fnv1a_from(h, f.as_bytes());
+        h = fnv1a_from(h, &bytes);
     }
     Ok(h)
 }

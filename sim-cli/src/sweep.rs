@@ -89,10 +89,18 @@ struct RunSummary {
     final_metrics: serde_json::Map<String, serde_json::Value>,
 }
 
+/// FNV-1a offset basis: the state of an empty [`fnv1a_from`] digest.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of `bytes`, continuing from state `h` (so several pieces chain into one digest).
+pub(crate) fn fnv1a_from(h: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    fnv1a_from(FNV_OFFSET, bytes)
 }
 
 /// Parses `I/N` (0-based I < N).

@@ -18,6 +18,7 @@ use std::sync::Once;
 
 use anyhow::{Context, anyhow};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use sim_core::stats::{mean_skip_nan, quantile};
@@ -351,6 +352,37 @@ const LEGEND_FONT: u32 = 14;
 const LEGEND_ROW: i32 = 22;
 
 /// Lays the entries out left to right below the plot, wrapping at the chart's width: each
+/// The axes every time chart shares: a title, months (or ages) on x with compact ticks, the
+/// y axis labelled with its unit.
+fn time_axes<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
+    title: &str,
+    y_label_area: u32,
+    (x, y): (std::ops::Range<f64>, std::ops::Range<f64>),
+    (x_desc, y_desc): (&str, &str),
+) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut ctx = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 22))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(y_label_area)
+        .build_cartesian_2d(x, y)
+        .map_err(drawing_error)?;
+    ctx.configure_mesh()
+        .x_desc(x_desc)
+        .x_label_formatter(&month_tick)
+        .y_label_formatter(&|y| tick(*y))
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()
+        .map_err(drawing_error)?;
+    Ok(ctx)
+}
+
 /// entry's top-left corner, and the height the legend needs.
 fn legend_layout<DB: DrawingBackend>(root: &Area<DB>, entries: &[Entry]) -> anyhow::Result<(Vec<(i32, i32)>, u32)> {
     let font = ("sans-serif", LEGEND_FONT).into_font();
@@ -435,22 +467,13 @@ where
         hi = hi.max(b.hi).max(b.mean);
         t_max = t_max.max(b.month);
     }
-    let mut ctx = ChartBuilder::on(&plot_area)
-        .caption(&chart.title, ("sans-serif", 22))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0.0..t_max, padded(lo, hi))
-        .map_err(drawing_error)?;
-    ctx.configure_mesh()
-        .x_desc("month")
-        .x_label_formatter(&month_tick)
-        .y_label_formatter(&|y| tick(*y))
-        .y_desc(&chart.y_desc)
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()
-        .map_err(drawing_error)?;
+    let mut ctx = time_axes(
+        &plot_area,
+        &chart.title,
+        90,
+        (0.0..t_max, padded(lo, hi)),
+        ("month", &chart.y_desc),
+    )?;
     for ((s, pts), e) in chart.series.iter().zip(&lines).zip(&entries) {
         let c = e.colour;
         if s.runs.len() > 1 && !pts.is_empty() {
@@ -487,22 +510,13 @@ where
     }
     let (plot_area, legend_area) = root.split_horizontally(SIZE.0 - LEGEND_W);
     let t_max = present.last().map_or(1.0, |&t| (t as f64).max(1.0));
-    let mut ctx = ChartBuilder::on(&plot_area)
-        .caption(&chart.title, ("sans-serif", 22))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..t_max, 0.0..1.0)
-        .map_err(drawing_error)?;
-    ctx.configure_mesh()
-        .x_desc("month")
-        .x_label_formatter(&month_tick)
-        .y_label_formatter(&|y| tick(*y))
-        .y_desc(&chart.y_desc)
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()
-        .map_err(drawing_error)?;
+    let mut ctx = time_axes(
+        &plot_area,
+        &chart.title,
+        70,
+        (0.0..t_max, 0.0..1.0),
+        ("month", &chart.y_desc),
+    )?;
     let colour = |k: usize| {
         if chart.others && k + 1 == chart.layers.len() {
             OTHERS_COLOUR
@@ -559,22 +573,13 @@ where
         .collect();
     let (at, legend_h) = legend_layout(root, &entries)?;
     let (plot_area, legend_area) = root.split_vertically(SIZE.1 - legend_h);
-    let mut ctx = ChartBuilder::on(&plot_area)
-        .caption(&chart.title, ("sans-serif", 22))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(70)
-        .build_cartesian_2d(f64::from(a_min)..x_hi, 0.0..1.05)
-        .map_err(drawing_error)?;
-    ctx.configure_mesh()
-        .x_desc(&chart.x_desc)
-        .x_label_formatter(&month_tick)
-        .y_label_formatter(&|y| tick(*y))
-        .y_desc(&chart.y_desc)
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()
-        .map_err(drawing_error)?;
+    let mut ctx = time_axes(
+        &plot_area,
+        &chart.title,
+        70,
+        (f64::from(a_min)..x_hi, 0.0..1.05),
+        (&chart.x_desc, &chart.y_desc),
+    )?;
     for (c, e) in chart.curves.iter().zip(&entries) {
         // A step function: flat at S until the next exit age, then down.
         let mut pts = Vec::new();

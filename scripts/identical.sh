@@ -7,7 +7,7 @@
 #
 # OUT_DIR/ receives: state-hashes.txt (every built-in scenario's state hash at every month,
 # seed 42, from sim-core's `hashes` example), outputs.sha256 (metrics.csv and panel.csv of every
-# built-in run, summary.json without its version and git lines, the Parquet and CSV files of the
+# built-in run, summary.json without its version, git and timing lines, the Parquet and CSV files of the
 # list and grid example sweeps and of a saltelli sensitivity sweep). GOLDRUSH_BIN defaults to
 # target/release/goldrush and HASHES_BIN to target/release/examples/hashes (both built if
 # missing).
@@ -29,7 +29,7 @@ names=$("$BIN" scenarios | awk 'NR > 0 && $1 ~ /^[a-z][a-z0-9-]*$/ { print $1 }'
 : > "$OUT/outputs.sha256"
 for name in $names; do
     "$BIN" run "$name" --out "$WORK/run-$name" --panel > /dev/null
-    grep -v '"goldrush_version"\|"git_commit"' "$WORK/run-$name/summary.json" > "$WORK/run-$name/summary.stable.json"
+    grep -v '"goldrush_version"\|"git_commit"\|_seconds"\|_per_second"' "$WORK/run-$name/summary.json" > "$WORK/run-$name/summary.stable.json"
     rm "$WORK/run-$name/summary.json"
 done
 "$BIN" sweep scenarios/sweeps/bench-classroom.toml --out "$WORK/sweep-list" --jobs 2 --csv -q

@@ -187,11 +187,39 @@ pub struct FastDraws {
 
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
+/// SplitMix64's output function (Steele, Lea & Flood 2014): a bijective 64-bit mixer.
 #[inline]
-fn splitmix64(mut z: u64) -> u64 {
+pub fn splitmix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// A sequential SplitMix64 generator: the state advances by the golden gamma and each output is
+/// [`splitmix64`] of the state. For analysis tools outside the model (sweep seeds, designs,
+/// bootstraps); the model's own draws come from [`stream`] and [`fast_stream`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    /// The generator keyed by `seed` and a purpose `tag`: its state is [`mix`]`(seed, tag)`.
+    pub fn keyed(seed: u64, tag: u64) -> Self {
+        SplitMix64(mix(seed, tag))
+    }
+
+    /// The next 64-bit output.
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(GAMMA);
+        splitmix64(self.0)
+    }
+}
+
+/// Mixes two keys into one: the first output of the SplitMix64 generator started at
+/// `a ^ b·0xD6E8FEB86659FD93`.
+#[inline]
+pub fn mix(a: u64, b: u64) -> u64 {
+    SplitMix64(a ^ b.wrapping_mul(0xD6E8_FEB8_6659_FD93)).next_u64()
 }
 
 /// The fast stream of `mechanism` for agent (or group) `agent` in month `month`.

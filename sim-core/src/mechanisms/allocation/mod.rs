@@ -26,6 +26,14 @@
 //!
 //! Guardrails: shipments ≤ capacity and ≤ orders; every delivery ≤ its order.
 
+pub mod init;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    populate: init::populate,
+    ..crate::mechanism::Mechanism::new("allocation")
+};
+
 use bevy_ecs::prelude::*;
 
 use crate::math;

@@ -7,6 +7,9 @@
 //! Reads: [`Config`], [`Clock`]. Writes: [`Market`] (shock factor, buyer cap), [`MonthFlows`],
 //! every [`Books`].
 
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism::new("clock");
+
 use bevy_ecs::prelude::*;
 
 use crate::state::*;

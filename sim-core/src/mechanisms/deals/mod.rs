@@ -55,6 +55,19 @@
 //! Guardrails: partners are alive frontier labs the nation may use; exclusive deals have one
 //! partner; months left never exceed the term; every dollar goes through [`Books`].
 
+mod check;
+mod hash;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: |w| {
+        let nations = crate::kernel::init::scenario(w).nations.len();
+        w.insert_resource(Partnerships::new(nations));
+    },
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("deals")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::users::Users;

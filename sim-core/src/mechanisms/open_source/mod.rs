@@ -60,6 +60,18 @@
 //! (grants), [`Startup::base`], [`Directory`] (release ids), [`SlotInfo::api_fee`]. Guardrails: weights finite and
 //! ≥ 0; downloads never fall; a startup's open base always names an existing release.
 
+mod check;
+mod hash;
+pub mod init;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    populate: init::populate,
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("open_source")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::users::Users;

@@ -70,6 +70,19 @@
 //! platform leaves the market; an ownership mark is removed when the owner leaves; probabilities
 //! are clamped away from 0 and 1 before taking logits.
 
+mod check;
+mod hash;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: |w| {
+        let niches = Niches::new(&crate::kernel::init::scenario(w));
+        w.insert_resource(niches);
+    },
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("platform_entry")
+};
+
 use bevy_ecs::prelude::*;
 
 use crate::math;

@@ -12,6 +12,14 @@
 //! Guardrails: the pool lends at most its fleet; a borrower gets at most its unmet need and
 //! pays only what it can afford this month.
 
+mod hash;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: |w| w.insert_resource(PublicPool::default()),
+    ..crate::mechanism::Mechanism::new("public_compute")
+};
+
 use bevy_ecs::prelude::*;
 
 use crate::params::FirmKind;

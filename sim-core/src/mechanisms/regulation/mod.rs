@@ -23,6 +23,9 @@
 //! [`RiskLedger`] (`compliance`, `fines`). Guardrails: costs are ≥ 0 (relief ≤ F); fines only
 //! on incidents that happened.
 
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism::new("regulation");
+
 use bevy_ecs::prelude::*;
 
 use super::security::annual_revenue;

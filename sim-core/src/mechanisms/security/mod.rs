@@ -36,6 +36,16 @@
 //! [`Users`]. Guardrails: `h ≤ h_max < 1`; losses finite and ≥ 0; user counts recounted after
 //! churn.
 
+mod check;
+mod hash;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: |w| w.insert_resource(RiskLedger::default()),
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("security")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::users::Users;

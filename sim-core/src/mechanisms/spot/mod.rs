@@ -26,6 +26,15 @@
 //! Reads: [`Fleet`], [`Books`], [`Market`]. Writes: spot fills and payments, [`Market`] prices,
 //! [`MonthFlows`] rationing, [`Lessor`] exit clock.
 
+mod check;
+mod hash;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("spot")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::auction::{self, Ask, Bid};

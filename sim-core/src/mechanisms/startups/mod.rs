@@ -28,6 +28,15 @@
 //! Reads: [`Users`] (adopted people), [`PlatformTable`], [`Market`], [`Sentiment`]. Writes:
 //! [`Startup`], startups' and platforms' [`Books`], new startup entities, [`Cohorts`].
 
+mod hash;
+pub mod init;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    populate: init::populate,
+    ..crate::mechanism::Mechanism::new("startups")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::platform_entry::{self, Niches};

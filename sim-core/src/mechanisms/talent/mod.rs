@@ -59,6 +59,18 @@
 //! Guardrails: offers are clamped to the wage floor and cap (superstars excepted); compute per
 //! researcher and peers enter in logs with floors; talent factors stay in [0.01, 10].
 
+mod check;
+mod hash;
+pub mod init;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    populate: init::populate,
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("talent")
+};
+
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;

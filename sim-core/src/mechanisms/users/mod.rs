@@ -31,6 +31,18 @@
 //! Reads: [`PlatformTable`], [`Config`], [`Partnerships`]. Writes: [`Users`], [`MonthFlows::switched_people`].
 //! Guardrails: users are conserved (every agent is on exactly one option); utilities are finite.
 
+mod check;
+mod hash;
+pub mod init;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    populate: init::populate,
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("users")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::deals::Partnerships;

@@ -50,6 +50,15 @@
 //! when both months' sector revenue is positive, and clamped to ±1 per month; an acquirer keeps
 //! at least `(acquirer_cash_multiple − 1)` × the price in cash.
 
+mod hash;
+pub mod init;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    ..crate::mechanism::Mechanism::new("venture")
+};
+
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;

@@ -19,9 +19,11 @@ use crate::mechanisms::*;
 use crate::state::*;
 
 /// Every mechanism, once, in the order month 0 is built: a mechanism's `populate` may read what
-/// the ones above it populated (the kernel's firms; research's frontier before the open
-/// releases; the releases and users' platform table before the initial startups; the startups
-/// before the contracts' and researchers' books). The monthly order is the phase table in
+/// the ones above it populated (the kernel's nations and firms; research's labs before the open
+/// releases and the platforms; the releases and users' platform table before the initial
+/// startups; the startups before the contracts' and researchers' books). The labs', platforms'
+/// and lessors' components are added before the first startup is spawned, as they always were
+/// (bevy's storage order follows the order components first appear). The monthly order is the phase table in
 /// [`schedule`](crate::schedule). (`auction` is a clearing routine shared by contracts and spot,
 /// with no state of its own.)
 pub const MECHANISMS: &[Mechanism] = &[
@@ -29,6 +31,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     research::MECHANISM,
     open_source::MECHANISM,
     users::MECHANISM,
+    spot::MECHANISM,
     venture::MECHANISM,
     startups::MECHANISM,
     allocation::MECHANISM,
@@ -37,7 +40,6 @@ pub const MECHANISMS: &[Mechanism] = &[
     clock::MECHANISM,
     supply::MECHANISM,
     public_compute::MECHANISM,
-    spot::MECHANISM,
     security::MECHANISM,
     regulation::MECHANISM,
     deals::MECHANISM,

@@ -152,7 +152,7 @@ pub fn build_schedule() -> Schedule {
     s.add_systems(
         (
             finance::bill_platform_users,
-            platform_entry::enter_app_niches,
+            platform_entry::enter_app_niches.run_if(platform_entry::entry_allowed),
             startups::serve_app_customers,
             finance::pay_operating_costs,
             venture::update_sentiment,

@@ -338,7 +338,8 @@ pub struct Market {
 }
 
 impl Market {
-    /// The market before the first month: initial prices, capacity and break-even.
+    /// The market before the first month: initial prices and capacity (the lessors' break-even
+    /// is spot's to set, in its `resources` hook).
     pub fn at_month_zero(sc: &Scenario) -> Self {
         Self {
             capacity: sc.supply.capacity_gpus_per_month,
@@ -347,7 +348,6 @@ impl Market {
             spot_price: sc.spot.initial_price_usd,
             spot_expected: sc.spot.initial_price_usd,
             contract_price: sc.contracts.initial_price_usd,
-            break_even: crate::mechanisms::spot::break_even(sc),
             cost_index: 1.0,
             algo_efficiency: 1.0,
             buyer_share_cap: 1.0,

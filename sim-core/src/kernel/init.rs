@@ -21,8 +21,9 @@ pub fn resources(world: &mut World) {
     world.insert_resource(MonthFlows::default());
 }
 
-/// Spawns the nations and the scenario's firms (labs with their platform slot, lessors with
-/// their break-even clock) and fills the platform table.
+/// Spawns the nations and the scenario's firms (each with its books, fleet and staff; the
+/// mechanisms add their own components: research the labs', users the platforms', spot the
+/// lessors').
 pub fn populate(world: &mut World) {
     let sc = scenario(world);
     let mut dir = std::mem::take(&mut *world.resource_mut::<Directory>());
@@ -32,7 +33,6 @@ pub fn populate(world: &mut World) {
         dir.entities.insert(id, e);
     }
     let nation_index = |name: &str| sc.nations.iter().position(|n| n.name == name).unwrap_or(0) as u16;
-    let mut table = PlatformTable::default();
     for f in &sc.firms {
         let id = dir.allocate();
         let mut books = Books::with_cash(f.cash_usd);
@@ -48,65 +48,26 @@ pub fn populate(world: &mut World) {
             nation: nation_index(&f.nation),
             founded: -1,
         };
-        let mut e = world.spawn((id, firm, books, fleet, Staff(f64::from(f.staff))));
-        match f.kind {
-            FirmKind::Frontier | FirmKind::OpenWeights => {
-                let slot = table.slots.len() as Slot;
-                let (lab, platform) = lab_and_platform(&sc, f, slot);
-                table.slots.push(initial_slot(
-                    f,
-                    id,
-                    nation_index(&f.nation),
-                    lab.quality,
-                    sc.startups.api_fee_usd_per_customer,
-                ));
-                e.insert((lab, platform));
-            }
-            FirmKind::Neocloud => {
-                e.insert(Lessor::default());
-            }
-            FirmKind::Startup => {}
-        }
-        let entity = e.id();
-        dir.entities.insert(id, entity);
+        let e = world.spawn((id, firm, books, fleet, Staff(f64::from(f.staff)))).id();
+        dir.entities.insert(id, e);
     }
     world.insert_resource(dir);
-    world.insert_resource(table);
 }
 
-/// The lab and platform components of a frontier or open-weights firm at month 0.
-pub(crate) fn lab_and_platform(sc: &Scenario, f: &FirmSpec, slot: Slot) -> (Lab, Platform) {
-    let q = crate::mechanisms::research::quality(&sc.research, f.cumulative_flop, f.talent);
-    (
-        Lab {
-            cumulative_flop: f.cumulative_flop,
-            quality: q,
-            talent: f.talent,
-            open_lag: f.open_lag_months,
-            served_quality: q,
-        },
-        Platform {
-            slot,
-            consumer_price: f.consumer_price_usd,
-            enterprise_price: f.enterprise_price_usd,
-            consumers: 0.0,
-            seats: 0.0,
-        },
-    )
-}
-
-/// What users see of a platform at month 0.
-pub(crate) fn initial_slot(f: &FirmSpec, id: AgentId, nation: u16, quality: f64, api_fee: f64) -> SlotInfo {
-    SlotInfo {
-        id: Some(id),
-        alive: true,
-        nation,
-        quality,
-        consumer_price: f.consumer_price_usd,
-        enterprise_price: f.enterprise_price_usd,
-        people: 0.0,
-        api_fee,
-        name: f.name.clone(),
-        kind: Some(f.kind),
-    }
+/// The scenario's firms with their ids and entities, in scenario (= id) order, only those of
+/// `kinds` (firms founded later have larger ids, so the first ones are the scenario's).
+pub fn scenario_firms(world: &mut World, kinds: &[FirmKind]) -> Vec<(FirmSpec, AgentId, Entity)> {
+    let sc = scenario(world);
+    let mut firms: Vec<(AgentId, Entity)> = world
+        .query_filtered::<(Entity, &AgentId), With<Firm>>()
+        .iter(world)
+        .map(|(e, id)| (*id, e))
+        .collect();
+    firms.sort_by_key(|f| f.0);
+    sc.firms
+        .iter()
+        .zip(firms)
+        .filter(|(f, _)| kinds.contains(&f.kind))
+        .map(|(f, (id, e))| (f.clone(), id, e))
+        .collect()
 }

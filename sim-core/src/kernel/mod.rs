@@ -5,6 +5,7 @@
 pub mod check;
 pub mod hash;
 pub mod init;
+pub mod lever;
 
 use crate::mechanism::Mechanism;
 

@@ -146,14 +146,12 @@ pub(crate) mod testkit {
             let slot = table.slots.len() as Slot;
             let e = spawn_firm(w, f.kind, f.cash_usd, fleet(f.owned_gpus, 0.0));
             let id = id_of(w, e);
-            let (lab, platform) = crate::kernel::init::lab_and_platform(&sc, f, slot);
-            table.slots.push(crate::kernel::init::initial_slot(
-                f,
-                id,
-                nation,
-                lab.quality,
-                sc.startups.api_fee_usd_per_customer,
-            ));
+            let lab = super::research::init::initial_lab(&sc, f);
+            let api_fee = sc.startups.api_fee_usd_per_customer;
+            table
+                .slots
+                .push(users::init::initial_slot(f, id, nation, lab.quality, api_fee));
+            let platform = users::init::initial_platform(f, slot);
             w.entity_mut(e).insert((lab, platform, Staff(f64::from(f.staff))));
             w.get_mut::<Firm>(e).expect("firm").nation = nation;
             entities.push(e);

@@ -89,7 +89,7 @@ pub enum Rule {
 
 /// The rule in force in `month`: exclusive before `deals.from_month`, `deals.rule` from it.
 pub fn rule_in_force(sc: &Scenario, month: u32) -> Rule {
-    if month < sc.deals.from_month {
+    if !crate::kernel::lever::in_force(month, sc.deals.from_month) {
         return Rule::Exclusive;
     }
     match sc.deals.rule.as_str() {

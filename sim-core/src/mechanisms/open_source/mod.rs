@@ -118,7 +118,7 @@ pub fn price_apis_against_open_tier(
 
 /// Is the open-source funding lever in force in `month`?
 pub fn funded(sc: &Scenario, month: u32) -> bool {
-    month >= sc.open_source.funding_from_month
+    crate::kernel::lever::in_force(month, sc.open_source.funding_from_month)
 }
 
 /// Months between a maker's releases.
@@ -350,7 +350,7 @@ pub fn choose_release(sc: &Scenario, releases: &OpenReleases, min_quality: f64, 
         .iter()
         .map(|o| if o.1.is_finite() { math::exp(o.1 - vmax) } else { 0.0 })
         .collect();
-    super::startups::pick(&w, u).map(|k| options[k].0)
+    rng::pick_weighted(&w, u).map(|k| options[k].0)
 }
 
 /// The best alive frontier platform (the fallback API when no open release is usable).

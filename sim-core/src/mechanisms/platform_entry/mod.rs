@@ -209,7 +209,7 @@ impl Niches {
 
 /// Is the ban on self-preferencing in force in `month`?
 pub fn banned(sc: &Scenario, month: u32) -> bool {
-    month >= sc.platform_entry.ban_from_month
+    crate::kernel::lever::in_force(month, sc.platform_entry.ban_from_month)
 }
 
 /// GPU-months that would replicate a startup's fine-tuning today: `F / (flop_per_gpu_month · A_t)`.
@@ -228,7 +228,7 @@ pub fn is_wrapper(sc: &Scenario, algo_efficiency: f64, s: &Startup) -> bool {
 pub fn draw_niche(sc: &Scenario, id: AgentId, month: i32) -> AppNiche {
     let shares: Vec<f64> = sc.app_niches().iter().map(|n| n.demand_share).collect();
     let mut d = rng::stream(sc.run.seed, Stream::NicheDraw, id.0, month.max(0) as u32);
-    AppNiche(super::startups::pick(&shares, d.uniform()).unwrap_or(0) as u16)
+    AppNiche(rng::pick_weighted(&shares, d.uniform()).unwrap_or(0) as u16)
 }
 
 /// The monthly entry probability of a platform of quality `q_platform` into a niche with
@@ -292,6 +292,11 @@ pub fn kill_zone_shift(
     -sc.platform_entry.kill_zone_round_penalty * worst
 }
 
+/// Run condition of [`enter_app_niches`]: no ban on platform entry is in force this month.
+pub fn entry_allowed(cfg: Res<Config>, clock: Res<Clock>) -> bool {
+    !banned(&cfg.0, clock.month)
+}
+
 /// Frontier platforms enter app niches they are not in.
 pub fn enter_app_niches(
     cfg: Res<Config>,
@@ -301,9 +306,6 @@ pub fn enter_app_niches(
     labs: Query<(&AgentId, &Firm, &Lab, &Platform)>,
 ) {
     let sc = &cfg.0;
-    if banned(sc, clock.month) {
-        return;
-    }
     let specs = sc.app_niches();
     let mut platforms: Vec<(AgentId, Slot, f64)> = labs
         .iter()
@@ -399,7 +401,7 @@ pub fn acquire_startups(
                 }
             })
             .collect();
-        let Some(k) = super::startups::pick(&weights, d.uniform()) else {
+        let Some(k) = rng::pick_weighted(&weights, d.uniform()) else {
             continue;
         };
         let (buyer_id, buyer, buyer_slot) = (buyers[k].0, buyers[k].1, buyers[k].2);
@@ -786,7 +788,7 @@ mod tests {
         sc.platform_entry.cutoff_probability = 1.0;
         let (mut w, platforms) = world(sc.clone());
         w.resource_mut::<Niches>().niches[0].revenue = 1e9;
-        w.run_system_cached(enter_app_niches).unwrap();
+        assert!(!w.run_system_cached(entry_allowed).unwrap(), "the schedule skips entry");
         assert!(
             w.resource::<Niches>().niches[0].entries.is_empty(),
             "no entry under the ban"

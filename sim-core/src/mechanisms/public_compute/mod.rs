@@ -40,7 +40,7 @@ pub struct PublicPool {
 
 /// Whether the lever is on in `month`.
 pub fn active(sc: &crate::params::Scenario, month: u32) -> bool {
-    month >= sc.public_compute.from_month
+    crate::kernel::lever::in_force(month, sc.public_compute.from_month)
 }
 
 /// The pool buys its share of the month's output, before firms are served.

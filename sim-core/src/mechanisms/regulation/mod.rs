@@ -42,7 +42,7 @@ pub fn regime_of(sc: &Scenario, nation: u16, month: u32) -> Option<&RegimeSpec> 
     sc.regimes
         .iter()
         .find(|r| &r.name == name)
-        .filter(|r| month >= r.from_month)
+        .filter(|r| crate::kernel::lever::in_force(month, r.from_month))
 }
 
 /// Monthly compliance cost of a firm in scope with annual revenue `revenue` and cumulative

@@ -61,7 +61,7 @@ pub fn annual_revenue(b: &Books) -> f64 {
 
 /// Is the security standard in force in `month`?
 pub fn standard_in_force(sc: &Scenario, month: u32) -> bool {
-    month >= sc.security.standard_from_month
+    crate::kernel::lever::in_force(month, sc.security.standard_from_month)
 }
 
 /// Monthly incident rate at no hygiene.

@@ -28,9 +28,12 @@
 
 mod check;
 mod hash;
+pub mod init;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
 pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    populate: init::populate,
     check: check::check,
     ..crate::mechanism::Mechanism::new("spot")
 };

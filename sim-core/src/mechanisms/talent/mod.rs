@@ -223,26 +223,6 @@ fn monthly(p_year: f64) -> f64 {
     1.0 - math::pow(1.0 - p_year.max(0.0), 1.0 / 12.0)
 }
 
-fn normal(d: &mut impl Source) -> f64 {
-    let u1 = d.open01();
-    let u2 = d.uniform();
-    math::sqrt(-2.0 * math::ln(u1)) * math::cos(std::f64::consts::TAU * u2)
-}
-
-fn gumbel(d: &mut impl Source) -> f64 {
-    -math::ln(-math::ln(d.open01()))
-}
-
-/// Index drawn in proportion to `weights` (cumulative, increasing); `None` if all are zero.
-fn pick(cumulative: &[f64], u: f64) -> Option<usize> {
-    let total = *cumulative.last()?;
-    if total <= 0.0 {
-        return None;
-    }
-    let x = u * total;
-    Some(cumulative.partition_point(|c| *c <= x).min(cumulative.len() - 1))
-}
-
 /// One employer at month 0: its id, kind, nation and research headcount (people).
 pub struct InitialEmployer {
     pub id: AgentId,
@@ -286,8 +266,8 @@ pub fn initial_researchers(sc: &Scenario, employers: &[InitialEmployer]) -> Rese
     for i in 0..agents {
         let mut d = rng::fast_stream(sc.run.seed, Stream::TalentInit, RESEARCHER_ID_BASE + i as u64, 0);
         let sigma = t.skill_sigma;
-        let skill = math::exp(-0.5 * sigma * sigma + sigma * normal(&mut d));
-        let drawn = pick(&pop, d.uniform()).unwrap_or(0) as u16;
+        let skill = math::exp(-0.5 * sigma * sigma + sigma * d.normal());
+        let drawn = rng::pick_cumulative(&pop, d.uniform()).unwrap_or(0) as u16;
         let (employer, hub, origin, wage, status) = match slots.get(i) {
             Some(&(id, nation, wage)) => {
                 let origin = if d.uniform() < t.foreign_share { drawn } else { nation };
@@ -417,7 +397,7 @@ pub fn rehome_researchers(
         let acquirer = if bought_by.is_some() {
             bought_by
         } else if d.bernoulli(t.acquihire_probability) {
-            pick(&cum, d.uniform()).map(|k| labs[k])
+            rng::pick_cumulative(&cum, d.uniform()).map(|k| labs[k])
         } else {
             None
         };
@@ -461,7 +441,7 @@ pub fn visa_cost(sc: &crate::params::Scenario, nation: u16, month: u32) -> f64 {
         return 0.0;
     };
     let targeted = t.visa_policy_nation.is_empty() || t.visa_policy_nation == n.name;
-    if month >= t.visa_policy_from_month && targeted {
+    if crate::kernel::lever::in_force(month, t.visa_policy_from_month) && targeted {
         t.visa_policy_cost
     } else {
         n.visa_cost
@@ -567,7 +547,7 @@ pub fn reconsider_employers(
             candidates.push(current);
         }
         for _ in 0..t.sample_employers {
-            if let Some(j) = pick(&cum, d.uniform()) {
+            if let Some(j) = rng::pick_cumulative(&cum, d.uniform()) {
                 candidates.push(ids[j]);
             }
         }
@@ -601,7 +581,7 @@ pub fn reconsider_employers(
         }
         let mut best = (NO_EMPLOYER, f64::NEG_INFINITY, t.wage_floor_usd);
         for (o, &(c, u)) in options.iter().enumerate() {
-            let v = u + gumbel(&mut d);
+            let v = u + d.gumbel();
             if v > best.1 {
                 best = (c, v, if o == 0 { t.wage_floor_usd } else { offers[o - 1] });
             }

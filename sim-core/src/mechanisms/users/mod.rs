@@ -624,24 +624,6 @@ impl SwitchCosts {
     }
 }
 
-/// Samples an option index with probability proportional to `w` (one uniform).
-#[inline]
-fn sample(w: &[f64], total: f64, u: f64) -> usize {
-    let x = u * total;
-    let mut acc = 0.0;
-    let mut last = 0;
-    for (o, &wo) in w.iter().enumerate() {
-        if wo > 0.0 {
-            acc += wo;
-            last = o;
-            if x < acc {
-                return o;
-            }
-        }
-    }
-    last
-}
-
 /// The reconsidering users of the month choose again.
 pub fn reconsider_platforms(
     cfg: Res<Config>,
@@ -701,7 +683,7 @@ pub fn reconsider_platforms(
                 total += w[o];
             }
             let mut d = rng::fast_stream(sc.run.seed, Stream::UserChoice, USER_ID_BASE + i, month);
-            let first = sample(&w, total, d.uniform());
+            let first = rng::pick_weighted_from(&w, total, d.uniform()).unwrap_or(0);
             let mut chosen: [Slot; 3] = [NO_PLATFORM; 3];
             let mut n = 0;
             if first != none {
@@ -715,7 +697,7 @@ pub fn reconsider_platforms(
                     w[none] = row[none];
                     while n < portfolio_size {
                         let rest: f64 = w.iter().sum();
-                        let o = sample(&w, rest, d.uniform());
+                        let o = rng::pick_weighted_from(&w, rest, d.uniform()).unwrap_or(0);
                         if o == none || w[o] <= 0.0 {
                             break;
                         }
@@ -765,7 +747,7 @@ impl SwitchCostTable {
 
 /// Whether the interoperability mandate is in force in `month`.
 pub fn interop_active(sc: &Scenario, month: u32) -> bool {
-    month >= sc.interop.from_month
+    crate::kernel::lever::in_force(month, sc.interop.from_month)
 }
 
 #[cfg(test)]
@@ -841,9 +823,9 @@ mod tests {
     #[test]
     fn sampling_follows_weights_and_skips_zeros() {
         let w = [0.0, 1.0, 3.0];
-        assert_eq!(sample(&w, 4.0, 0.0), 1);
-        assert_eq!(sample(&w, 4.0, 0.3), 2);
-        assert_eq!(sample(&w, 4.0, 0.999_999), 2);
+        assert_eq!(rng::pick_weighted_from(&w, 4.0, 0.0).unwrap_or(0), 1);
+        assert_eq!(rng::pick_weighted_from(&w, 4.0, 0.3).unwrap_or(0), 2);
+        assert_eq!(rng::pick_weighted_from(&w, 4.0, 0.999_999).unwrap_or(0), 2);
     }
 
     #[test]

@@ -262,7 +262,7 @@ pub fn acquihire_startups(
                 }
             })
             .collect();
-        let Some(k) = super::startups::pick(&weights, d.uniform()) else {
+        let Some(k) = rng::pick_weighted(&weights, d.uniform()) else {
             continue;
         };
         let (buyer_id, buyer) = (buyers[k].0, buyers[k].1);

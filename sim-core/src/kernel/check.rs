@@ -2,7 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::state::*;
+use crate::kernel::state::*;
 
 /// Equal up to rounding, for the invariants (relative 1e-6, absolute 1e-6 near zero).
 pub fn close(a: f64, b: f64) -> bool {

@@ -2,7 +2,7 @@
 //! components every firm or nation has.
 
 use crate::hash::{StateHash, StateHasher};
-use crate::state::{Books, Clock, Directory, Firm, Fleet, Market, Nation};
+use crate::kernel::state::{Books, Clock, Directory, Firm, Fleet, Market, Nation};
 
 impl StateHash for Clock {
     fn hash(&self, h: &mut StateHasher) {

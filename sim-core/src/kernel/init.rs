@@ -1,24 +1,23 @@
-//! Month 0 of the kernel: the clock, the id directory, the month's counters and the market;
+//! Month 0 of the kernel: the clock, the id directory and the market;
 //! then the nations and the scenario's firms, each under a fresh id, in scenario order (the ids
 //! every later stream is keyed by).
 
 use bevy_ecs::prelude::*;
 
+use crate::kernel::state::*;
 use crate::params::{FirmKind, FirmSpec, Scenario};
-use crate::state::*;
 
 /// The scenario of a world being built.
 pub fn scenario(world: &World) -> std::sync::Arc<Scenario> {
     world.resource::<Config>().0.clone()
 }
 
-/// The clock at month 0, an empty directory, zero counters and the market at its initial prices.
+/// The clock at month 0, an empty directory and the market at its initial prices.
 pub fn resources(world: &mut World) {
     let sc = scenario(world);
     world.insert_resource(Market::at_month_zero(&sc));
     world.insert_resource(Clock::default());
     world.insert_resource(Directory::default());
-    world.insert_resource(MonthFlows::default());
 }
 
 /// Spawns the nations and the scenario's firms (each with its books, fleet and staff; the

@@ -6,6 +6,7 @@ pub mod check;
 pub mod hash;
 pub mod init;
 pub mod lever;
+pub mod state;
 
 use crate::mechanism::Mechanism;
 

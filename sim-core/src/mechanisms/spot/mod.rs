@@ -29,6 +29,7 @@
 mod check;
 mod hash;
 pub mod init;
+pub mod state;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
 pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {

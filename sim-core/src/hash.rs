@@ -7,6 +7,14 @@
 
 use crate::math::canon;
 
+/// A piece of state that feeds itself into the state hash. Each mechanism implements it for the
+/// resources and components it owns, beside the type; `crate::registry::state_hash` sequences
+/// them in one fixed table (the hash is order-sensitive, so the table fixes the order).
+pub trait StateHash {
+    /// Feeds the value's words, in a fixed order.
+    fn hash(&self, h: &mut StateHasher);
+}
+
 /// Accumulates 64-bit words into a digest.
 #[derive(Clone, Debug)]
 pub struct StateHasher {

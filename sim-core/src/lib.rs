@@ -10,19 +10,23 @@
 //! Determinism: every random draw comes from a stream keyed by (seed, mechanism, agent, month)
 //! ([`rng`]); transcendental maths goes through [`math`] (libm); every order-dependent loop sorts
 //! by [`state::AgentId`]; the schedule is a single-threaded, totally ordered chain of phases
-//! ([`sim::Phase`]). The same scenario and seed give the same [`Sim::state_hash`] natively and
+//! ([`schedule::Phase`]). The same scenario and seed give the same [`Sim::state_hash`] natively and
 //! in WebAssembly.
 
 // bevy systems take queries of component tuples; naming each would hide what a system reads.
 #![allow(clippy::type_complexity)]
 
 pub mod hash;
+pub mod kernel;
 pub mod math;
+pub mod mechanism;
 pub mod mechanisms;
 pub mod metrics;
 pub mod params;
+pub mod registry;
 pub mod rng;
 pub mod scenario;
+pub mod schedule;
 pub mod sensitivity;
 pub mod sim;
 pub mod state;

@@ -134,23 +134,10 @@ impl Draws {
         self.uniform() < p
     }
 
-    /// A standard normal draw (Box–Muller, one of the pair).
-    pub fn normal(&mut self) -> f64 {
-        let u1 = self.open01();
-        let u2 = self.uniform();
-        math::sqrt(-2.0 * math::ln(u1)) * math::cos(std::f64::consts::TAU * u2)
-    }
-
     /// A lognormal draw with the given *mean* (not median) and log-scale sigma.
     pub fn lognormal_mean(&mut self, mean: f64, sigma: f64) -> f64 {
         let mu = math::ln(mean) - 0.5 * sigma * sigma;
         math::exp(mu + sigma * self.normal())
-    }
-
-    /// A standard Gumbel draw: the taste shock of a logit choice.
-    #[inline]
-    pub fn gumbel(&mut self) -> f64 {
-        -math::ln(-math::ln(self.open01()))
     }
 
     /// A Poisson draw. Inversion by sequential search for small means, a rounded normal
@@ -249,6 +236,19 @@ pub trait Source {
         ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// A standard normal draw (Box–Muller, one of the pair).
+    fn normal(&mut self) -> f64 {
+        let u1 = self.open01();
+        let u2 = self.uniform();
+        math::sqrt(-2.0 * math::ln(u1)) * math::cos(std::f64::consts::TAU * u2)
+    }
+
+    /// A standard Gumbel draw: the taste shock of a logit choice.
+    #[inline]
+    fn gumbel(&mut self) -> f64 {
+        -math::ln(-math::ln(self.open01()))
+    }
+
     /// The number of failures before the first success of a Bernoulli(p) sequence, capped at
     /// `u64::MAX / 2`. Used to jump straight to the next reconsidering user.
     fn geometric(&mut self, p: f64) -> u64 {
@@ -282,9 +282,61 @@ impl Source for Draws {
     }
 }
 
+/// Index drawn with probability proportional to the weights `w` from uniform `u`: the first
+/// index whose running sum of positive weights exceeds `u · Σw` (`None` if the weights sum to
+/// zero or less; the last positive weight if rounding runs past the end).
+#[inline]
+pub fn pick_weighted(w: &[f64], u: f64) -> Option<usize> {
+    let total: f64 = w.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    pick_weighted_from(w, total, u)
+}
+
+/// [`pick_weighted`] with the total already summed by the caller (the hot path of user choice).
+#[inline]
+pub fn pick_weighted_from(w: &[f64], total: f64, u: f64) -> Option<usize> {
+    let x = u * total;
+    let mut acc = 0.0;
+    let mut last = None;
+    for (i, &wi) in w.iter().enumerate() {
+        if wi > 0.0 {
+            acc += wi;
+            last = Some(i);
+            if x < acc {
+                return Some(i);
+            }
+        }
+    }
+    last
+}
+
+/// Index drawn in proportion to weights given as a cumulative, increasing sequence, from
+/// uniform `u` (binary search); `None` if the total is zero.
+#[inline]
+pub fn pick_cumulative(cumulative: &[f64], u: f64) -> Option<usize> {
+    let total = *cumulative.last()?;
+    if total <= 0.0 {
+        return None;
+    }
+    let x = u * total;
+    Some(cumulative.partition_point(|c| *c <= x).min(cumulative.len() - 1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pick_follows_weights() {
+        assert_eq!(pick_weighted(&[0.0, 0.0], 0.5), None);
+        assert_eq!(pick_weighted(&[1.0, 3.0], 0.2), Some(0));
+        assert_eq!(pick_weighted(&[1.0, 3.0], 0.3), Some(1));
+        assert_eq!(pick_cumulative(&[1.0, 4.0], 0.2), Some(0));
+        assert_eq!(pick_cumulative(&[1.0, 4.0], 0.3), Some(1));
+        assert_eq!(pick_cumulative(&[0.0, 0.0], 0.3), None);
+    }
 
     #[test]
     fn fast_streams_are_keyed_and_uniform() {

@@ -39,30 +39,13 @@ pub(crate) mod testkit {
         (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
     }
 
-    /// A bare world holding `sc` and the resources of month 0, as `Sim::new` sets them: the
-    /// market at its initial prices, empty flows, directory, contract book, frontier history and
-    /// platform table, neutral sentiment, no cohorts, no open releases, and no users.
+    /// A bare world holding `sc` and every mechanism's resources in their empty month-0 form,
+    /// inserted by the same hooks `Sim::new` uses (`registry::insert_resources`): the market at
+    /// its initial prices, empty flows, directory, contract book, frontier history and platform
+    /// table, neutral sentiment, no cohorts, no open releases, no users and no agents.
     pub fn world(sc: Scenario) -> World {
         let mut w = World::new();
-        w.insert_resource(Market::at_month_zero(&sc));
-        w.insert_resource(Config(Arc::new(sc)));
-        w.insert_resource(Clock::default());
-        w.insert_resource(MonthFlows::default());
-        w.insert_resource(Directory::default());
-        w.insert_resource(ContractBook::default());
-        w.insert_resource(FrontierHistory::default());
-        w.insert_resource(PlatformTable::default());
-        w.insert_resource(Users::default());
-        w.insert_resource(super::talent::Researchers::default());
-        w.insert_resource(super::talent::Roster::default());
-        w.insert_resource(super::venture::Sentiment::new(w.resource::<Config>().0.as_ref()));
-        w.insert_resource(super::venture::Cohorts::default());
-        w.insert_resource(RiskLedger::default());
-        w.insert_resource(TeamTransfers::default());
-        let nations = w.resource::<Config>().0.nations.len();
-        w.insert_resource(super::deals::Partnerships::new(nations));
-        w.insert_resource(super::platform_entry::Niches::new(w.resource::<Config>().0.as_ref()));
-        w.insert_resource(OpenReleases::default());
+        crate::registry::insert_resources(&mut w, Arc::new(sc));
         w
     }
 
@@ -163,14 +146,12 @@ pub(crate) mod testkit {
             let slot = table.slots.len() as Slot;
             let e = spawn_firm(w, f.kind, f.cash_usd, fleet(f.owned_gpus, 0.0));
             let id = id_of(w, e);
-            let (lab, platform) = crate::sim::lab_and_platform(&sc, f, slot);
-            table.slots.push(crate::sim::initial_slot(
-                f,
-                id,
-                nation,
-                lab.quality,
-                sc.startups.api_fee_usd_per_customer,
-            ));
+            let lab = super::research::init::initial_lab(&sc, f);
+            let api_fee = sc.startups.api_fee_usd_per_customer;
+            table
+                .slots
+                .push(users::init::initial_slot(f, id, nation, lab.quality, api_fee));
+            let platform = users::init::initial_platform(f, slot);
             w.entity_mut(e).insert((lab, platform, Staff(f64::from(f.staff))));
             w.get_mut::<Firm>(e).expect("firm").nation = nation;
             entities.push(e);

@@ -26,6 +26,14 @@
 //!
 //! Guardrails: shipments ≤ capacity and ≤ orders; every delivery ≤ its order.
 
+pub mod init;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    populate: init::populate,
+    ..crate::mechanism::Mechanism::new("allocation")
+};
+
 use bevy_ecs::prelude::*;
 
 use crate::math;
@@ -163,7 +171,7 @@ pub fn ration(orders: &[f64], weights: &[f64], capacity: f64, per_buyer_cap: f64
 /// rest. Buyers are taken in id order, so who uses a nation's cap first is reproducible.
 pub fn export_split(sc: &crate::params::Scenario, month: u32, buyers: &[(u16, f64)]) -> Vec<(f64, f64)> {
     let ec = &sc.export_controls;
-    let active = month >= ec.from_month && month < ec.until_month;
+    let active = crate::kernel::lever::in_window(month, ec.from_month, ec.until_month);
     let mut cap_left: Vec<f64> = vec![ec.tier2_cap_gpus_per_month; sc.nations.len()];
     buyers
         .iter()
@@ -192,7 +200,7 @@ pub fn export_split(sc: &crate::params::Scenario, month: u32, buyers: &[(u16, f6
 pub fn rental_access(sc: &crate::params::Scenario, month: u32, nation: u16) -> f64 {
     let ec = &sc.export_controls;
     let tier = sc.nations.get(nation as usize).map_or(1, |n| n.tier);
-    if tier >= 3 && month >= ec.from_month && month < ec.until_month {
+    if tier >= 3 && crate::kernel::lever::in_window(month, ec.from_month, ec.until_month) {
         ec.tier3_cloud_access
     } else {
         1.0
@@ -209,7 +217,7 @@ pub fn allocate_chips(
     mut firms: Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
 ) {
     let sc = &cfg.0;
-    let theta = if clock.month >= sc.allocation.nondiscriminatory_from_month {
+    let theta = if crate::kernel::lever::in_force(clock.month, sc.allocation.nondiscriminatory_from_month) {
         0.0
     } else {
         sc.allocation.priority_theta

@@ -7,6 +7,9 @@
 //! Reads: [`Config`], [`Clock`]. Writes: [`Market`] (shock factor, buyer cap), [`MonthFlows`],
 //! every [`Books`].
 
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism::new("clock");
+
 use bevy_ecs::prelude::*;
 
 use crate::state::*;
@@ -28,7 +31,7 @@ pub fn open_month(
         b.funding = 0.0;
     }
     market.shock_factor = shock_factor(sc, clock.month);
-    market.buyer_share_cap = if clock.month >= sc.allocation.cap_from_month {
+    market.buyer_share_cap = if crate::kernel::lever::in_force(clock.month, sc.allocation.cap_from_month) {
         sc.allocation.buyer_share_cap
     } else {
         1.0
@@ -39,7 +42,7 @@ pub fn open_month(
 pub fn shock_factor(sc: &crate::params::Scenario, month: u32) -> f64 {
     sc.shocks
         .iter()
-        .filter(|s| month >= s.start_month && month < s.start_month.saturating_add(s.months))
+        .filter(|s| crate::kernel::lever::in_window(month, s.start_month, s.start_month.saturating_add(s.months)))
         .fold(1.0, |f, s| f * s.factor)
 }
 

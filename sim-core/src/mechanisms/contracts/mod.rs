@@ -18,6 +18,19 @@
 //! Reads: [`Fleet`], [`Books`], [`Market`]. Writes: [`ContractBook`], reserved/committed GPUs,
 //! payments between buyer and seller.
 
+mod check;
+mod hash;
+pub mod init;
+pub mod state;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    populate: init::populate,
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("contracts")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::auction::{self, Ask, Bid};

@@ -55,9 +55,23 @@
 //! Guardrails: partners are alive frontier labs the nation may use; exclusive deals have one
 //! partner; months left never exceed the term; every dollar goes through [`Books`].
 
+pub mod state;
+pub use state::{Deal, NationDeal, Partnerships};
+mod check;
+mod hash;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: |w| {
+        let nations = crate::kernel::init::scenario(w).nations.len();
+        w.insert_resource(Partnerships::new(nations));
+    },
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("deals")
+};
+
 use bevy_ecs::prelude::*;
 
-use super::users::Users;
 use crate::math;
 use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Source, Stream};
@@ -76,82 +90,13 @@ pub enum Rule {
 
 /// The rule in force in `month`: exclusive before `deals.from_month`, `deals.rule` from it.
 pub fn rule_in_force(sc: &Scenario, month: u32) -> Rule {
-    if month < sc.deals.from_month {
+    if !crate::kernel::lever::in_force(month, sc.deals.from_month) {
         return Rule::Exclusive;
     }
     match sc.deals.rule.as_str() {
         "banned" => Rule::Banned,
         "exclusive" => Rule::Exclusive,
         _ => Rule::MultiVendor,
-    }
-}
-
-/// A partnership in force.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Deal {
-    /// Partner platforms (slots), in the order the nation ranked them.
-    pub partners: Vec<Slot>,
-    /// Signed under the exclusive rule.
-    pub exclusive: bool,
-    /// Month first signed.
-    pub start: u32,
-    /// Month last signed or renewed.
-    pub signed: u32,
-    /// Months of the current term left, this month included (1..=term).
-    pub months_left: u32,
-    /// First month citizens pay again.
-    pub free_until: u32,
-    /// Renewals so far.
-    pub renewals: u32,
-}
-
-/// One nation's partnership state and history.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct NationDeal {
-    /// The deal in force, if any.
-    pub current: Option<Deal>,
-    /// First month the nation may tender again.
-    pub next_tender: u32,
-    /// Partners of the latest deal (empty if the nation never had one).
-    pub latest: Vec<Slot>,
-    /// Every deal signed (renewals excluded): month and partners.
-    pub history: Vec<(u32, Vec<Slot>)>,
-    /// Month the latest deal ended, if it has.
-    pub ended: Option<u32>,
-}
-
-/// Partnerships by nation index.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct Partnerships {
-    pub nations: Vec<NationDeal>,
-}
-
-impl Partnerships {
-    /// No deals among `nations` nations.
-    pub fn new(nations: usize) -> Self {
-        Self {
-            nations: vec![NationDeal::default(); nations],
-        }
-    }
-
-    /// The deal in force in nation `n`.
-    pub fn active(&self, n: u16) -> Option<&Deal> {
-        self.nations.get(n as usize).and_then(|d| d.current.as_ref())
-    }
-
-    /// Whether `slot` is a default partner of nation `n`, and whether it is free for citizens in
-    /// `month`.
-    #[inline]
-    pub fn terms(&self, n: u16, slot: Slot, month: u32) -> (bool, bool) {
-        match self.active(n) {
-            Some(d) if d.partners.contains(&slot) => (true, month < d.free_until),
-            _ => (false, false),
-        }
-    }
-
-    /// Nations with a deal in force.
-    pub fn active_count(&self) -> usize {
-        self.nations.iter().filter(|d| d.current.is_some()).count()
     }
 }
 

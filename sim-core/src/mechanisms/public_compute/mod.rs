@@ -12,6 +12,14 @@
 //! Guardrails: the pool lends at most its fleet; a borrower gets at most its unmet need and
 //! pays only what it can afford this month.
 
+mod hash;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: |w| w.insert_resource(PublicPool::default()),
+    ..crate::mechanism::Mechanism::new("public_compute")
+};
+
 use bevy_ecs::prelude::*;
 
 use crate::params::FirmKind;
@@ -32,7 +40,7 @@ pub struct PublicPool {
 
 /// Whether the lever is on in `month`.
 pub fn active(sc: &crate::params::Scenario, month: u32) -> bool {
-    month >= sc.public_compute.from_month
+    crate::kernel::lever::in_force(month, sc.public_compute.from_month)
 }
 
 /// The pool buys its share of the month's output, before firms are served.

@@ -1,5 +1,15 @@
 //! Record (MODEL.md step 14): computes the month's [`Metrics`] from state. Read-only.
 
+pub mod state;
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: |w| {
+        w.insert_resource(MonthFlows::default());
+        w.insert_resource(MetricsLog::default());
+    },
+    ..crate::mechanism::Mechanism::new("record")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::platform_entry::Niches;

@@ -23,6 +23,9 @@
 //! [`RiskLedger`] (`compliance`, `fines`). Guardrails: costs are ≥ 0 (relief ≤ F); fines only
 //! on incidents that happened.
 
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism::new("regulation");
+
 use bevy_ecs::prelude::*;
 
 use super::security::annual_revenue;
@@ -39,7 +42,7 @@ pub fn regime_of(sc: &Scenario, nation: u16, month: u32) -> Option<&RegimeSpec> 
     sc.regimes
         .iter()
         .find(|r| &r.name == name)
-        .filter(|r| month >= r.from_month)
+        .filter(|r| crate::kernel::lever::in_force(month, r.from_month))
 }
 
 /// Monthly compliance cost of a firm in scope with annual revenue `revenue` and cumulative

@@ -13,6 +13,17 @@
 //! Reads: [`Fleet::training_used`], [`Config`], [`OpenReleases`]. Writes: [`Lab`],
 //! [`Startup::quality`], [`FrontierHistory`], [`Market::algo_efficiency`].
 
+mod hash;
+pub mod init;
+pub mod state;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    populate: init::populate,
+    ..crate::mechanism::Mechanism::new("research")
+};
+
 use bevy_ecs::prelude::*;
 
 use crate::math;

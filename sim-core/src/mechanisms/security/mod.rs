@@ -36,6 +36,17 @@
 //! [`Users`]. Guardrails: `h ≤ h_max < 1`; losses finite and ≥ 0; user counts recounted after
 //! churn.
 
+mod check;
+mod hash;
+pub mod state;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: |w| w.insert_resource(RiskLedger::default()),
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("security")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::users::Users;
@@ -51,7 +62,7 @@ pub fn annual_revenue(b: &Books) -> f64 {
 
 /// Is the security standard in force in `month`?
 pub fn standard_in_force(sc: &Scenario, month: u32) -> bool {
-    month >= sc.security.standard_from_month
+    crate::kernel::lever::in_force(month, sc.security.standard_from_month)
 }
 
 /// Monthly incident rate at no hygiene.

@@ -28,6 +28,16 @@
 //! Reads: [`Users`] (adopted people), [`PlatformTable`], [`Market`], [`Sentiment`]. Writes:
 //! [`Startup`], startups' and platforms' [`Books`], new startup entities, [`Cohorts`].
 
+mod hash;
+pub mod init;
+pub mod state;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    populate: init::populate,
+    ..crate::mechanism::Mechanism::new("startups")
+};
+
 use bevy_ecs::prelude::*;
 
 use super::platform_entry::{self, Niches};
@@ -63,7 +73,7 @@ pub fn new_startup(
         .iter()
         .map(|n| n.internet_users_millions * n.gdp_per_capita_usd)
         .collect();
-    let nation = pick(&weights, d.uniform()).unwrap_or(0) as u16;
+    let nation = rng::pick_weighted(&weights, d.uniform()).unwrap_or(0) as u16;
     // Base model: platforms by quality, or the open nest (valued at the best usable release).
     let best_open = open.best_usable().map_or(f64::NEG_INFINITY, |b| b.1);
     let mut utils: Vec<f64> = table
@@ -87,7 +97,7 @@ pub fn new_startup(
         .iter()
         .map(|&u| if u.is_finite() { math::exp(u - vmax) } else { 0.0 })
         .collect();
-    let base = match pick(&w, d.uniform()) {
+    let base = match rng::pick_weighted(&w, d.uniform()) {
         Some(k) if k < table.slots.len() => Base::Platform(k as Slot),
         _ => super::open_source::open_base_for_entrant(sc, open, table, id, month),
     };
@@ -116,27 +126,6 @@ pub fn new_startup(
         },
         super::platform_entry::draw_niche(sc, id, month),
     )
-}
-
-/// Index drawn with probability proportional to `w` from uniform `u` (None if all zero).
-pub fn pick(w: &[f64], u: f64) -> Option<usize> {
-    let total: f64 = w.iter().sum();
-    if total <= 0.0 {
-        return None;
-    }
-    let x = u * total;
-    let mut acc = 0.0;
-    let mut last = None;
-    for (i, &wi) in w.iter().enumerate() {
-        if wi > 0.0 {
-            acc += wi;
-            last = Some(i);
-            if x < acc {
-                return Some(i);
-            }
-        }
-    }
-    last
 }
 
 /// `(1 + K / K0)^(−β)`: how much less volatile an app with `K` customers grows than a new one.
@@ -389,13 +378,6 @@ mod tests {
         w.resource_mut::<Market>().spot_price = spot_price;
         w.run_system_cached(enter_startups).unwrap();
         w.resource::<MonthFlows>().entered
-    }
-
-    #[test]
-    fn pick_follows_weights() {
-        assert_eq!(pick(&[0.0, 0.0], 0.5), None);
-        assert_eq!(pick(&[1.0, 3.0], 0.2), Some(0));
-        assert_eq!(pick(&[1.0, 3.0], 0.3), Some(1));
     }
 
     #[test]

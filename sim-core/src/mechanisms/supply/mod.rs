@@ -10,6 +10,14 @@
 //! Reads: [`Config`], [`Clock`], [`Market::shock_factor`]. Writes: [`Market`] (capacity, list
 //! price, depreciation), every [`Fleet::owned`].
 
+mod check;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("supply")
+};
+
 use bevy_ecs::prelude::*;
 
 use crate::math;

@@ -31,9 +31,22 @@
 //! Reads: [`PlatformTable`], [`Config`], [`Partnerships`]. Writes: [`Users`], [`MonthFlows::switched_people`].
 //! Guardrails: users are conserved (every agent is on exactly one option); utilities are finite.
 
+pub mod state;
+pub use state::{UserGroup, Users, portfolio_shares};
+mod check;
+mod hash;
+pub mod init;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    populate: init::populate,
+    check: check::check,
+    ..crate::mechanism::Mechanism::new("users")
+};
+
 use bevy_ecs::prelude::*;
 
-use super::deals::Partnerships;
 use crate::math;
 use crate::params::Scenario;
 use crate::rng::{self, Source, Stream};
@@ -62,211 +75,6 @@ const Z16: [f64; SENSITIVITY_CLASSES] = [
     1.318_010_897,
     1.862_731_867,
 ];
-
-/// A contiguous range of user agents sharing nation and segment.
-#[derive(Clone, Debug)]
-pub struct UserGroup {
-    pub start: u32,
-    pub end: u32,
-    pub nation: u16,
-    pub enterprise: bool,
-    /// People (or seats) one agent stands for.
-    pub weight: f64,
-    /// Income factor g_n on price sensitivity.
-    pub income_factor: f64,
-    /// Whether its citizens may use foreign platforms.
-    pub foreign_platforms: bool,
-}
-
-/// The user population, stored by column (a million agents would be a million entities).
-#[derive(Resource, Clone, Debug, Default)]
-pub struct Users {
-    pub groups: Vec<UserGroup>,
-    /// Primary platform of each agent, or [`NO_PLATFORM`].
-    pub platform: Vec<Slot>,
-    /// Month the agent joined its primary platform (tenure = month − joined).
-    pub joined: Vec<i32>,
-    /// Price-sensitivity class (0..16).
-    pub class: Vec<u8>,
-    /// Enterprises' 2nd and 3rd platforms, indexed by agent − `first_enterprise`.
-    pub extra: Vec<[Slot; 2]>,
-    pub first_enterprise: u32,
-    /// People per (group, option); option `slots` is "no platform".
-    pub counts: Vec<f64>,
-    /// Options per group (platform slots + 1).
-    pub options: usize,
-    /// Portfolio workload shares for portfolios of 1, 2 and 3 platforms.
-    pub portfolio_shares: [[f64; 3]; 3],
-}
-
-impl Users {
-    /// Index into `counts`.
-    #[inline]
-    pub fn cell(&self, group: usize, option: usize) -> usize {
-        group * self.options + option
-    }
-
-    fn option_of(&self, slot: Slot) -> usize {
-        if slot == NO_PLATFORM {
-            self.options - 1
-        } else {
-            slot as usize
-        }
-    }
-
-    /// Total agents.
-    pub fn len(&self) -> usize {
-        self.platform.len()
-    }
-
-    /// True if there are no agents.
-    pub fn is_empty(&self) -> bool {
-        self.platform.is_empty()
-    }
-
-    /// People (or seats) on each platform slot, and on no platform (last entry).
-    pub fn people_by_option(&self) -> Vec<f64> {
-        let mut out = vec![0.0; self.options];
-        for g in 0..self.groups.len() {
-            for (o, v) in out.iter_mut().enumerate() {
-                *v += self.counts[self.cell(g, o)];
-            }
-        }
-        out
-    }
-
-    /// The portfolio of agent `i` (primary first), as options with their workload shares.
-    fn portfolio(&self, i: usize) -> ([Slot; 3], usize) {
-        let p = self.platform[i];
-        if p == NO_PLATFORM {
-            return ([NO_PLATFORM; 3], 0);
-        }
-        let mut out = [p, NO_PLATFORM, NO_PLATFORM];
-        let mut n = 1;
-        if i as u32 >= self.first_enterprise {
-            for &s in &self.extra[i - self.first_enterprise as usize] {
-                if s != NO_PLATFORM {
-                    out[n] = s;
-                    n += 1;
-                }
-            }
-        }
-        (out, n)
-    }
-
-    /// Adds (sign = 1) or removes (sign = −1) agent `i`'s people from the counts.
-    fn tally(&mut self, i: usize, group: usize, sign: f64) {
-        let w = self.groups[group].weight * sign;
-        let (port, n) = self.portfolio(i);
-        if n == 0 {
-            let c = self.cell(group, self.options - 1);
-            self.counts[c] += w;
-            return;
-        }
-        for (k, &s) in port.iter().take(n).enumerate() {
-            let c = self.cell(group, self.option_of(s));
-            self.counts[c] += w * self.portfolio_shares[n - 1][k];
-        }
-    }
-
-    /// Recomputes every count from the agents (used at start-up and by the invariants).
-    pub fn recount(&self) -> Vec<f64> {
-        // The same additions, in the same order, as `tally(i, g, 1.0)` over every agent.
-        let mut counts = vec![0.0; self.counts.len()];
-        for (g, grp) in self.groups.iter().enumerate() {
-            let w = grp.weight * 1.0;
-            for i in grp.start..grp.end {
-                let (port, n) = self.portfolio(i as usize);
-                if n == 0 {
-                    counts[self.cell(g, self.options - 1)] += w;
-                    continue;
-                }
-                for (k, &s) in port.iter().take(n).enumerate() {
-                    counts[self.cell(g, self.option_of(s))] += w * self.portfolio_shares[n - 1][k];
-                }
-            }
-        }
-        counts
-    }
-
-    /// Moves every user of a platform that left the market to "no platform", then recounts so
-    /// that no float residue of the incremental counts is left on the dead platform.
-    pub fn evict_platform(&mut self, slot: Slot) {
-        for g in 0..self.groups.len() {
-            for i in self.groups[g].start as usize..self.groups[g].end as usize {
-                let (port, n) = self.portfolio(i);
-                if port[..n].contains(&slot) {
-                    self.tally(i, g, -1.0);
-                    let kept: Vec<Slot> = port[..n].iter().copied().filter(|&s| s != slot).collect();
-                    self.set_portfolio(i, &kept);
-                    self.tally(i, g, 1.0);
-                }
-            }
-        }
-        self.counts = self.recount();
-    }
-
-    /// Removes `slot` from the portfolios of the listed agents that hold it (incremental
-    /// counts); returns the people (or seat shares) moved.
-    pub fn evict_agents(&mut self, slot: Slot, agents: &[usize]) -> f64 {
-        let mut moved = 0.0;
-        for &i in agents {
-            let (port, n) = self.portfolio(i);
-            if !port[..n].contains(&slot) {
-                continue;
-            }
-            let g = self.group_of(i);
-            let k = port[..n].iter().position(|&s| s == slot).unwrap_or(0);
-            moved += self.groups[g].weight * self.portfolio_shares[n - 1][k];
-            self.tally(i, g, -1.0);
-            let kept: Vec<Slot> = port[..n].iter().copied().filter(|&s| s != slot).collect();
-            self.set_portfolio(i, &kept);
-            self.tally(i, g, 1.0);
-        }
-        moved
-    }
-
-    /// The group of agent `i` (groups are contiguous and sorted).
-    fn group_of(&self, i: usize) -> usize {
-        self.groups.partition_point(|g| (g.end as usize) <= i)
-    }
-
-    /// Agent `i` of group `group`, on no platform, adopts `slot` in `month` (incremental
-    /// counts; tenure starts now). Returns the people moved, 0 if the agent already had a
-    /// platform.
-    pub fn adopt(&mut self, i: usize, group: usize, slot: Slot, month: u32) -> f64 {
-        if self.platform[i] != NO_PLATFORM {
-            return 0.0;
-        }
-        self.tally(i, group, -1.0);
-        self.set_portfolio(i, &[slot]);
-        self.tally(i, group, 1.0);
-        self.joined[i] = month as i32;
-        self.groups[group].weight
-    }
-
-    fn set_portfolio(&mut self, i: usize, slots: &[Slot]) {
-        self.platform[i] = slots.first().copied().unwrap_or(NO_PLATFORM);
-        if i as u32 >= self.first_enterprise {
-            let e = &mut self.extra[i - self.first_enterprise as usize];
-            e[0] = slots.get(1).copied().unwrap_or(NO_PLATFORM);
-            e[1] = slots.get(2).copied().unwrap_or(NO_PLATFORM);
-        }
-    }
-}
-
-/// Portfolio shares for portfolios of 1, 2 and 3 platforms with rank ratio `r`.
-pub fn portfolio_shares(r: f64) -> [[f64; 3]; 3] {
-    let mut out = [[0.0; 3]; 3];
-    for n in 1..=3 {
-        let raw = [1.0, r, r * r];
-        let total: f64 = raw[..n].iter().sum();
-        for k in 0..n {
-            out[n - 1][k] = raw[k] / total;
-        }
-    }
-    out
-}
 
 /// Price-sensitivity multiplier of class `c` (lognormal with mean 1).
 pub fn sensitivity(sigma: f64, class: u8) -> f64 {
@@ -612,24 +420,6 @@ impl SwitchCosts {
     }
 }
 
-/// Samples an option index with probability proportional to `w` (one uniform).
-#[inline]
-fn sample(w: &[f64], total: f64, u: f64) -> usize {
-    let x = u * total;
-    let mut acc = 0.0;
-    let mut last = 0;
-    for (o, &wo) in w.iter().enumerate() {
-        if wo > 0.0 {
-            acc += wo;
-            last = o;
-            if x < acc {
-                return o;
-            }
-        }
-    }
-    last
-}
-
 /// The reconsidering users of the month choose again.
 pub fn reconsider_platforms(
     cfg: Res<Config>,
@@ -689,7 +479,7 @@ pub fn reconsider_platforms(
                 total += w[o];
             }
             let mut d = rng::fast_stream(sc.run.seed, Stream::UserChoice, USER_ID_BASE + i, month);
-            let first = sample(&w, total, d.uniform());
+            let first = rng::pick_weighted_from(&w, total, d.uniform()).unwrap_or(0);
             let mut chosen: [Slot; 3] = [NO_PLATFORM; 3];
             let mut n = 0;
             if first != none {
@@ -703,7 +493,7 @@ pub fn reconsider_platforms(
                     w[none] = row[none];
                     while n < portfolio_size {
                         let rest: f64 = w.iter().sum();
-                        let o = sample(&w, rest, d.uniform());
+                        let o = rng::pick_weighted_from(&w, rest, d.uniform()).unwrap_or(0);
                         if o == none || w[o] <= 0.0 {
                             break;
                         }
@@ -753,229 +543,8 @@ impl SwitchCostTable {
 
 /// Whether the interoperability mandate is in force in `month`.
 pub fn interop_active(sc: &Scenario, month: u32) -> bool {
-    month >= sc.interop.from_month
+    crate::kernel::lever::in_force(month, sc.interop.from_month)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::mechanisms::testkit::{self, close};
-
-    /// The small scenario (nations "Open" and "Closed"; platforms Alpha and Beta in Open, Gamma
-    /// in Closed) with every user on a platform and every user reconsidering this month, edited
-    /// by `edit`, with its platforms spawned.
-    fn users_world(edit: impl FnOnce(&mut Scenario)) -> World {
-        let mut sc = testkit::small_scenario();
-        sc.users.initial_adoption_consumer = 1.0;
-        sc.users.initial_adoption_enterprise = 1.0;
-        sc.users.reconsider_consumer = 1.0;
-        sc.users.reconsider_enterprise = 1.0;
-        edit(&mut sc);
-        let mut w = testkit::world(sc);
-        testkit::spawn_platforms(&mut w);
-        w
-    }
-
-    /// Free switching: no switching, tenure or adoption cost.
-    fn free_switching(sc: &mut Scenario) {
-        sc.users.switching_cost = 0.0;
-        sc.users.tenure_kappa = 0.0;
-        sc.users.adoption_cost = 0.0;
-    }
-
-    fn set_quality(w: &mut World, slot: usize, q: f64) {
-        w.resource_mut::<PlatformTable>().slots[slot].quality = q;
-    }
-
-    /// Every agent's portfolio (primary first), without the empty places.
-    fn portfolios(u: &Users) -> Vec<Vec<Slot>> {
-        (0..u.len())
-            .map(|i| {
-                let (p, n) = u.portfolio(i);
-                p[..n].to_vec()
-            })
-            .collect()
-    }
-
-    fn assert_conserved(u: &Users, when: &str) {
-        let population = testkit::population(u);
-        let counted: f64 = u.counts.iter().sum();
-        assert!(
-            close(counted, population),
-            "{when}: {counted} people counted, {population} exist"
-        );
-        for (i, (a, b)) in u.counts.iter().zip(u.recount()).enumerate() {
-            assert!(close(*a, b), "{when}: count cell {i} is {a}, a recount gives {b}");
-        }
-    }
-
-    #[test]
-    fn portfolio_shares_sum_to_one_and_decline() {
-        let s = portfolio_shares(0.4);
-        for (n, shares) in s.iter().enumerate() {
-            let total: f64 = shares.iter().sum();
-            assert!((total - 1.0).abs() < 1e-12, "portfolio of {} sums to {total}", n + 1);
-        }
-        assert!(s[2][0] > s[2][1] && s[2][1] > s[2][2]);
-    }
-
-    #[test]
-    fn sensitivity_classes_have_mean_one() {
-        let mean: f64 = (0..16).map(|c| sensitivity(0.5, c)).sum::<f64>() / 16.0;
-        assert!((mean - 1.0).abs() < 0.02, "mean sensitivity {mean}");
-        assert!(sensitivity(0.5, 0) < sensitivity(0.5, 15));
-    }
-
-    #[test]
-    fn sampling_follows_weights_and_skips_zeros() {
-        let w = [0.0, 1.0, 3.0];
-        assert_eq!(sample(&w, 4.0, 0.0), 1);
-        assert_eq!(sample(&w, 4.0, 0.3), 2);
-        assert_eq!(sample(&w, 4.0, 0.999_999), 2);
-    }
-
-    #[test]
-    fn a_prohibitive_switching_cost_keeps_every_user_on_its_platform() {
-        let mut w = users_world(|sc| sc.users.switching_cost = 50.0);
-        // Beta is now clearly better (3 utils), but not 50 utils better.
-        set_quality(&mut w, 1, 40.0);
-        let before = w.resource::<Users>().platform.clone();
-        w.run_system_cached(reconsider_platforms).unwrap();
-        let after = &w.resource::<Users>().platform;
-        let moved = before.iter().zip(after).filter(|(a, b)| a != b).count();
-        assert_eq!(
-            moved,
-            0,
-            "{moved} of {} users changed primary platform despite SC = 50",
-            before.len()
-        );
-        assert_eq!(
-            w.resource::<MonthFlows>().switched_people,
-            0.0,
-            "no switching may be counted"
-        );
-    }
-
-    #[test]
-    fn a_prohibitive_switching_cost_also_freezes_enterprise_portfolios() {
-        let mut w = users_world(|sc| {
-            sc.users.switching_cost = 20.0;
-            sc.users.tenure_kappa = 0.0;
-        });
-        let before = portfolios(w.resource::<Users>());
-        w.run_system_cached(reconsider_platforms).unwrap();
-        let u = w.resource::<Users>();
-        let first = u.first_enterprise as usize;
-        let after = portfolios(u);
-        let changed = (first..u.len()).filter(|&i| after[i] != before[i]).count();
-        assert_eq!(
-            changed,
-            0,
-            "{changed} of {} enterprises changed portfolio at a switching cost of 20 utils (e^-20 = 2e-9)",
-            u.len() - first
-        );
-    }
-
-    #[test]
-    fn with_free_switching_users_flock_to_a_far_better_platform_they_may_use() {
-        let mut w = users_world(free_switching);
-        set_quality(&mut w, 1, 200.0); // Beta, in nation Open: +27 utils over the others
-        let before = w.resource::<Users>().platform.clone();
-        w.run_system_cached(reconsider_platforms).unwrap();
-        let u = w.resource::<Users>();
-        let (mut open, mut on_beta) = (0, 0);
-        let mut switched = 0.0;
-        let nations = testkit::small_scenario().nations;
-        for g in &u.groups {
-            let agents = g.start as usize..g.end as usize;
-            for (&was, &now) in before[agents.clone()].iter().zip(&u.platform[agents]) {
-                if nations[g.nation as usize].foreign_platforms {
-                    open += 1;
-                    on_beta += usize::from(now == 1);
-                } else {
-                    assert!(
-                        now == 2 || now == NO_PLATFORM,
-                        "a citizen of the closed nation adopted foreign platform {now}"
-                    );
-                }
-                if now != was && now != NO_PLATFORM && was != NO_PLATFORM {
-                    switched += g.weight;
-                }
-            }
-        }
-        let share = on_beta as f64 / open as f64;
-        assert!(
-            share > 0.95,
-            "only {:.1}% of reconsidering users who may use Beta moved to it",
-            100.0 * share
-        );
-        let counted = w.resource::<MonthFlows>().switched_people;
-        assert!(
-            close(counted, switched),
-            "switched people {counted} != people who changed platform {switched}"
-        );
-    }
-
-    #[test]
-    fn users_are_conserved_month_after_month() {
-        let mut w = users_world(|sc| {
-            free_switching(sc);
-            sc.users.reconsider_consumer = 0.3;
-            sc.users.reconsider_enterprise = 0.3;
-        });
-        set_quality(&mut w, 2, 30.0);
-        let population = testkit::population(w.resource::<Users>());
-        assert_conserved(w.resource::<Users>(), "month 0");
-        let mut moved = 0;
-        for month in 0..6 {
-            w.resource_mut::<Clock>().month = month;
-            let before = w.resource::<Users>().platform.clone();
-            w.run_system_cached(refresh_platform_table).unwrap();
-            w.run_system_cached(reconsider_platforms).unwrap();
-            w.run_system_cached(count_platform_users).unwrap();
-            let u = w.resource::<Users>();
-            moved += before.iter().zip(&u.platform).filter(|(a, b)| a != b).count();
-            assert_conserved(u, &format!("after month {month}"));
-            let none = u.people_by_option()[u.options - 1];
-            let on_platforms: f64 = w.query::<&Platform>().iter(&w).map(|p| p.consumers + p.seats).sum();
-            assert!(
-                close(on_platforms + none, population),
-                "month {month}: platforms count {on_platforms} + {none} on none != {population} people"
-            );
-        }
-        assert!(moved > 1000, "the test needs users to move; only {moved} moves");
-    }
-
-    #[test]
-    fn an_enterprise_holds_a_portfolio_of_distinct_platforms() {
-        let mut w = users_world(free_switching);
-        // Three platforms of equal appeal: portfolios of two and three are common.
-        for slot in 0..3 {
-            set_quality(&mut w, slot, 60.0);
-        }
-        w.run_system_cached(reconsider_platforms).unwrap();
-        let u = w.resource::<Users>();
-        let size = testkit::small_scenario().users.portfolio_size as usize;
-        let first = u.first_enterprise as usize;
-        let mut multi = 0;
-        for i in first..u.len() {
-            let held: Vec<Slot> = std::iter::once(u.platform[i]).chain(u.extra[i - first]).collect();
-            let port: Vec<Slot> = held.iter().copied().take_while(|&s| s != NO_PLATFORM).collect();
-            assert!(
-                held[port.len()..].iter().all(|&s| s == NO_PLATFORM),
-                "enterprise {i} has a gap in its portfolio {held:?}"
-            );
-            let mut distinct = port.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            assert_eq!(
-                distinct.len(),
-                port.len(),
-                "enterprise {i} holds a platform twice: {port:?}"
-            );
-            assert!(port.len() <= size, "enterprise {i} holds {} platforms", port.len());
-            multi += usize::from(port.len() > 1);
-        }
-        assert!(multi > 50, "the test needs multi-homing enterprises; only {multi}");
-    }
-}
+mod tests;

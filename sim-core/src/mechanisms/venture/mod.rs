@@ -50,6 +50,16 @@
 //! when both months' sector revenue is positive, and clamped to ±1 per month; an acquirer keeps
 //! at least `(acquirer_cash_multiple − 1)` × the price in cash.
 
+mod hash;
+pub mod init;
+pub mod state;
+
+/// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
+pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
+    resources: init::resources,
+    ..crate::mechanism::Mechanism::new("venture")
+};
+
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
@@ -253,7 +263,7 @@ pub fn acquihire_startups(
                 }
             })
             .collect();
-        let Some(k) = super::startups::pick(&weights, d.uniform()) else {
+        let Some(k) = rng::pick_weighted(&weights, d.uniform()) else {
             continue;
         };
         let (buyer_id, buyer) = (buyers[k].0, buyers[k].1);

@@ -1,0 +1,174 @@
+//! The monthly pipeline: one table of phases, each a chain of systems, the phases chained in
+//! this order. The order across mechanisms is part of the model: moving a system changes
+//! results. Single-threaded executor, ambiguity detection an error.
+//!
+//! To add a system, put it in its phase's row at the place its inputs are ready; to add a phase,
+//! add a variant to [`Phase`] and a row below (and renumber the phase docs).
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
+
+use crate::mechanisms::{
+    allocation, clock, contracts, deals, finance, open_source, platform_entry, public_compute, record, regulation,
+    research, security, spot, startups, supply, talent, users, venture,
+};
+
+/// The phases of a month, numbered in the order they run.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// 1. Shocks and the policy clock.
+    Clock,
+    /// 2. Chip supply.
+    Supply,
+    /// 3. Needs, orders, public purchases, vendor allocation.
+    Allocation,
+    /// 4. Contract market.
+    Contracts,
+    /// 5. Public lending and the spot market.
+    Spot,
+    /// 6. Research and the open-weights ecosystem.
+    Research,
+    /// 7. Talent market.
+    Talent,
+    /// 8. Nation-state partnerships (before user choice, so this month's choices see the deals).
+    Deals,
+    /// 9. User choice.
+    Users,
+    /// 10. Security incidents.
+    Security,
+    /// 11. Regulation and compliance.
+    Regulation,
+    /// 12. Finance, platform entry into app niches, acquisitions, exit and entry.
+    Finance,
+    /// 13. Record (read-only).
+    Record,
+}
+
+/// Builds the monthly schedule: every system totally ordered, ambiguity an error.
+pub fn build_schedule() -> Schedule {
+    let mut s = Schedule::default();
+    s.set_executor(SingleThreadedExecutor::new());
+    s.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..Default::default()
+    });
+    s.configure_sets(
+        (
+            Phase::Clock,
+            Phase::Supply,
+            Phase::Allocation,
+            Phase::Contracts,
+            Phase::Spot,
+            Phase::Research,
+            Phase::Talent,
+            Phase::Deals,
+            Phase::Users,
+            Phase::Security,
+            Phase::Regulation,
+            Phase::Finance,
+            Phase::Record,
+        )
+            .chain(),
+    );
+    s.add_systems(clock::open_month.in_set(Phase::Clock));
+    s.add_systems(
+        (supply::produce_chips, supply::depreciate_fleets)
+            .chain()
+            .in_set(Phase::Supply),
+    );
+    s.add_systems(
+        (
+            allocation::plan_compute_needs,
+            allocation::place_orders,
+            public_compute::buy_public_compute,
+            allocation::allocate_chips,
+        )
+            .chain()
+            .in_set(Phase::Allocation),
+    );
+    s.add_systems(
+        (contracts::settle_contracts, contracts::sign_contracts)
+            .chain()
+            .in_set(Phase::Contracts),
+    );
+    s.add_systems(
+        (
+            public_compute::lend_public_compute,
+            spot::clear_spot_market,
+            spot::review_lessors,
+        )
+            .chain()
+            .in_set(Phase::Spot),
+    );
+    s.add_systems(
+        (
+            research::train_models,
+            open_source::publish_open_releases,
+            open_source::discover_backdoors,
+            open_source::share_downloads,
+            open_source::rebase_open_startups,
+            open_source::price_apis_against_open_tier,
+            research::tune_startup_products,
+        )
+            .chain()
+            .in_set(Phase::Research),
+    );
+    s.add_systems(
+        (
+            talent::post_wages,
+            talent::rehome_researchers,
+            talent::reconsider_employers,
+            talent::tally_researchers,
+            talent::pay_researchers,
+            talent::set_lab_talent,
+        )
+            .chain()
+            .in_set(Phase::Talent),
+    );
+    s.add_systems(
+        (deals::review_deals, deals::tender_deals, deals::seed_adoption)
+            .chain()
+            .in_set(Phase::Deals),
+    );
+    s.add_systems(
+        (
+            users::refresh_platform_table,
+            users::reconsider_platforms,
+            users::count_platform_users,
+        )
+            .chain()
+            .in_set(Phase::Users),
+    );
+    s.add_systems(
+        (security::draw_incidents, security::shed_platform_users)
+            .chain()
+            .in_set(Phase::Security),
+    );
+    s.add_systems(
+        (regulation::pay_compliance, regulation::levy_fines)
+            .chain()
+            .in_set(Phase::Regulation),
+    );
+    s.add_systems(
+        (
+            finance::bill_platform_users,
+            platform_entry::enter_app_niches.run_if(platform_entry::entry_allowed),
+            startups::serve_app_customers,
+            finance::pay_operating_costs,
+            venture::update_sentiment,
+            finance::raise_funding,
+            platform_entry::acquire_startups,
+            venture::acquihire_startups,
+            finance::exit_firms,
+            deals::end_deals_of_dead_partners,
+            platform_entry::review_app_niches,
+            contracts::retally_contracts,
+            startups::enter_startups,
+            finance::close_books,
+        )
+            .chain()
+            .in_set(Phase::Finance),
+    );
+    s.add_systems(record::record_metrics.in_set(Phase::Record));
+    s
+}

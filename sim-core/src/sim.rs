@@ -802,7 +802,7 @@ impl Sim {
                 sc.nations.len()
             ));
         }
-        let banned_since = (d.rule == "banned").then_some(d.from_month);
+        let banned_since = (d.rule == crate::params::DealRule::Banned).then_some(d.from_month);
         for (n, nd) in deals.nations.iter().enumerate().take(sc.nations.len()) {
             let spec = &sc.nations[n];
             if let Some(since) = banned_since

@@ -26,6 +26,8 @@
 //!
 //! Guardrails: shipments ≤ capacity and ≤ orders; every delivery ≤ its order.
 
+pub mod params;
+
 use bevy_ecs::prelude::*;
 
 use crate::math;

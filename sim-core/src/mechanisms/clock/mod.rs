@@ -7,6 +7,8 @@
 //! Reads: [`Config`], [`Clock`]. Writes: [`Market`] (shock factor, buyer cap), [`MonthFlows`],
 //! every [`Books`].
 
+pub mod params;
+
 use bevy_ecs::prelude::*;
 
 use crate::state::*;

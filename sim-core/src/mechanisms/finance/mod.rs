@@ -32,6 +32,8 @@
 //! Every cash movement goes through [`Books`], so `cash = cash_start + revenue − costs +
 //! funding` holds for every firm every month.
 
+pub mod params;
+
 use bevy_ecs::prelude::*;
 
 use super::deals::{Partnerships, free_consumers};

@@ -12,6 +12,8 @@
 //! Guardrails: the pool lends at most its fleet; a borrower gets at most its unmet need and
 //! pays only what it can afford this month.
 
+pub mod params;
+
 use bevy_ecs::prelude::*;
 
 use crate::params::FirmKind;

@@ -23,6 +23,8 @@
 //! [`RiskLedger`] (`compliance`, `fines`). Guardrails: costs are ≥ 0 (relief ≤ F); fines only
 //! on incidents that happened.
 
+pub mod params;
+
 use bevy_ecs::prelude::*;
 
 use super::security::annual_revenue;

@@ -10,6 +10,8 @@
 //! Reads: [`Config`], [`Clock`], [`Market::shock_factor`]. Writes: [`Market`] (capacity, list
 //! price, depreciation), every [`Fleet::owned`].
 
+pub mod params;
+
 use bevy_ecs::prelude::*;
 
 use crate::math;

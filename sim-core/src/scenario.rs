@@ -577,6 +577,35 @@ mod tests {
     }
 
     #[test]
+    fn a_value_outside_a_closed_set_names_its_key_line_and_the_allowed_values() {
+        let text = "extends = \"tiny\"\n[deals]\nrule = \"x\"\n";
+        let e = load(text, "rule.toml", &mut builtin_resolver, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("rule.toml:3:8: deals.rule: unknown variant `x`")
+                && e.contains("`exclusive`, `multi_vendor`, `banned`"),
+            "{e}"
+        );
+        let text = "extends = \"tiny\"\n[[firms]]\nname = \"X\"\nkind = \"bank\"\n";
+        let e = load(text, "kind.toml", &mut builtin_resolver, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("kind.toml:4:8: firms[0].kind: unknown variant `bank`"),
+            "{e}"
+        );
+        let e = load_builtin("tiny", &["deals.rule=x".into()]).unwrap_err().to_string();
+        assert!(e.contains("--set deals.rule=x") && e.contains("`multi_vendor`"), "{e}");
+        let s = load_builtin("tiny", &["deals.rule=banned".into()]).unwrap();
+        assert_eq!(s.deals.rule, crate::params::DealRule::Banned);
+        assert!(
+            to_toml(&s).contains("rule = \"banned\""),
+            "written in snake case as read"
+        );
+    }
+
+    #[test]
     fn overrides_apply_and_unknown_keys_are_refused() {
         let s = load_builtin(
             "tiny",

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ParamError;
+use super::spec::Checkable;
 
 /// The four kinds of firm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -39,6 +40,12 @@ impl FirmKind {
             FirmKind::Neocloud => 2,
             FirmKind::Startup => 3,
         }
+    }
+}
+
+impl Checkable for FirmKind {
+    fn numeric(&self) -> Option<f64> {
+        None
     }
 }
 

@@ -172,17 +172,17 @@ scenario! {
     allocation: Allocation,
     /// `[export_controls]`: chip export controls by nation tier.
     export_controls: ExportControls,
-    /// `[public_compute]`: the public compute facility.
+    /// `[public_compute]`: a public compute pool for startups.
     public_compute: PublicCompute,
-    /// `[contracts]`: reserved compute contracts.
+    /// `[contracts]`: reserved (take-or-pay) compute contracts.
     contracts: Contracts,
     /// `[spot]`: the spot compute market.
     spot: Spot,
     /// `[lessors]`: GPU lessors (neoclouds).
     lessors: Lessors,
-    /// `[research]`: training and model quality.
+    /// `[research]`: effective compute, algorithmic progress and model quality.
     research: Research,
-    /// `[users]`: consumer and enterprise platform choice.
+    /// `[users]`: platform choice under switching costs and network effects.
     users: Users,
     /// `[interop]`: the interoperability and portability mandate.
     interop: Interop,
@@ -190,17 +190,17 @@ scenario! {
     deals: Deals,
     /// `[startups]`: the app market.
     startups: Startups,
-    /// `[finance]`: firms' books.
+    /// `[finance]`: wages and strategic funding of labs and clouds.
     finance: Finance,
-    /// `[talent]`: the research talent market.
+    /// `[talent]`: the market for researchers.
     talent: Talent,
     /// `[venture]`: venture finance and sentiment.
     venture: Venture,
-    /// `[security]`: security incidents and standards.
+    /// `[security]`: security incidents.
     security: Security,
-    /// `[platform_entry]`: platforms entering app niches.
+    /// `[platform_entry]`: platform entry into app niches, acquisitions and API cut-offs.
     platform_entry: PlatformEntry,
-    /// `[open_source]`: open-source projects and their funding.
+    /// `[open_source]`: the open-weights ecosystem.
     open_source: OpenSource,
     /// Regulation regimes that nations refer to by name.
     regimes: [RegimeSpec],

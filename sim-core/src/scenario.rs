@@ -127,14 +127,57 @@ fn parse_error(text: &str, origin: &str, e: &toml::de::Error) -> ScenarioError {
         }
         None => (None, None),
     };
+    let message = e.message().trim();
+    // Name the key as well as its place (`deals.rule: unknown variant ...`), as range errors do.
+    let message = match e.span().and_then(|s| key_path_at(text, s.start)) {
+        Some(path) => format!("{path}: {message}"),
+        None => message.to_string(),
+    };
     ScenarioError::Parse {
         location: Location {
             origin: origin.to_string(),
             line,
             column,
         },
-        message: e.message().trim().to_string(),
+        message,
     }
+}
+
+/// The key path (`deals.rule`, `firms[2].kind`) whose key or value covers byte `offset` of a
+/// TOML text, if the text parses.
+fn key_path_at(text: &str, offset: usize) -> Option<String> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let mut path = Vec::new();
+    path_in_table(doc.as_table(), offset, &mut path).then(|| canonical(&path))
+}
+
+/// Depth-first search for the key covering `offset` in `table`, leaving its path in `path`.
+fn path_in_table(table: &dyn toml_edit::TableLike, offset: usize, path: &mut Vec<Seg>) -> bool {
+    let covers = |span: Option<std::ops::Range<usize>>| span.is_some_and(|s| s.contains(&offset));
+    for (name, _) in table.iter() {
+        let Some((key, item)) = table.get_key_value(name) else {
+            continue;
+        };
+        path.push(Seg::Key(name.to_string()));
+        let found = match item {
+            toml_edit::Item::Value(v) => covers(key.span()) || covers(v.span()),
+            toml_edit::Item::Table(t) => path_in_table(t, offset, path),
+            toml_edit::Item::ArrayOfTables(a) => a.iter().enumerate().any(|(i, t)| {
+                path.push(Seg::Index(i));
+                let found = path_in_table(t, offset, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            }),
+            toml_edit::Item::None => false,
+        };
+        if found {
+            return true;
+        }
+        path.pop();
+    }
+    false
 }
 
 /// One loaded source, kept to locate keys in it.
@@ -531,6 +574,35 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("x.toml:2:1") && e.contains("bogus"), "{e}");
+    }
+
+    #[test]
+    fn a_value_outside_a_closed_set_names_its_key_line_and_the_allowed_values() {
+        let text = "extends = \"tiny\"\n[deals]\nrule = \"x\"\n";
+        let e = load(text, "rule.toml", &mut builtin_resolver, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("rule.toml:3:8: deals.rule: unknown variant `x`")
+                && e.contains("`exclusive`, `multi_vendor`, `banned`"),
+            "{e}"
+        );
+        let text = "extends = \"tiny\"\n[[firms]]\nname = \"X\"\nkind = \"bank\"\n";
+        let e = load(text, "kind.toml", &mut builtin_resolver, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("kind.toml:4:8: firms[0].kind: unknown variant `bank`"),
+            "{e}"
+        );
+        let e = load_builtin("tiny", &["deals.rule=x".into()]).unwrap_err().to_string();
+        assert!(e.contains("--set deals.rule=x") && e.contains("`multi_vendor`"), "{e}");
+        let s = load_builtin("tiny", &["deals.rule=banned".into()]).unwrap();
+        assert_eq!(s.deals.rule, crate::params::DealRule::Banned);
+        assert!(
+            to_toml(&s).contains("rule = \"banned\""),
+            "written in snake case as read"
+        );
     }
 
     #[test]

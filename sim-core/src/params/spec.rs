@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::params::{FirmKind, ParamError};
+use crate::params::ParamError;
 
 /// The documentation and allowed range of one scenario field.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -54,11 +54,6 @@ impl Checkable for bool {
     }
 }
 impl Checkable for String {
-    fn numeric(&self) -> Option<f64> {
-        None
-    }
-}
-impl Checkable for FirmKind {
     fn numeric(&self) -> Option<f64> {
         None
     }

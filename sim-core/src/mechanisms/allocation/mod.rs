@@ -26,6 +26,8 @@
 //!
 //! Guardrails: shipments ≤ capacity and ≤ orders; every delivery ≤ its order.
 
+pub mod params;
+
 pub mod init;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).

@@ -7,6 +7,8 @@
 //! Reads: [`Config`], [`Clock`]. Writes: [`Market`] (shock factor, buyer cap), [`MonthFlows`],
 //! every [`Books`].
 
+pub mod params;
+
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
 pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism::new("clock");
 

@@ -18,6 +18,8 @@
 //! Reads: [`Fleet`], [`Books`], [`Market`]. Writes: [`ContractBook`], reserved/committed GPUs,
 //! payments between buyer and seller.
 
+pub mod params;
+
 mod check;
 mod hash;
 pub mod init;

@@ -55,6 +55,8 @@
 //! Guardrails: partners are alive frontier labs the nation may use; exclusive deals have one
 //! partner; months left never exceed the term; every dollar goes through [`Books`].
 
+pub mod params;
+
 pub mod state;
 pub use state::{Deal, NationDeal, Partnerships};
 mod check;
@@ -77,27 +79,14 @@ use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Source, Stream};
 use crate::state::*;
 
-/// The nation-deal rule in force.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rule {
-    /// One partner per nation.
-    Exclusive,
-    /// Up to `max_partners` partners share the default; no exclusivity.
-    MultiVendor,
-    /// No new deals and no renewals.
-    Banned,
-}
+pub use params::Rule;
 
 /// The rule in force in `month`: exclusive before `deals.from_month`, `deals.rule` from it.
 pub fn rule_in_force(sc: &Scenario, month: u32) -> Rule {
     if !crate::kernel::lever::in_force(month, sc.deals.from_month) {
         return Rule::Exclusive;
     }
-    match sc.deals.rule.as_str() {
-        "banned" => Rule::Banned,
-        "exclusive" => Rule::Exclusive,
-        _ => Rule::MultiVendor,
-    }
+    sc.deals.rule
 }
 
 /// People (internet users) of a nation.
@@ -655,7 +644,7 @@ mod tests {
     fn a_banned_rule_signs_nothing() {
         let (mut w, _) = deals_world(|sc| {
             sc.deals.from_month = 0;
-            sc.deals.rule = "banned".into();
+            sc.deals.rule = Rule::Banned;
         });
         for m in 0..12 {
             set_month(&mut w, m);
@@ -672,7 +661,7 @@ mod tests {
         // A deal signed before the ban runs to its term and is not renewed.
         let (mut w, _) = deals_world(|sc| {
             sc.deals.from_month = 3;
-            sc.deals.rule = "banned".into();
+            sc.deals.rule = Rule::Banned;
             sc.deals.term_months = 6;
             sc.deals.free_months = 2;
             sc.deals.renewal_fee_usd_per_person = 0.0;
@@ -689,7 +678,7 @@ mod tests {
     fn multi_vendor_deals_share_the_default() {
         let (mut w, es) = deals_world(|sc| {
             sc.deals.from_month = 0;
-            sc.deals.rule = "multi_vendor".into();
+            sc.deals.rule = Rule::MultiVendor;
             sc.deals.max_partners = 2;
         });
         let cash: Vec<f64> = es.iter().map(|&e| books(&w, e).cash).collect();

@@ -32,6 +32,8 @@
 //! Every cash movement goes through [`Books`], so `cash = cash_start + revenue − costs +
 //! funding` holds for every firm every month.
 
+pub mod params;
+
 pub mod state;
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
 pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism::new("finance");

@@ -60,6 +60,8 @@
 //! (grants), [`Startup::base`], [`Directory`] (release ids), [`SlotInfo::api_fee`]. Guardrails: weights finite and
 //! ≥ 0; downloads never fall; a startup's open base always names an existing release.
 
+pub mod params;
+
 mod check;
 mod hash;
 pub mod init;

@@ -70,6 +70,8 @@
 //! platform leaves the market; an ownership mark is removed when the owner leaves; probabilities
 //! are clamped away from 0 and 1 before taking logits.
 
+pub mod params;
+
 mod check;
 mod hash;
 pub mod state;

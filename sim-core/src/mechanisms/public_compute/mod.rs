@@ -12,6 +12,8 @@
 //! Guardrails: the pool lends at most its fleet; a borrower gets at most its unmet need and
 //! pays only what it can afford this month.
 
+pub mod params;
+
 mod hash;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).

@@ -23,6 +23,8 @@
 //! [`RiskLedger`] (`compliance`, `fines`). Guardrails: costs are ≥ 0 (relief ≤ F); fines only
 //! on incidents that happened.
 
+pub mod params;
+
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
 pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism::new("regulation");
 

@@ -13,6 +13,8 @@
 //! Reads: [`Fleet::training_used`], [`Config`], [`OpenReleases`]. Writes: [`Lab`],
 //! [`Startup::quality`], [`FrontierHistory`], [`Market::algo_efficiency`].
 
+pub mod params;
+
 mod hash;
 pub mod init;
 pub mod state;

@@ -36,6 +36,8 @@
 //! [`Users`]. Guardrails: `h ≤ h_max < 1`; losses finite and ≥ 0; user counts recounted after
 //! churn.
 
+pub mod params;
+
 mod check;
 mod hash;
 pub mod state;

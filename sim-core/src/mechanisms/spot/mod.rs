@@ -26,6 +26,8 @@
 //! Reads: [`Fleet`], [`Books`], [`Market`]. Writes: spot fills and payments, [`Market`] prices,
 //! [`MonthFlows`] rationing, [`Lessor`] exit clock.
 
+pub mod params;
+
 mod check;
 mod hash;
 pub mod init;

@@ -28,6 +28,8 @@
 //! Reads: [`Users`] (adopted people), [`PlatformTable`], [`Market`], [`Sentiment`]. Writes:
 //! [`Startup`], startups' and platforms' [`Books`], new startup entities, [`Cohorts`].
 
+pub mod params;
+
 mod hash;
 pub mod init;
 pub mod state;

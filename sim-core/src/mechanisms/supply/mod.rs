@@ -10,6 +10,8 @@
 //! Reads: [`Config`], [`Clock`], [`Market::shock_factor`]. Writes: [`Market`] (capacity, list
 //! price, depreciation), every [`Fleet::owned`].
 
+pub mod params;
+
 mod check;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).

@@ -59,6 +59,8 @@
 //! Guardrails: offers are clamped to the wage floor and cap (superstars excepted); compute per
 //! researcher and peers enter in logs with floors; talent factors stay in [0.01, 10].
 
+pub mod params;
+
 mod check;
 mod hash;
 pub mod init;

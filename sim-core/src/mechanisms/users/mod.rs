@@ -31,6 +31,8 @@
 //! Reads: [`PlatformTable`], [`Config`], [`Partnerships`]. Writes: [`Users`], [`MonthFlows::switched_people`].
 //! Guardrails: users are conserved (every agent is on exactly one option); utilities are finite.
 
+pub mod params;
+
 pub mod state;
 pub use state::{UserGroup, Users, portfolio_shares};
 mod check;

@@ -50,6 +50,8 @@
 //! when both months' sector revenue is positive, and clamped to ±1 per month; an acquirer keeps
 //! at least `(acquirer_cash_multiple − 1)` × the price in cash.
 
+pub mod params;
+
 mod hash;
 pub mod init;
 pub mod state;

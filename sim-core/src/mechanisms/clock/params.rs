@@ -1,0 +1,17 @@
+//! This mechanism's scenario parameters: the `[run]` table of a scenario file
+//! (re-exported from [`crate::params`]; documented by `goldrush params`).
+
+crate::section! {
+    /// How long and with which seed to run.
+    pub struct Run {
+        /// Master seed of every random stream.
+        seed: u64 = 42;
+            unit "1", range [0, 9.223_372_036_854_776e18], source "user choice (TOML integers stop at 2^63 - 1)";
+        /// Months to simulate (one tick = one month).
+        months: u32 = 120;
+            unit "months", range [1, 1200], source "MODEL.md: default horizon 120 months";
+        /// Calendar year of month 0 (labels only).
+        start_year: u32 = 2026;
+            unit "year", range [1990, 2200], source "MODEL.md: the year 2026 onward";
+    }
+}

@@ -150,7 +150,8 @@ fn num(field: &str) -> f64 {
 
 /// Per design point, per output in [`OUTPUTS`]: the run statistic (`final`: last month, `mean`:
 /// mean of the non-NaN months) averaged over the point's replicates (NaN ones skipped), read
-/// from the sweep's metrics.csv (`goldrush sweep --csv` on the finished folder writes it).
+/// from the sweep's metrics.csv (`goldrush sweep --csv` on the finished folder writes it and
+/// summary.csv, running nothing).
 fn point_values(dir: &Path, spec: &str, out: &str, statistic: &str) -> Vec<Vec<f64>> {
     let again = stdout(&goldrush_ok(dir, &["sweep", spec, "--out", out, "--csv"]));
     assert!(
@@ -232,6 +233,7 @@ fn csv_result(out: &Path, metric: &str, param: &str) -> impl Fn(&str) -> f64 + u
 /// design (each run's parameters), sensitivity.csv and sensitivity.json against them.
 fn assert_sobol_indices_recomputed(dir: &Path, spec: &str, out: &str, n: usize) {
     let k = PARAMS.len();
+    let values = point_values(dir, spec, out, "mean");
     // Each run's parameters are the Saltelli design's points mapped onto the ranges.
     let design = sa::saltelli_points(k, n).unwrap();
     let (header, rows) = read_csv(&dir.join(out).join("summary.csv"));
@@ -243,7 +245,7 @@ fn assert_sobol_indices_recomputed(dir: &Path, spec: &str, out: &str, n: usize) 
         }
     }
     let json = read_json(&dir.join(out).join("sensitivity.json"));
-    for (o, y) in point_values(dir, spec, out, "mean").iter().enumerate() {
+    for (o, y) in values.iter().enumerate() {
         let metric = OUTPUTS[o];
         // Saltelli et al. (2010) first order, centred on the mean m of f(A) and f(B); Jansen
         // (1999) total effect; V the variance of f(A) and f(B) with divisor 2N.

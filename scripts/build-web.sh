@@ -26,12 +26,11 @@ PROFILE=${WEB_PROFILE:-release}
 BINDGEN_FLAGS=()
 if [ "$PROFILE" = release ]; then
     cargo build --release --target "$WASM_TARGET" -p sim-web
-    WASM="$WASM_OUT"
 else
     cargo build --profile "$PROFILE" --target "$WASM_TARGET" -p sim-web
-    WASM="target/$WASM_TARGET/$PROFILE/sim_web.wasm"
     BINDGEN_FLAGS=(--remove-name-section --remove-producers-section)
 fi
+WASM=$(wasm_out "$PROFILE")
 rm -rf "$DIST"
 mkdir -p "$DIST/pkg"
 wasm-bindgen --target web ${BINDGEN_FLAGS[@]+"${BINDGEN_FLAGS[@]}"} --out-dir "$DIST/pkg" "$WASM"

@@ -1,7 +1,21 @@
+# shellcheck shell=bash
 # Shared by scripts/test.sh and scripts/build-web.sh (source it; needs a `log` function).
 
 WASM_TARGET=wasm32-unknown-unknown
-WASM_OUT="target/$WASM_TARGET/release/sim_web.wasm"
+
+# cargo's target directory, absolute: CARGO_TARGET_DIR (or a config's build.target-dir) if set,
+# else ./target. Ask cargo rather than assume target/.
+cargo_target_dir() {
+    local dir
+    dir=$(cargo metadata --format-version 1 --no-deps | grep -o '"target_directory":"[^"]*"' | cut -d'"' -f4)
+    [ -n "$dir" ] || { echo "cargo metadata gave no target_directory" >&2; return 1; }
+    echo "$dir"
+}
+
+# The sim-web wasm module built by `cargo build --profile PROFILE --target $WASM_TARGET -p sim-web`.
+wasm_out() {
+    echo "$(cargo_target_dir)/$WASM_TARGET/${1:-release}/sim_web.wasm"
+}
 
 # The exact wasm-bindgen crate version in Cargo.lock; the CLI must match it.
 locked_wasm_bindgen_version() {

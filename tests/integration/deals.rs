@@ -1,7 +1,7 @@
 //! Nation-state partnerships (MODEL.md step 9) on whole runs: stylized fact 7, national deals
 //! raise the partner's national share long after the deal ends.
 
-use goldrush_tests::run;
+use goldrush_tests::{Paired, run};
 
 /// Seeds of the paired comparison.
 const SEEDS: u64 = 10;
@@ -23,15 +23,6 @@ fn overrides(seed: u64, banned: bool) -> Vec<String> {
         o.push("deals.rule=banned".into());
     }
     o
-}
-
-/// Mean and half-width of a 95% confidence interval (t quantile with n - 1 degrees of freedom).
-fn mean_ci(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
-    let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
-    // t_{0.975} for 9 degrees of freedom (10 seeds); conservative for more.
-    (mean, 2.262 * (var / n).sqrt())
 }
 
 #[test]
@@ -85,21 +76,18 @@ fn national_deals_raise_the_partners_national_share_long_after_the_deal_ends() {
         let last = deals.metrics().last().expect("metrics");
         within.push(last.deal_lockin_share - last.deal_lockin_counterfactual);
     }
-    let (mean, half) = mean_ci(&diffs);
-    println!(
-        "paired difference of the partner's national share (deals - banned), {SEEDS} seeds: {mean:.4} ± {half:.4} \
-         (95% CI {:.4} .. {:.4})",
-        mean - half,
-        mean + half
-    );
+    let share = Paired::from_diffs(diffs);
+    println!("partner's national share, deals - banned: {share}");
     assert!(
-        mean - half > 0.0,
-        "national deals should raise the partner's share 24+ months after the deal ends: {diffs:?}"
+        share.above_zero(),
+        "national deals should raise the partner's share 24+ months after the deal ends: {share}, per seed {:?}",
+        share.diffs
     );
-    let (w_mean, w_half) = mean_ci(&within);
-    println!("within-run lock-in minus counterfactual at month {MONTHS}: {w_mean:.4} ± {w_half:.4}");
+    let lockin = Paired::from_diffs(within);
+    println!("within-run lock-in minus counterfactual at month {MONTHS}: {lockin}");
     assert!(
-        w_mean - w_half > 0.0,
-        "the lock-in share should exceed the within-run counterfactual: {within:?}"
+        lockin.above_zero(),
+        "the lock-in share should exceed the within-run counterfactual: {lockin}, per seed {:?}",
+        lockin.diffs
     );
 }

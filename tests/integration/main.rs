@@ -7,7 +7,7 @@
 //! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
 //! - `security`: incidents and compliance costs by firm size, the security standard.
 //! - `facts`: MODEL.md's stylized facts over many seeds; every lever against the baseline with
-//!   a paired-seed confidence interval.
+//!   a paired-seed confidence interval (`sim_core::stats::Paired`, as every paired test uses).
 //! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
 //! - `compare`: `goldrush compare` end to end (paired seeds, verdicts, job counts, bad input, plots).
@@ -16,7 +16,8 @@
 //!   comparison and sweep folders; same bytes from memory and from files; bad input).
 //! - `sweep`: `goldrush sweep`/`merge`: identical bytes across job counts, resumes and shards;
 //!   bad specs; Parquet read by pyarrow.
-//! - `sensitivity`: `goldrush sensitivity` (Saltelli/Sobol and Morris) end to end.
+//! - `sensitivity`: `goldrush sensitivity` (Saltelli/Sobol and Morris) end to end; the indices it
+//!   writes equal those recomputed from the sweep's own per-run outputs.
 
 mod cli;
 mod compare;

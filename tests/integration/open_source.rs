@@ -3,7 +3,7 @@
 //! funding of open-weights makers moves what it targets, against the baseline with paired seeds
 //! and a 95% confidence interval of the mean paired difference.
 
-use goldrush_tests::{builtin, run};
+use goldrush_tests::{Paired, builtin, run};
 
 const SEEDS: u64 = 12;
 
@@ -20,20 +20,6 @@ fn tiny(seed: u64, months: u32, extra: &[&str]) -> sim_core::Sim {
 fn mean_from(sim: &sim_core::Sim, from: usize, f: impl Fn(&sim_core::Metrics) -> f64) -> f64 {
     let v: Vec<f64> = sim.metrics()[from..].iter().map(f).collect();
     v.iter().sum::<f64>() / v.len() as f64
-}
-
-/// Mean paired difference and the half-width of its 95% interval (t quantile, n − 1 d.f.).
-fn paired_ci(diffs: &[f64]) -> (f64, f64) {
-    let n = diffs.len() as f64;
-    let mean = diffs.iter().sum::<f64>() / n;
-    let var = diffs.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / (n - 1.0);
-    // t_{0.975} for 11 d.f. (12 seeds) and 19 d.f. (20 seeds); 1.96 for large samples.
-    let t = match diffs.len() {
-        12 => 2.201,
-        20 => 2.093,
-        _ => 1.96,
-    };
-    (mean, t * (var / n).sqrt())
 }
 
 #[test]
@@ -64,16 +50,12 @@ fn open_source_funding_shortens_the_frontier_gap() {
             (base, funded)
         })
         .collect();
-    let diffs: Vec<f64> = pairs.iter().map(|(b, f)| f - b).collect();
-    let (mean, half) = paired_ci(&diffs);
+    let p = Paired::from_diffs(pairs.iter().map(|(b, f)| f - b).collect());
     let base = pairs.iter().map(|p| p.0).sum::<f64>() / pairs.len() as f64;
-    eprintln!(
-        "frontier gap (months 12-35, {SEEDS} seeds): baseline {base:.2}, funded - baseline {mean:.3} ± {half:.3} months"
-    );
+    eprintln!("frontier gap (months 12-35): baseline {base:.2}, funded - baseline {p} (months)");
     assert!(
-        mean + half < 0.0,
-        "funding (faster releases, shorter lag) should shorten the frontier gap: \
-         {mean:.2} ± {half:.2} months (paired, {SEEDS} seeds)"
+        p.below_zero(),
+        "funding (faster releases, shorter lag) should shorten the frontier gap: {p} (months)"
     );
 }
 
@@ -92,13 +74,12 @@ fn funded_audits_cut_live_backdoors() {
             (b, f)
         })
         .collect();
-    let diffs: Vec<f64> = pairs.iter().map(|(b, f)| f - b).collect();
-    let (mean, half) = paired_ci(&diffs);
+    let p = Paired::from_diffs(pairs.iter().map(|(b, f)| f - b).collect());
     let base = pairs.iter().map(|p| p.0).sum::<f64>() / pairs.len() as f64;
-    eprintln!("live backdoors (months 0-35, 20 seeds): baseline {base:.3}, funded - baseline {mean:.3} ± {half:.3}");
+    eprintln!("live backdoors (months 0-35): baseline {base:.3}, funded - baseline {p}");
     assert!(
-        mean + half < 0.0,
-        "audited releases are backdoored less often and caught sooner: {mean:.3} ± {half:.3} live backdoors"
+        p.below_zero(),
+        "audited releases are backdoored less often and caught sooner: {p} (live backdoors)"
     );
 }
 

@@ -2,12 +2,10 @@
 //! scale: the claims of `sim-core/src/mechanisms/platform_entry.rs` and the second half of
 //! stylized fact 4 (MODEL.md: wrappers exposed to platform entry fail more).
 
-use goldrush_tests::{builtin, run};
+use goldrush_tests::{Paired, builtin, run};
 
-/// Seeds of the paired comparisons and the two-sided 97.5% t quantile with n − 1 = 11 degrees
-/// of freedom.
+/// Seeds of the paired comparisons.
 const SEEDS: u64 = 12;
-const T_11: f64 = 2.201;
 
 fn total(sim: &sim_core::Sim, metric: &str) -> f64 {
     sim.metrics().iter().map(|m| m.get(metric).unwrap()).sum()
@@ -18,14 +16,6 @@ fn classroom(seed: u64, extra: &[&str]) -> sim_core::Sim {
     o.extend(extra.iter().map(|s| s.to_string()));
     let o: Vec<&str> = o.iter().map(String::as_str).collect();
     run(builtin("classroom", &o))
-}
-
-/// Mean and 95% half-width (t quantile) of paired differences.
-fn mean_ci(d: &[f64]) -> (f64, f64) {
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    (mean, T_11 * (var / n).sqrt())
 }
 
 #[test]
@@ -49,11 +39,12 @@ fn wrappers_exposed_to_platform_entry_fail_more_than_other_startups() {
         assert!(ewr > 0.0, "seed {seed}: some wrappers face a platform's app");
         diffs.push(ew / ewr - (all_exits - ew) / (all_risk - ewr));
     }
-    let (mean, half) = mean_ci(&diffs);
-    eprintln!("exposed wrappers' monthly exit hazard minus the others': {mean:.4} ± {half:.4}");
+    let p = Paired::from_diffs(diffs);
+    eprintln!("exposed wrappers' monthly exit hazard minus the others': {p}");
     assert!(
-        mean - half > 0.0,
-        "exposed wrappers' monthly hazard minus the others': {mean:.4} ± {half:.4} (per seed {diffs:?})"
+        p.above_zero(),
+        "exposed wrappers' monthly hazard minus the others': {p} (per seed {:?})",
+        p.diffs
     );
 }
 
@@ -104,15 +95,16 @@ fn the_self_preferencing_ban_cuts_startup_exits_and_platform_apps() {
     }
     assert_eq!(cutoffs, 0.0, "no cut-off once the ban is in force");
     for (name, d) in [
-        ("startup exits", &exits),
-        ("exits by platform entry", &entry_exits),
-        ("platform apps' share", &share),
+        ("startup exits", exits),
+        ("exits by platform entry", entry_exits),
+        ("platform apps' share", share),
     ] {
-        let (mean, half) = mean_ci(d);
-        eprintln!("{name}: baseline minus ban {mean:.4} ± {half:.4}");
+        let p = Paired::from_diffs(d);
+        eprintln!("{name}: baseline minus ban {p}");
         assert!(
-            mean - half > 0.0,
-            "{name}: baseline minus ban {mean:.4} ± {half:.4} must exclude zero (per seed {d:?})"
+            p.above_zero(),
+            "{name}: baseline minus ban {p} must lie above zero (per seed {:?})",
+            p.diffs
         );
     }
 }

@@ -255,9 +255,10 @@ fn sweep_shipped_example_specs_are_valid() {
 fn sweep_parquet_is_readable_by_pyarrow() {
     let probe = Command::new("python3").args(["-c", "import pyarrow"]).output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!(
-            "SKIPPED sweep_parquet_is_readable_by_pyarrow: python3 with pyarrow is not available \
-             (pip install --user pyarrow; scripts/test.sh installs it)"
+        goldrush_tests::skip(
+            "sweep_parquet_is_readable_by_pyarrow",
+            "python3 with pyarrow is not available (python3 -m pip install --user pyarrow; \
+             scripts/test.sh installs it)",
         );
         return;
     }

@@ -11,6 +11,7 @@ pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
 };
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 use super::platform_entry::Niches;
 use super::talent::{Researchers, Roster, talent_stats};
@@ -80,26 +81,63 @@ pub fn app_market(niches: &Niches, apps: &Query<(&AgentId, &Startup, Option<&App
     }
 }
 
+/// Everything the recorder reads (read-only).
+#[derive(SystemParam)]
+pub struct RecordInputs<'w, 's> {
+    cfg: Res<'w, Config>,
+    clock: Res<'w, Clock>,
+    market: Res<'w, Market>,
+    flows: Res<'w, MonthFlows>,
+    table: Res<'w, PlatformTable>,
+    users: Res<'w, Users>,
+    pool: Res<'w, super::public_compute::PublicPool>,
+    researchers: Res<'w, Researchers>,
+    roster: Res<'w, Roster>,
+    sentiment: Res<'w, Sentiment>,
+    cohorts: Res<'w, Cohorts>,
+    ledger: Res<'w, RiskLedger>,
+    history: Res<'w, FrontierHistory>,
+    deals: Res<'w, super::deals::Partnerships>,
+    open: Res<'w, OpenReleases>,
+    niches: Res<'w, Niches>,
+    startups: Query<'w, 's, &'static Startup>,
+    firms: Query<
+        'w,
+        's,
+        (
+            &'static AgentId,
+            &'static Firm,
+            &'static Fleet,
+            &'static Books,
+            Option<&'static Lab>,
+        ),
+    >,
+    apps: Query<'w, 's, (&'static AgentId, &'static Startup, Option<&'static AppNiche>)>,
+}
+
 /// Records the month's metrics.
-#[allow(clippy::too_many_arguments)]
-pub fn record_metrics(
-    cfg: Res<Config>,
-    clock: Res<Clock>,
-    market: Res<Market>,
-    flows: Res<MonthFlows>,
-    table: Res<PlatformTable>,
-    users: Res<Users>,
-    pool: Res<super::public_compute::PublicPool>,
-    (researchers, roster): (Res<Researchers>, Res<Roster>),
-    (sentiment, cohorts): (Res<Sentiment>, Res<Cohorts>),
-    ledger: Res<RiskLedger>,
-    history: Res<FrontierHistory>,
-    deals: Res<super::deals::Partnerships>,
-    (open, startups): (Res<OpenReleases>, Query<&Startup>),
-    mut log: ResMut<MetricsLog>,
-    firms: Query<(&AgentId, &Firm, &Fleet, &Books, Option<&Lab>)>,
-    (niches, apps): (Res<Niches>, Query<(&AgentId, &Startup, Option<&AppNiche>)>),
-) {
+pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
+    let RecordInputs {
+        cfg,
+        clock,
+        market,
+        flows,
+        table,
+        users,
+        pool,
+        researchers,
+        roster,
+        sentiment,
+        cohorts,
+        ledger,
+        history,
+        deals,
+        open,
+        niches,
+        startups,
+        firms,
+        apps,
+    } = inputs;
     let mut rows: Vec<_> = firms.iter().collect();
     rows.sort_by_key(|r| *r.0);
     let people = users.people_by_option();

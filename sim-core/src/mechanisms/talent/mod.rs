@@ -65,6 +65,7 @@ mod check;
 mod hash;
 pub mod init;
 pub mod state;
+pub use state::{EmployerStats, LabReference, NO_EMPLOYER, RESEARCHER_ID_BASE, Researchers, Roster, Status};
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
 pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
@@ -83,96 +84,6 @@ use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Source, Stream};
 use crate::state::*;
 
-/// Researcher agent ids start here (their own range, above firms and users).
-pub const RESEARCHER_ID_BASE: u64 = 1 << 41;
-/// "No employer".
-pub const NO_EMPLOYER: AgentId = AgentId(0);
-
-/// Where a researcher is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Status {
-    /// Working for a firm.
-    Employed = 0,
-    /// In the market but outside firms (academia, between jobs).
-    Outside = 1,
-    /// Left the market for good.
-    Left = 2,
-}
-
-/// The researcher agents, as columns (index `i` has id `RESEARCHER_ID_BASE + i`).
-#[derive(Resource, Clone, Debug, Default)]
-pub struct Researchers {
-    /// People each agent stands for.
-    pub weight: f64,
-    pub skill: Vec<f64>,
-    /// Citizenship (nation index): visas are needed elsewhere.
-    pub origin: Vec<u16>,
-    /// Nation where the researcher works or lives.
-    pub hub: Vec<u16>,
-    pub employer: Vec<AgentId>,
-    /// Wage (USD/month) agreed when the researcher last chose.
-    pub wage: Vec<f64>,
-    /// Month the researcher joined the current employer (negative: before the run).
-    pub joined: Vec<i32>,
-    pub status: Vec<Status>,
-    /// Skill above which a researcher is a superstar (month-0 quantile).
-    pub superstar_skill: f64,
-    /// Agents that have left the market (a counter, checked against the status column).
-    pub left: u64,
-}
-
-impl Researchers {
-    /// Number of agents.
-    pub fn len(&self) -> usize {
-        self.skill.len()
-    }
-
-    /// Whether there are no agents.
-    pub fn is_empty(&self) -> bool {
-        self.skill.is_empty()
-    }
-
-    /// Agents employed, outside and left.
-    pub fn status_counts(&self) -> [u64; 3] {
-        let mut c = [0u64; 3];
-        for s in &self.status {
-            c[*s as usize] += 1;
-        }
-        c
-    }
-}
-
-/// An employer's research position this month.
-#[derive(Clone, Debug, Default)]
-pub struct EmployerStats {
-    pub kind: Option<FirmKind>,
-    pub nation: u16,
-    pub cash: f64,
-    /// Research budget (USD/month) and the posted wage of a skill-1 researcher.
-    pub budget: f64,
-    pub posted_wage: f64,
-    /// Compute used this month per researcher (H100e/person).
-    pub compute_per_researcher: f64,
-    /// Most researchers (people) it employs: a startup's team, unbounded for labs.
-    pub max_people: f64,
-    /// Researchers (people), their total skill and productivity, and their wage bill.
-    pub people: f64,
-    pub skill: f64,
-    pub productivity: f64,
-    pub wage_bill: f64,
-}
-
-/// A lab's month-0 talent factor, research productivity and budget share.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct LabReference {
-    pub talent: f64,
-    pub productivity: f64,
-    /// Share of its resources (parent funding + cash / horizon) the lab spends on research
-    /// wages: `lab_budget_headroom` × its month-0 research wage bill / its month-0 resources.
-    pub budget_share: f64,
-}
-
 /// A firm's resources for its research budget (USD/month): labs pace their cash and parent
 /// funding; startups add last month's revenue.
 pub fn resources(t: &crate::params::Talent, kind: FirmKind, b: &Books) -> f64 {
@@ -181,36 +92,6 @@ pub fn resources(t: &crate::params::Talent, kind: FirmKind, b: &Books) -> f64 {
         b.revenue_history[0] + cash
     } else {
         b.parent_funding + cash
-    }
-}
-
-/// Per-employer aggregates, per-hub headcounts, month-0 references and this month's flows.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct Roster {
-    /// Alive employers (labs and startups), by id.
-    pub employers: BTreeMap<AgentId, EmployerStats>,
-    /// Researchers (people) located in each nation (employed and outside).
-    pub hub_people: Vec<f64>,
-    /// Total skill (people) of researchers outside firms, per nation.
-    pub outside_skill: Vec<f64>,
-    /// Labs' month-0 references, by id.
-    pub reference: BTreeMap<AgentId, LabReference>,
-    /// People who changed employer this month (outside counts as an employer).
-    pub moves: f64,
-    /// People moving into frontier labs minus people moving out, this month.
-    pub net_flow_frontier: f64,
-    /// People acqui-hired this month.
-    pub acquihired: f64,
-    /// Employed researchers (people) who left their employer this month for another employer,
-    /// the outside option or out of the market (acqui-hires and lay-offs of failed firms not
-    /// counted): attrition.
-    pub departures: f64,
-}
-
-impl Roster {
-    /// Researchers (people) employed by `id`.
-    pub fn people_at(&self, id: AgentId) -> f64 {
-        self.employers.get(&id).map_or(0.0, |e| e.people)
     }
 }
 

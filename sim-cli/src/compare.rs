@@ -25,21 +25,8 @@ use crate::progress::Progress;
 use crate::run::{hash_hex, simulate_with};
 use crate::{GIT_COMMIT, VERSION, charts};
 
-/// Metrics compared when `--metrics` is not given: concentration of users and compute, prices,
-/// startups' fate, talent, national lock-in, the haves' share and users' welfare.
-pub const DEFAULT_METRICS: &[&str] = &[
-    "users_hhi",
-    "users_cr1",
-    "switching_rate",
-    "compute_cr5",
-    "spot_price_usd",
-    "startups_alive",
-    "survival_60m",
-    "talent_top_hub_share",
-    "deal_lockin_share",
-    "haves_compute_share",
-    "consumer_surplus_usd",
-];
+/// Metrics compared when `--metrics` is not given (sim-core's key metrics).
+pub use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;
 
 /// What `goldrush compare` was asked to do.
 pub struct CompareOptions {

@@ -15,13 +15,13 @@ use sim_core::state::PANEL_COLUMNS;
 use sim_core::{METRICS, Metrics, Scenario, Sim, SimError};
 
 use crate::charts::{self, FirmLog, Formats, Group, RunData};
-use crate::compare::DEFAULT_METRICS;
 use crate::errors::emit;
 use crate::load::{Loaded, load_scenario};
 use crate::output::{StreamedFile, prepare_out_dir, write_atomically};
 use crate::plot::Chart;
 use crate::progress::Progress;
 use crate::{GIT_COMMIT, VERSION};
+use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;
 
 /// What `goldrush run` was asked to do.
 pub struct RunOptions {
@@ -104,24 +104,8 @@ pub fn hash_hex(h: u64) -> String {
     format!("0x{h:016x}")
 }
 
-/// metrics.csv: a header of metric names, then one row per month; floats in Rust's shortest
-/// round-trip `{}` form so the file is byte-for-byte deterministic.
-pub fn metrics_csv(rows: &[Metrics]) -> String {
-    let mut s = METRICS.iter().map(|m| m.name).collect::<Vec<_>>().join(",");
-    s.push('\n');
-    for row in rows {
-        let mut first = true;
-        for v in row.values() {
-            if !first {
-                s.push(',');
-            }
-            first = false;
-            let _ = write!(s, "{v}");
-        }
-        s.push('\n');
-    }
-    s
-}
+/// metrics.csv (sim-core writes it, so the browser's download has the same bytes).
+pub use sim_core::key_metrics::to_csv as metrics_csv;
 
 /// summary.json. Everything but `timing` is a deterministic function of the binary, the
 /// scenario and the seed.

@@ -35,16 +35,8 @@ use crate::sweep::{self, SweepOptions};
 use crate::sweep_spec::{self, Analysis, Sampling, Spec, Statistic};
 use crate::{GIT_COMMIT, VERSION};
 
-/// Outputs analysed when the spec lists none: concentration of users and compute, the leader's
-/// share, the spot price, startups alive and the haves' share of compute.
-pub const DEFAULT_OUTPUTS: &[&str] = &[
-    "users_hhi",
-    "leader_user_share",
-    "compute_cr5",
-    "spot_price_usd",
-    "startups_alive",
-    "haves_compute_share",
-];
+/// Outputs analysed when the spec lists none (sim-core's key sensitivity outputs).
+pub use sim_core::key_metrics::SENSITIVITY_OUTPUTS as DEFAULT_OUTPUTS;
 
 /// What `goldrush sensitivity` was asked to do.
 pub struct SensitivityOptions {
@@ -586,7 +578,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> anyhow::Result<()> {
         return Err(bad_input(format!(
             "{origin}: design = {:?}: goldrush sensitivity needs a saltelli (alias sobol) or morris \
              design (see `goldrush sweep --help` and README's \"Sensitivity analysis\")",
-            spec.design
+            spec.design.as_str()
         )));
     };
     let outputs = chosen_outputs(&spec, &analysis);
@@ -643,7 +635,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> anyhow::Result<()> {
     let report = Report {
         goldrush_version: VERSION.to_string(),
         git_commit: GIT_COMMIT.to_string(),
-        method: spec.design.clone(),
+        method: spec.design.as_str().to_string(),
         statistic: analysis.statistic,
         bootstrap: analysis.bootstrap,
         replicates: spec.replicates,

@@ -17,6 +17,7 @@
 #![allow(clippy::type_complexity)]
 
 pub mod hash;
+pub mod key_metrics;
 pub mod math;
 pub mod mechanisms;
 pub mod metrics;

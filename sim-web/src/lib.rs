@@ -127,19 +127,6 @@ pub fn try_check_overrides(
     Ok((accepted, rejected))
 }
 
-/// metrics.csv as the CLI writes it: a header of metric names, then one row per month, floats
-/// in Rust's shortest round-trip form.
-pub fn metrics_csv(rows: &[sim_core::Metrics]) -> String {
-    use std::fmt::Write as _;
-    let mut s = sim_core::METRICS.iter().map(|m| m.name).collect::<Vec<_>>().join(",");
-    s.push('\n');
-    for row in rows {
-        let line: Vec<String> = row.values().iter().map(|v| format!("{v}")).collect();
-        let _ = writeln!(s, "{}", line.join(","));
-    }
-    s
-}
-
 fn to_js(e: String) -> JsValue {
     JsValue::from_str(&e)
 }
@@ -323,19 +310,9 @@ impl WebSim {
         serde_json::to_string(self.sim.metrics()).unwrap_or_else(|_| "[]".into())
     }
 
-    /// The latest month's metrics as a JSON object, or `null` before the first step.
-    pub fn last_metrics_json(&self) -> String {
-        serde_json::to_string(&self.sim.metrics().last()).unwrap_or_else(|_| "null".into())
-    }
-
     /// Metric names, in column order.
     pub fn metric_names(&self) -> Vec<String> {
         sim_core::METRICS.iter().map(|m| m.name.to_string()).collect()
-    }
-
-    /// One metric over every month so far (a `Float64Array` in JS).
-    pub fn metric_series(&self, name: &str) -> Result<Vec<f64>, JsValue> {
-        self.try_metric_series(name).map_err(to_js)
     }
 
     /// The fully resolved scenario as TOML.
@@ -350,7 +327,7 @@ impl WebSim {
 
     /// metrics.csv of the months so far (the same bytes as `goldrush run` writes for them).
     pub fn metrics_csv(&self) -> String {
-        metrics_csv(self.sim.metrics())
+        sim_core::key_metrics::to_csv(self.sim.metrics())
     }
 
     /// Draws several metrics (comma-separated names) as a line chart with a legend on the
@@ -379,12 +356,6 @@ impl WebSim {
         let lines = self.chart_lines(metrics).map_err(to_js)?;
         let refs = reference.chart_lines(metrics).map_err(to_js)?;
         chart::draw_lines(canvas_id, title, self.sim.horizon(), &lines, &refs).map_err(to_js)
-    }
-
-    /// Draws one metric as a line chart on the `<canvas>` with this element id.
-    pub fn draw_metric(&self, canvas_id: &str, metric_name: &str) -> Result<(), JsValue> {
-        let lines = self.chart_lines(metric_name).map_err(to_js)?;
-        chart::draw_lines(canvas_id, metric_name, self.sim.horizon(), &lines, &[]).map_err(to_js)
     }
 }
 

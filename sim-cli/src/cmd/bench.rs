@@ -1,11 +1,16 @@
 //! `goldrush bench`: repeated, timed, single-threaded runs of one scenario.
 
+use std::path::PathBuf;
+
+use clap::Args;
 use std::fmt::Write as _;
 
+use crate::cmd::bench_sweep::bench_sweep;
 use crate::errors::emit;
 use crate::load::load_scenario;
+use crate::load::with_run_overrides;
 use crate::progress::Progress;
-use crate::run::{hash_hex, secs, si, simulate};
+use crate::simulate::{hash_hex, secs, si, simulate};
 use crate::{GIT_COMMIT, VERSION};
 
 /// Quotes an argument for a POSIX shell when it needs quoting.
@@ -65,8 +70,45 @@ pub(crate) fn header() -> String {
     head
 }
 
-/// `goldrush bench`.
-pub fn bench(scenario: &str, overrides: &[String], repeat: u32) -> anyhow::Result<()> {
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Built-in scenario name or path to a .toml scenario file.
+    #[arg(value_name = "SCENARIO", default_value = "baseline")]
+    pub scenario: String,
+    /// Months per run (default: the scenario's run.months).
+    #[arg(long, value_name = "N")]
+    pub months: Option<u32>,
+    /// Number of runs; the median is reported.
+    #[arg(long, value_name = "R", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub repeat: u32,
+    /// Override a parameter (repeatable), e.g. --set users.consumer_agents=100000.
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Benchmark this sweep spec instead (sweep throughput at each --jobs count).
+    #[arg(long, value_name = "SPEC.toml", conflicts_with_all = ["months", "set"])]
+    pub sweep: Option<PathBuf>,
+    /// With --sweep: comma-separated job counts to time (default: 1 and all cores).
+    #[arg(long, value_name = "J1,J2", value_delimiter = ',', requires = "sweep",
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub jobs: Vec<u64>,
+}
+
+/// `goldrush bench`: timed runs of a scenario, or with `--sweep` of a whole sweep.
+pub fn bench(a: &BenchArgs) -> anyhow::Result<()> {
+    if let Some(spec) = &a.sweep {
+        let mut jobs: Vec<usize> = a.jobs.iter().map(|&j| j as usize).collect();
+        if jobs.is_empty() {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            jobs = if cores > 1 { vec![1, cores] } else { vec![1] };
+        }
+        return bench_sweep(spec, &jobs, a.repeat);
+    }
+    let overrides = with_run_overrides(&a.set, None, a.months);
+    bench_runs(&a.scenario, &overrides, a.repeat)
+}
+
+/// `goldrush bench SCENARIO`.
+fn bench_runs(scenario: &str, overrides: &[String], repeat: u32) -> anyhow::Result<()> {
     let loaded = load_scenario(scenario, overrides)?;
     let sc = &loaded.scenario;
     let mut head = header();

@@ -13,6 +13,7 @@
 //!   run order, assembled from the run files once all runs are done. Their bytes depend only on
 //!   the spec and the binary, never on job count, completion order, resumes or shards.
 
+use clap::Args;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,22 +36,9 @@ use crate::errors::{bad_input, emit, io_message};
 use crate::load::load_scenario;
 use crate::output::{prepare_out_dir, write_atomically};
 use crate::progress::Progress;
-use crate::run::{hash_hex, simulate};
+use crate::simulate::{hash_hex, simulate};
 use crate::sweep_spec::{self, RunPlan, Spec};
 use crate::{GIT_COMMIT, VERSION};
-
-/// What `goldrush sweep` was asked to do.
-pub struct SweepOptions {
-    pub spec: PathBuf,
-    pub out: PathBuf,
-    pub jobs: Option<usize>,
-    /// (index, count), 0-based.
-    pub shard: Option<(u64, u64)>,
-    pub csv: bool,
-    pub quiet: bool,
-    /// Validate the spec and every run's scenario, print the plan, write nothing.
-    pub dry_run: bool,
-}
 
 /// One run in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -438,8 +426,33 @@ pub struct SweepReport {
     pub total_seconds: f64,
 }
 
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Sweep spec file (TOML).
+    #[arg(value_name = "SPEC.toml")]
+    pub spec: PathBuf,
+    /// Output folder (created if missing; an existing one must hold the same sweep).
+    #[arg(long, value_name = "DIR", default_value = "sweep-out")]
+    pub out: PathBuf,
+    /// Runs at a time (default: SLURM_CPUS_PER_TASK inside a Slurm job, else all cores).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub jobs: Option<u64>,
+    /// Run only the runs whose index mod N is I (0-based), e.g. --shard 0/4.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Also write metrics.csv and summary.csv.
+    #[arg(long)]
+    pub csv: bool,
+    /// No progress bar and no summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Check the spec and every run's scenario, print the plan, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 /// `goldrush sweep`.
-pub fn sweep(opts: &SweepOptions) -> anyhow::Result<SweepReport> {
+pub fn sweep(opts: &SweepArgs) -> anyhow::Result<SweepReport> {
     let t_start = Instant::now();
     let origin = opts.spec.display().to_string();
     let spec = load_spec(&opts.spec)?;
@@ -485,7 +498,7 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<SweepReport> {
         .map(|r| &r.plan)
         .collect();
     let skipped = ids.len() - pending.len();
-    let jobs = opts.jobs.unwrap_or_else(default_jobs);
+    let jobs = opts.jobs.map_or_else(default_jobs, |j| j as usize);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
@@ -537,11 +550,28 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<SweepReport> {
     })
 }
 
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Shard output folders of one sweep.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the combined results.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also write metrics.csv and summary.csv.
+    #[arg(long)]
+    pub csv: bool,
+    /// The sweep ran as N shards (--shard I/N): if runs are missing, name their shards.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shards: Option<u64>,
+}
+
 /// `goldrush merge DIR... --out OUT`.
 ///
-/// With `shards = Some(N)` (the sweep was run as shards `I/N`), a refusal for missing runs also
+/// With `--shards N` (the sweep was run as shards `I/N`), a refusal for missing runs also
 /// names the shards that hold them, as a Slurm `--array=` list to resubmit.
-pub fn merge(dirs: &[PathBuf], out: &Path, csv: bool, shards: Option<u64>) -> anyhow::Result<()> {
+pub fn merge(a: &MergeArgs) -> anyhow::Result<()> {
+    let (dirs, out, csv, shards) = (&a.dirs, a.out.as_path(), a.csv, a.shards);
     let mut manifest: Option<Manifest> = None;
     for d in dirs {
         let m = read_manifest(d)?.ok_or_else(|| {

@@ -2,107 +2,24 @@
 //! the firm panel, panel.csv, streamed month by month; with `--plots` the charts), print a
 //! summary.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::Context;
+use clap::Args;
 use serde::Serialize;
 use sim_core::sim::PlatformStanding;
 use sim_core::state::PANEL_COLUMNS;
-use sim_core::{METRICS, Metrics, Scenario, Sim, SimError};
+use sim_core::{Metrics, Scenario, Sim};
 
-use crate::charts::{self, FirmLog, Formats, Group, RunData};
+use crate::charts::{self, FirmLog, Formats, RunData, platform_names, run_charts, trajectories};
 use crate::errors::emit;
-use crate::load::{Loaded, load_scenario};
+use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{StreamedFile, prepare_out_dir, write_atomically};
-use crate::plot::Chart;
 use crate::progress::Progress;
+use crate::simulate::{Finished, Timing, hash_hex, secs, si, simulate_with};
 use crate::{GIT_COMMIT, VERSION};
-use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;
-
-/// What `goldrush run` was asked to do.
-pub struct RunOptions {
-    pub scenario: String,
-    pub overrides: Vec<String>,
-    pub out: PathBuf,
-    pub quiet: bool,
-    /// Also write the firm panel (panel.csv).
-    pub panel: bool,
-    /// Also write the charts (see [`run_charts`]).
-    pub plots: bool,
-}
-
-/// Wall-clock timings of a run (the only non-deterministic part of the outputs).
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Timing {
-    pub setup_seconds: f64,
-    pub stepping_seconds: f64,
-    pub months_per_second: f64,
-    pub agent_months_per_second: f64,
-}
-
-/// A finished simulation.
-pub struct Finished {
-    pub sim: Sim,
-    pub state_hash: u64,
-    pub timing: Timing,
-}
-
-/// Builds the world and steps it to the scenario's horizon, timing setup and stepping apart.
-pub fn simulate(scenario: Scenario, progress: Progress) -> anyhow::Result<Finished> {
-    simulate_with(scenario, progress, |_| Ok(()))
-}
-
-/// [`simulate`], calling `after_month` after every month (its time counts as stepping).
-pub fn simulate_with(
-    scenario: Scenario,
-    mut progress: Progress,
-    mut after_month: impl FnMut(&mut Sim) -> anyhow::Result<()>,
-) -> anyhow::Result<Finished> {
-    let t0 = Instant::now();
-    let mut sim = Sim::new(scenario).map_err(|e| match e {
-        SimError::Invalid(_) => anyhow::Error::new(e).context("invalid scenario"),
-        other => anyhow::Error::new(other).context("cannot build the simulation"),
-    })?;
-    let setup_seconds = t0.elapsed().as_secs_f64();
-    let months = sim.horizon();
-    let t1 = Instant::now();
-    progress.update(0);
-    for m in 0..months {
-        sim.step();
-        after_month(&mut sim)?;
-        progress.update(m + 1);
-    }
-    let stepping_seconds = t1.elapsed().as_secs_f64();
-    progress.finish();
-    let state_hash = sim.state_hash();
-    let agent_months = sim.user_agents() as f64 * f64::from(months);
-    let per_second = |x: f64| {
-        if stepping_seconds > 0.0 {
-            x / stepping_seconds
-        } else {
-            0.0
-        }
-    };
-    Ok(Finished {
-        timing: Timing {
-            setup_seconds,
-            stepping_seconds,
-            months_per_second: per_second(f64::from(months)),
-            agent_months_per_second: per_second(agent_months),
-        },
-        sim,
-        state_hash,
-    })
-}
-
-/// `0x` and 16 lower-case hex digits.
-pub fn hash_hex(h: u64) -> String {
-    format!("0x{h:016x}")
-}
 
 /// metrics.csv (sim-core writes it, so the browser's download has the same bytes).
 pub use sim_core::key_metrics::to_csv as metrics_csv;
@@ -152,32 +69,6 @@ pub fn platforms_by_share(sim: &Sim) -> Vec<PlatformStanding> {
     let mut p = sim.platforms();
     p.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| a.name.cmp(&b.name)));
     p
-}
-
-/// A large number with a k/M/B/T suffix: `1.23 B`.
-pub fn si(x: f64) -> String {
-    let a = x.abs();
-    let (v, suffix) = if a >= 1e12 {
-        (x / 1e12, " T")
-    } else if a >= 1e9 {
-        (x / 1e9, " B")
-    } else if a >= 1e6 {
-        (x / 1e6, " M")
-    } else if a >= 1e4 {
-        (x / 1e3, " k")
-    } else {
-        (x, "")
-    };
-    format!("{v:.2}{suffix}")
-}
-
-/// Seconds to a readable duration.
-pub fn secs(s: f64) -> String {
-    if s < 1.0 {
-        format!("{:.1} ms", s * 1e3)
-    } else {
-        format!("{s:.2} s")
-    }
 }
 
 fn human_summary(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding], written: &[PathBuf]) -> String {
@@ -248,46 +139,42 @@ fn human_summary(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding], 
     s
 }
 
-/// Why a run folder has no firm-level charts.
-pub const MISSING_PANEL: &str = "it needs the firm panel (panel.csv): re-run with `goldrush run --panel`";
-
-/// Every metric's trajectory by name (`month` left out).
-pub fn trajectories(rows: &[Metrics]) -> BTreeMap<String, Vec<f64>> {
-    METRICS
-        .iter()
-        .filter(|m| m.name != "month")
-        .map(|m| {
-            let traj = rows
-                .iter()
-                .map(|r| r.get(m.name).expect("metric names come from METRICS"))
-                .collect();
-            (m.name.to_string(), traj)
-        })
-        .collect()
-}
-
-/// Platform names by firm id.
-pub fn platform_names(platforms: &[PlatformStanding]) -> BTreeMap<u64, String> {
-    platforms.iter().filter_map(|p| Some((p.id?, p.name.clone()))).collect()
-}
-
-/// The charts of the runs of one scenario (`goldrush run --plots`, and `goldrush plot` on run
-/// folders of one scenario): the key metrics ([`DEFAULT_METRICS`], those `goldrush compare`
-/// compares), spot vs contract price, platform shares and startup survival. One run is titled
-/// `SCENARIO, seed S`; several are drawn as mean and band across seeds.
-pub fn run_charts(scenario: &str, seed: u64, runs: Vec<RunData>, notes: &mut Vec<String>) -> Vec<(String, Chart)> {
-    let metrics: Vec<_> = DEFAULT_METRICS.iter().filter_map(|n| charts::metric(n)).collect();
-    let group = Group {
-        label: scenario.to_string(),
-        runs,
-    };
-    let one_run = format!("{scenario}, seed {seed}");
-    charts::charts_for(&[group], &metrics, &one_run, "seeds", MISSING_PANEL, notes)
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Built-in scenario name (see `goldrush scenarios`) or path to a .toml scenario file.
+    #[arg(value_name = "SCENARIO", default_value = "baseline")]
+    pub scenario: String,
+    /// Master random seed (same as --set run.seed=N). At most 9223372036854775807, the
+    /// largest integer a TOML scenario file can hold.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Months to simulate (same as --set run.months=N).
+    #[arg(long, value_name = "N")]
+    pub months: Option<u32>,
+    /// Override a parameter, e.g. --set users.theta_network=1.0 or --set firms[0].cash_usd=1e9
+    /// (repeatable; applied in order, after the file and its extends).
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Directory for metrics.csv, summary.json and the other outputs (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// No progress bar and no summary on stdout (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also write panel.csv: one row per firm per month (kind, nation, users, revenue, cash,
+    /// compute, employees, talent, quality, alive, exit cause), streamed as the run goes.
+    #[arg(long)]
+    pub panel: bool,
+    /// Also write charts (PNG and SVG) into --out: key metrics, spot vs contract price,
+    /// platform user shares and startup survival (see `goldrush plot --help`).
+    #[arg(long)]
+    pub plots: bool,
 }
 
 /// `goldrush run`.
-pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
-    let loaded = load_scenario(&opts.scenario, &opts.overrides)?;
+pub fn run(opts: &RunArgs) -> anyhow::Result<()> {
+    let overrides = with_run_overrides(&opts.set, opts.seed, opts.months);
+    let loaded = load_scenario(&opts.scenario, &overrides)?;
     // Fail fast: an unwritable --out must not cost a whole simulation.
     prepare_out_dir(&opts.out)?;
     let show_bar = !opts.quiet && std::io::stderr().is_terminal();

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::bench::{header, median};
+use crate::cmd::bench::{header, median};
+use crate::cmd::sweep::{FNV_OFFSET, SweepArgs, fnv1a_from, sweep};
 use crate::errors::{bad_input, emit};
-use crate::sweep::{FNV_OFFSET, SweepOptions, fnv1a_from, sweep};
 
 /// The combined files whose bytes must not depend on the job count.
 const COMBINED: [&str; 3] = ["metrics.parquet", "summary.parquet", "manifest.json"];
@@ -46,10 +46,10 @@ fn timed_sweep(spec: &Path, jobs: usize, tag: &str) -> anyhow::Result<(f64, f64,
     let dir = std::env::temp_dir().join(format!("goldrush-bench-sweep-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let scratch = Scratch(dir);
-    let report = sweep(&SweepOptions {
+    let report = sweep(&SweepArgs {
         spec: spec.to_path_buf(),
         out: scratch.0.clone(),
-        jobs: Some(jobs),
+        jobs: Some(jobs as u64),
         shard: None,
         csv: false,
         quiet: true,
@@ -69,7 +69,7 @@ pub fn bench_sweep(spec: &Path, jobs: &[usize], repeat: u32) -> anyhow::Result<(
         return Err(bad_input("--jobs: give job counts of at least 1, e.g. --jobs 1,2"));
     }
     // Validates the spec (and every run's scenario) before anything is timed.
-    sweep(&SweepOptions {
+    sweep(&SweepArgs {
         spec: spec.to_path_buf(),
         out: std::env::temp_dir().join("goldrush-bench-sweep-dry-run"),
         jobs: Some(1),

@@ -11,38 +11,23 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use clap::Args;
 use rayon::prelude::*;
 use serde::Serialize;
 use sim_core::stats::{Paired, mean};
 use sim_core::{METRICS, MetricSpec, Scenario};
 
-use crate::charts::{FirmLog, Group, RunData};
+use crate::charts::{self, FirmLog, RunData, compare_charts};
 use crate::errors::{bad_input, emit};
-use crate::load::{Loaded, load_scenario};
+use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{prepare_out_dir, write_atomically};
-use crate::plot::{Chart, Life};
+use crate::plot::Life;
 use crate::progress::Progress;
-use crate::run::{hash_hex, simulate_with};
-use crate::{GIT_COMMIT, VERSION, charts};
+use crate::simulate::{hash_hex, simulate_with};
+use crate::{GIT_COMMIT, VERSION};
 
 /// Metrics compared when `--metrics` is not given (sim-core's key metrics).
 pub use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;
-
-/// What `goldrush compare` was asked to do.
-pub struct CompareOptions {
-    pub base: String,
-    pub policy: String,
-    pub seeds: u32,
-    pub first_seed: u64,
-    /// Overrides applied to both scenarios (`--set`, then `--months`).
-    pub overrides: Vec<String>,
-    /// Comma-separated metric names; `None` for [`DEFAULT_METRICS`].
-    pub metrics: Option<String>,
-    pub out: PathBuf,
-    pub jobs: Option<usize>,
-    pub plots: bool,
-    pub quiet: bool,
-}
 
 /// The chosen metrics, checked against [`METRICS`]; an unknown name is bad input listing the
 /// valid ones.
@@ -325,7 +310,48 @@ fn table(rows: &[Row], n_seeds: usize) -> String {
 }
 
 /// `goldrush compare`.
-pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Base scenario: built-in name or .toml file.
+    #[arg(value_name = "BASE")]
+    pub base: String,
+    /// Policy scenario: built-in name or .toml file.
+    #[arg(value_name = "POLICY")]
+    pub policy: String,
+    /// Number of paired seeds.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub seeds: u32,
+    /// First seed; the pairs use FIRST, FIRST+1, ...
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
+    pub first_seed: u64,
+    /// Months to simulate in both scenarios (same as --set run.months=N).
+    #[arg(long, value_name = "M")]
+    pub months: Option<u32>,
+    /// Override a parameter in both scenarios (repeatable), e.g. --set users.theta_network=1.0.
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Comma-separated metrics to compare (see `goldrush metrics`).
+    #[arg(long, value_name = "A,B,C")]
+    pub metrics: Option<String>,
+    /// Directory for compare.csv, compare.json, trajectories.csv, startups.csv and the charts
+    /// (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "compare-out")]
+    pub out: PathBuf,
+    /// Pairs run at once (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Also write charts (PNG and SVG): each metric's trajectories in both scenarios, spot vs
+    /// contract price and startup survival.
+    #[arg(long)]
+    pub plots: bool,
+    /// Print nothing on stdout (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn compare(opts: &CompareArgs) -> anyhow::Result<()> {
+    let overrides = with_run_overrides(&opts.set, None, opts.months);
+    let jobs = opts.jobs.map(|j| j as usize);
     // Every check comes before anything is written.
     let metrics = choose_metrics(opts.metrics.as_deref())?;
     if opts.seeds == 0 {
@@ -340,11 +366,11 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
             i64::MAX
         )));
     }
-    if opts.jobs == Some(0) {
+    if jobs == Some(0) {
         return Err(bad_input("--jobs must be at least 1"));
     }
-    let base: Loaded = load_scenario(&opts.base, &opts.overrides).context("base scenario")?;
-    let policy: Loaded = load_scenario(&opts.policy, &opts.overrides).context("policy scenario")?;
+    let base: Loaded = load_scenario(&opts.base, &overrides).context("base scenario")?;
+    let policy: Loaded = load_scenario(&opts.policy, &overrides).context("policy scenario")?;
     if base.scenario.run.months != policy.scenario.run.months {
         return Err(bad_input(format!(
             "the scenarios run for different horizons (base {} months, policy {}); pass --months",
@@ -356,7 +382,7 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
     let seeds: Vec<u64> = (0..u64::from(opts.seeds)).map(|i| opts.first_seed + i).collect();
     let kept = recorded(&metrics);
     let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(j) = opts.jobs {
+    if let Some(j) = jobs {
         pool = pool.num_threads(j);
     }
     let pool = pool.build().context("cannot start the thread pool")?;
@@ -493,28 +519,6 @@ fn side_runs(kept: &[&MetricSpec], pairs: &[PairRun], side: Arm) -> Vec<RunData>
             }
         })
         .collect()
-}
-
-/// Why a comparison has no platform share charts.
-pub const NO_SHARES: &str = "goldrush compare keeps no firm panel; plot run folders made with `goldrush run --panel`";
-
-/// The charts of a comparison (`compare --plots`, and `goldrush plot` on its folder): one per
-/// compared metric with both sides' means and 10–90% bands across seeds, spot vs contract
-/// price, and startup survival per side. `sides` holds each side's runs in seed order.
-pub fn compare_charts(
-    labels: [String; 2],
-    first_seed: u64,
-    metrics: &[&'static MetricSpec],
-    sides: [Vec<RunData>; 2],
-    notes: &mut Vec<String>,
-) -> Vec<(String, Chart)> {
-    let groups: Vec<Group> = labels
-        .into_iter()
-        .zip(sides)
-        .map(|(label, runs)| Group { label, runs })
-        .collect();
-    let one_run = format!("seed {first_seed}");
-    charts::charts_for(&groups, metrics, &one_run, "seeds", NO_SHARES, notes)
 }
 
 /// trajectories.csv: `side,seed,month,<metrics>`, one row per side, seed and month (base

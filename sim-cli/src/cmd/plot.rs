@@ -15,6 +15,7 @@
 //! charts are then written atomically. A missing folder, a folder of no known kind, a
 //! truncated or malformed file, or an unknown metric is bad input (exit 2) naming the file.
 
+use clap::Args;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs::File;
@@ -28,29 +29,16 @@ use serde_json::Value;
 use sim_core::{METRICS, MetricSpec};
 
 use crate::charts::{self, FirmLog, Formats, Group, RunData};
-use crate::compare::{self, DEFAULT_METRICS};
+use crate::charts::{MISSING_PANEL, compare_charts};
 use crate::errors::{bad_input, emit, io_message};
 use crate::output::{prepare_out_dir, write_atomically};
 use crate::plot::{Chart, Life};
-use crate::run::MISSING_PANEL;
+use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;
 
 /// The most series one chart shows; more sweep points need `--group-by`.
 pub const MAX_SERIES: usize = 8;
 /// A sweep recording more metrics than this gets charts of the key ones by default.
 const MAX_DEFAULT_CHARTS: usize = 12;
-
-/// What `goldrush plot` was asked to do.
-pub struct PlotOptions {
-    pub inputs: Vec<PathBuf>,
-    pub out: PathBuf,
-    /// Comma-separated metric names; `None` for the input's default.
-    pub metrics: Option<String>,
-    /// Comma-separated formats (png, svg); `None` for both.
-    pub formats: Option<String>,
-    /// A sweep parameter: one series per value of it, pooling the other parameters.
-    pub group_by: Option<String>,
-    pub quiet: bool,
-}
 
 fn shown(p: &Path) -> String {
     format!("{:?}", p.display().to_string())
@@ -417,7 +405,7 @@ fn read_panel(path: &Path) -> anyhow::Result<FirmLog> {
     Ok(log)
 }
 
-fn plot_runs(dirs: &[PathBuf], opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
+fn plot_runs(dirs: &[PathBuf], opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
     let mut folders = Vec::new();
     for d in dirs {
         folders.push(read_run(d).with_context(|| format!("reading run folder {}", shown(d)))?);
@@ -506,7 +494,7 @@ fn plot_runs(dirs: &[PathBuf], opts: &PlotOptions, notes: &mut Vec<String>) -> a
 
 // ---- comparison folders --------------------------------------------------------------------
 
-fn plot_compare(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
+fn plot_compare(dir: &Path, opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
     let json_path = dir.join("compare.json");
     let report = read_json(&json_path)?;
     let label = |side: &str| -> anyhow::Result<String> {
@@ -662,12 +650,12 @@ fn plot_compare(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyh
             });
         }
     }
-    Ok(compare::compare_charts(labels, seeds[0], &metrics, sides, notes))
+    Ok(compare_charts(labels, seeds[0], &metrics, sides, notes))
 }
 
 // ---- sweep folders -----------------------------------------------------------------------
 
-fn plot_sweep(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
+fn plot_sweep(dir: &Path, opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
     let manifest_path = dir.join("manifest.json");
     let manifest = read_json(&manifest_path)?;
     if field(&manifest, &manifest_path, "/complete")?.as_bool() != Some(true) {
@@ -878,8 +866,31 @@ fn read_sweep_metrics(path: &Path, outputs: &[String]) -> anyhow::Result<SweepRu
 // ---- the command -------------------------------------------------------------------------
 
 /// `goldrush plot`.
-pub fn plot(opts: &PlotOptions) -> anyhow::Result<()> {
-    let formats = parse_formats(opts.formats.as_deref())?;
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// Output folders: run folders (one or more), or one comparison or sweep folder.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Folder for the charts (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "plots")]
+    pub out: PathBuf,
+    /// Comma-separated metrics to chart (see `goldrush metrics`).
+    #[arg(long, value_name = "A,B,C")]
+    pub metrics: Option<String>,
+    /// Image formats: png, svg or both.
+    #[arg(long, value_name = "png,svg")]
+    pub format: Option<String>,
+    /// Sweep folders: one series per value of this parameter (e.g. users.theta_network).
+    #[arg(long, value_name = "PARAM")]
+    pub group_by: Option<String>,
+    /// Print nothing on stdout (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `goldrush plot INPUT...`.
+pub fn plot(opts: &PlotArgs) -> anyhow::Result<()> {
+    let formats = parse_formats(opts.format.as_deref())?;
     let mut kinds = Vec::new();
     for input in &opts.inputs {
         kinds.push(detect(input)?);

@@ -17,6 +17,7 @@
 //! (`sensitivity-<metric>.png` and `.svg`) into the sweep folder, atomically, and prints the
 //! tables.
 
+use clap::Args;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,24 +29,15 @@ use serde::Serialize;
 use sim_core::sensitivity::{self as sa, MorrisIndex, SobolIndex};
 use sim_core::{METRICS, MetricSpec};
 
+use crate::cmd::sweep::{self, SweepArgs};
 use crate::errors::{bad_input, emit, io_message};
 use crate::output::write_atomically;
 use crate::sensitivity_plot::{self as chart, Chart, Series};
-use crate::sweep::{self, SweepOptions};
 use crate::sweep_spec::{self, Analysis, Sampling, Spec, Statistic};
 use crate::{GIT_COMMIT, VERSION};
 
 /// Outputs analysed when the spec lists none (sim-core's key sensitivity outputs).
 pub use sim_core::key_metrics::SENSITIVITY_OUTPUTS as DEFAULT_OUTPUTS;
-
-/// What `goldrush sensitivity` was asked to do.
-pub struct SensitivityOptions {
-    pub spec: PathBuf,
-    pub out: PathBuf,
-    pub jobs: Option<usize>,
-    pub quiet: bool,
-    pub dry_run: bool,
-}
 
 /// One parameter's result for one output.
 #[derive(Debug, Serialize)]
@@ -568,7 +560,26 @@ fn output_chart(report: &Report, o: &OutputResult) -> Chart {
 }
 
 /// `goldrush sensitivity`.
-pub fn sensitivity(opts: &SensitivityOptions) -> anyhow::Result<()> {
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// Sweep spec file (TOML) with a saltelli (sobol) or morris design.
+    #[arg(value_name = "SPEC.toml")]
+    pub spec: PathBuf,
+    /// Sweep output folder, also where the results go (an existing one must hold the same sweep).
+    #[arg(long, value_name = "DIR", default_value = "sensitivity-out")]
+    pub out: PathBuf,
+    /// Runs at a time (default: all cores).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub jobs: Option<u64>,
+    /// No progress bar and nothing on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Check the spec and every run's scenario, print the plan, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn sensitivity(opts: &SensitivityArgs) -> anyhow::Result<()> {
     let origin = opts.spec.display().to_string();
     let spec = sweep::load_spec(&opts.spec)?;
     let text = std::fs::read_to_string(&opts.spec)
@@ -582,7 +593,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> anyhow::Result<()> {
         )));
     };
     let outputs = chosen_outputs(&spec, &analysis);
-    let sweep_opts = SweepOptions {
+    let sweep_opts = SweepArgs {
         spec: opts.spec.clone(),
         out: opts.out.clone(),
         jobs: opts.jobs,

@@ -8,6 +8,7 @@
 mod charts;
 mod cmd;
 mod errors;
+mod formats;
 mod load;
 mod output;
 mod plot;

@@ -19,6 +19,7 @@ use sim_core::{METRICS, MetricSpec, Scenario};
 
 use crate::charts::{self, FirmLog, RunData, compare_charts};
 use crate::errors::{bad_input, emit};
+use crate::formats::compare_files::{self, Arm, PairRun};
 use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{prepare_out_dir, write_atomically};
 use crate::plot::Life;
@@ -64,19 +65,6 @@ fn choose_metrics(arg: Option<&str>) -> anyhow::Result<Vec<&'static MetricSpec>>
         }
     }
     Ok(chosen)
-}
-
-/// One seed's pair: each recorded metric's monthly trajectory in both scenarios (the compared
-/// metrics first, then the prices for the spot vs contract chart), startup lives, the hashes.
-pub struct PairRun {
-    pub seed: u64,
-    /// `[metric][month]`.
-    pub base: Vec<Vec<f64>>,
-    pub policy: Vec<Vec<f64>>,
-    pub base_lives: Vec<Life>,
-    pub policy_lives: Vec<Life>,
-    pub base_hash: u64,
-    pub policy_hash: u64,
 }
 
 /// The metrics kept per seed: the compared ones, then the spot and contract prices if missing.
@@ -440,8 +428,11 @@ pub fn compare(opts: &CompareArgs) -> anyhow::Result<()> {
         ("compare.csv".into(), csv.into_bytes()),
         ("compare.json".into(), json.into_bytes()),
     ];
-    files.push(("trajectories.csv".into(), trajectories_csv(&kept, &pairs).into_bytes()));
-    files.push(("startups.csv".into(), startups_csv(&pairs).into_bytes()));
+    files.push((
+        "trajectories.csv".into(),
+        compare_files::trajectories_csv(&kept, &pairs).into_bytes(),
+    ));
+    files.push(("startups.csv".into(), compare_files::startups_csv(&pairs).into_bytes()));
     if opts.plots {
         let labels = [label("base", &opts.base, &base), label("policy", &opts.policy, &policy)];
         let sides = [
@@ -483,22 +474,6 @@ pub fn compare(opts: &CompareArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The two arms of a comparison.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Arm {
-    Base,
-    Policy,
-}
-
-impl Arm {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Base => "base",
-            Self::Policy => "policy",
-        }
-    }
-}
-
 /// One side's runs, seed by seed, as chart data.
 fn side_runs(kept: &[&MetricSpec], pairs: &[PairRun], side: Arm) -> Vec<RunData> {
     pairs
@@ -519,50 +494,6 @@ fn side_runs(kept: &[&MetricSpec], pairs: &[PairRun], side: Arm) -> Vec<RunData>
             }
         })
         .collect()
-}
-
-/// trajectories.csv: `side,seed,month,<metrics>`, one row per side, seed and month (base
-/// first, seeds in order); the compared metrics, then the spot and contract prices.
-fn trajectories_csv(kept: &[&MetricSpec], pairs: &[PairRun]) -> String {
-    let mut s = String::from("side,seed,month");
-    for m in kept {
-        s.push(',');
-        s.push_str(m.name);
-    }
-    s.push('\n');
-    for side in [Arm::Base, Arm::Policy] {
-        for p in pairs {
-            let traj = if side == Arm::Base { &p.base } else { &p.policy };
-            let months = traj.first().map_or(0, Vec::len);
-            for t in 0..months {
-                let _ = write!(s, "{},{},{t}", side.name(), p.seed);
-                for series in traj {
-                    let _ = write!(s, ",{}", series[t]);
-                }
-                s.push('\n');
-            }
-        }
-    }
-    s
-}
-
-/// startups.csv: `side,seed,entry_age,end_age,exited`, one row per startup observed (ages in
-/// months; see [`charts`] for how lives are read from the panel).
-fn startups_csv(pairs: &[PairRun]) -> String {
-    let mut s = String::from("side,seed,entry_age,end_age,exited\n");
-    for side in [Arm::Base, Arm::Policy] {
-        for p in pairs {
-            let lives = if side == Arm::Base {
-                &p.base_lives
-            } else {
-                &p.policy_lives
-            };
-            for l in lives {
-                let _ = writeln!(s, "{},{},{},{},{}", side.name(), p.seed, l.entry, l.end, l.exited);
-            }
-        }
-    }
-    s
 }
 
 /// A legend label: `base: NAME` (the argument when the scenario has no name).

@@ -8,61 +8,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use serde::Serialize;
+use sim_core::Sim;
 use sim_core::sim::PlatformStanding;
-use sim_core::state::PANEL_COLUMNS;
-use sim_core::{Metrics, Scenario, Sim};
 
 use crate::charts::{self, FirmLog, Formats, RunData, platform_names, run_charts, trajectories};
 use crate::errors::emit;
+use crate::formats::{metrics_csv, panel_csv, summary_json};
 use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{StreamedFile, prepare_out_dir, write_atomically};
 use crate::progress::Progress;
-use crate::simulate::{Finished, Timing, hash_hex, secs, si, simulate_with};
+use crate::simulate::{Finished, hash_hex, secs, si, simulate_with};
 use crate::{GIT_COMMIT, VERSION};
-
-/// metrics.csv (sim-core writes it, so the browser's download has the same bytes).
-pub use sim_core::key_metrics::to_csv as metrics_csv;
-
-/// summary.json. Everything but `timing` is a deterministic function of the binary, the
-/// scenario and the seed.
-#[derive(Serialize)]
-struct Summary<'a> {
-    goldrush_version: &'static str,
-    git_commit: &'static str,
-    scenario: &'a str,
-    scenario_origin: &'a str,
-    seed: u64,
-    months: u32,
-    user_agents: u64,
-    state_hash: String,
-    final_metrics: Option<&'a Metrics>,
-    platforms: &'a [PlatformStanding],
-    resolved_scenario: &'a Scenario,
-    timing: Timing,
-}
-
-fn summary_json(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding]) -> String {
-    let sim = &f.sim;
-    let summary = Summary {
-        goldrush_version: VERSION,
-        git_commit: GIT_COMMIT,
-        scenario: &sim.scenario().name,
-        scenario_origin: &loaded.origin,
-        seed: sim.scenario().run.seed,
-        months: sim.month(),
-        user_agents: sim.user_agents(),
-        state_hash: hash_hex(f.state_hash),
-        final_metrics: sim.metrics().last(),
-        platforms,
-        resolved_scenario: sim.scenario(),
-        timing: f.timing,
-    };
-    let mut s = serde_json::to_string_pretty(&summary)
-        .unwrap_or_else(|e| format!("{{\"error\": \"cannot serialise summary: {e}\"}}"));
-    s.push('\n');
-    s
-}
 
 /// Platforms by user share, largest first (ties by name, so the order is stable).
 pub fn platforms_by_share(sim: &Sim) -> Vec<PlatformStanding> {
@@ -182,7 +138,7 @@ pub fn run(opts: &RunArgs) -> anyhow::Result<()> {
     // The panel is streamed into its temporary file month by month, never held in memory.
     let mut panel = if opts.panel {
         let mut f = StreamedFile::create(&opts.out, "panel.csv")?;
-        f.write(&format!("{}\n", PANEL_COLUMNS.join(",")))?;
+        f.write(&panel_csv::header())?;
         Some(f)
     } else {
         None
@@ -195,11 +151,7 @@ pub fn run(opts: &RunArgs) -> anyhow::Result<()> {
         }
         let rows = sim.panel();
         if let Some(f) = panel.as_mut() {
-            let mut chunk = String::new();
-            for row in &rows {
-                chunk.push_str(&row.csv_line());
-            }
-            f.write(&chunk)?;
+            f.write(&panel_csv::rows(&rows))?;
         }
         if let Some(log) = firms.as_mut() {
             for r in &rows {
@@ -209,8 +161,8 @@ pub fn run(opts: &RunArgs) -> anyhow::Result<()> {
         Ok(())
     })?;
     let platforms = platforms_by_share(&finished.sim);
-    let csv = metrics_csv(finished.sim.metrics());
-    let json = summary_json(&loaded, &finished, &platforms);
+    let csv = metrics_csv::write(finished.sim.metrics());
+    let json = summary_json::write(&loaded, &finished, &platforms);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("metrics.csv".into(), csv.into_bytes()),
         ("summary.json".into(), json.into_bytes()),

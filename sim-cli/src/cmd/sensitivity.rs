@@ -19,18 +19,15 @@
 
 use clap::Args;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
-use anyhow::Context;
-use arrow_array::{Array, Float64Array, UInt64Array};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Serialize;
 use sim_core::sensitivity::{self as sa, MorrisIndex, SobolIndex};
 use sim_core::{METRICS, MetricSpec};
 
 use crate::cmd::sweep::{self, SweepArgs};
 use crate::errors::{bad_input, emit, io_message};
+use crate::formats::parquet::run_statistics;
 use crate::output::write_atomically;
 use crate::sensitivity_plot::{self as chart, Chart, Series};
 use crate::sweep_spec::{self, Analysis, Sampling, Spec, Statistic};
@@ -121,69 +118,6 @@ fn chosen_outputs(spec: &Spec, analysis: &Analysis) -> Vec<&'static MetricSpec> 
             }
         })
         .collect()
-}
-
-/// Per run, per chosen output: the run's statistic, read from the sweep's metrics.parquet
-/// (rows in run order).
-fn run_statistics(
-    path: &Path,
-    runs: usize,
-    outputs: &[&MetricSpec],
-    statistic: Statistic,
-) -> anyhow::Result<Vec<Vec<f64>>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("{}: not a Parquet file", path.display()))?
-        .build()?;
-    // Per output, per run: (last value, sum of non-NaN values, their count).
-    let mut acc = vec![vec![(f64::NAN, 0.0f64, 0usize); runs]; outputs.len()];
-    for batch in reader {
-        let batch = batch.with_context(|| format!("cannot read {}", path.display()))?;
-        let schema = batch.schema();
-        let col = |name: &str| -> anyhow::Result<Arc<dyn Array>> {
-            let i = schema
-                .index_of(name)
-                .map_err(|_| anyhow::anyhow!("{}: no column {name:?}", path.display()))?;
-            Ok(batch.column(i).clone())
-        };
-        let run_col = col("run")?;
-        let run = run_col
-            .as_any()
-            .downcast_ref::<UInt64Array>()
-            .ok_or_else(|| anyhow::anyhow!("{}: column run is not uint64", path.display()))?;
-        for (o, m) in outputs.iter().enumerate() {
-            let c = col(m.name)?;
-            let v = c
-                .as_any()
-                .downcast_ref::<Float64Array>()
-                .ok_or_else(|| anyhow::anyhow!("{}: column {} is not float64", path.display(), m.name))?;
-            for r in 0..batch.num_rows() {
-                let i = run.value(r) as usize;
-                let slot = acc[o]
-                    .get_mut(i)
-                    .ok_or_else(|| anyhow::anyhow!("{}: run {i} is not in the sweep", path.display()))?;
-                let x = v.value(r);
-                slot.0 = x;
-                if !x.is_nan() {
-                    slot.1 += x;
-                    slot.2 += 1;
-                }
-            }
-        }
-    }
-    Ok(acc
-        .into_iter()
-        .map(|per_run| {
-            per_run
-                .into_iter()
-                .map(|(last, sum, n)| match statistic {
-                    Statistic::Final => last,
-                    Statistic::Mean if n > 0 => sum / n as f64,
-                    Statistic::Mean => f64::NAN,
-                })
-                .collect()
-        })
-        .collect())
 }
 
 /// The mean over each point's replicates (NaN replicates skipped; NaN if all are).

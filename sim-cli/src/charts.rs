@@ -18,7 +18,7 @@ use sim_core::key_metrics::KEY_METRICS;
 use sim_core::sim::PlatformStanding;
 use sim_core::{METRICS, MetricSpec, Metrics};
 
-use crate::plot::{self, Chart, Curve, Life, Lines, Series, Stacked, Survival};
+use goldrush_charts::{self as plot, Chart, Curve, Life, Lines, Series, Stacked, Survival};
 
 /// Platforms shown by name in the share chart; the rest are summed as "others".
 pub const TOP_PLATFORMS: usize = 7;

@@ -11,9 +11,9 @@ mod errors;
 mod formats;
 mod load;
 mod output;
-mod plot;
+
 mod progress;
-mod sensitivity_plot;
+
 mod simulate;
 mod sweep_spec;
 

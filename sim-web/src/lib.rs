@@ -359,7 +359,36 @@ impl WebSim {
     }
 }
 
-pub mod chart;
+pub mod chart {
+    //! The playground's charts: goldrush-charts' live charts drawn on a `<canvas>`.
+
+    use goldrush_charts::live;
+    pub use goldrush_charts::live::{Line, segments_for_test, y_range};
+    pub use goldrush_charts::tick;
+    use plotters::prelude::*;
+    use plotters_canvas::CanvasBackend;
+
+    fn canvas(canvas_id: &str) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, String> {
+        let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
+        Ok(backend.into_drawing_area())
+    }
+
+    /// [`live::draw_stacked`] on the `<canvas>` with this element id.
+    pub fn draw_stacked(canvas_id: &str, title: &str, horizon: u32, layers: &[Line]) -> Result<(), String> {
+        live::draw_stacked(&canvas(canvas_id)?, title, horizon, layers)
+    }
+
+    /// [`live::draw_lines`] on the `<canvas>` with this element id.
+    pub fn draw_lines(
+        canvas_id: &str,
+        title: &str,
+        horizon: u32,
+        lines: &[Line],
+        reference: &[Line],
+    ) -> Result<(), String> {
+        live::draw_lines(&canvas(canvas_id)?, title, horizon, lines, reference)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -483,7 +512,7 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1].unit, "USD/GPU-h");
         assert!(w.chart_lines("users_hhi,bogus").is_err());
-        assert_eq!(chart::tick(2_500_000.0), "2.50M");
+        assert_eq!(chart::tick(2_500_000.0), "2.5 M");
         assert_eq!(chart::tick(0.25), "0.25");
         assert_eq!(chart::tick(40.0), "40");
         let (lo, hi) = chart::y_range(&lines[..1]);

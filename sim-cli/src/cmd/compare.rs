@@ -22,10 +22,10 @@ use crate::errors::{bad_input, emit};
 use crate::formats::compare_files::{self, Arm, PairRun};
 use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{prepare_out_dir, write_atomically};
-use crate::plot::Life;
 use crate::progress::Progress;
 use crate::simulate::{hash_hex, simulate_with};
 use crate::{GIT_COMMIT, VERSION};
+use goldrush_charts::Life;
 
 /// Metrics compared when `--metrics` is not given (sim-core's key metrics).
 pub use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;

@@ -35,7 +35,7 @@ use crate::formats::parquet::read_sweep_metrics;
 use crate::formats::summary_json;
 use crate::formats::{field, read_json, shown, str_field, u64_field};
 use crate::output::{prepare_out_dir, write_atomically};
-use crate::plot::Chart;
+use goldrush_charts::Chart;
 use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;
 
 /// The most series one chart shows; more sweep points need `--group-by`.

@@ -29,9 +29,9 @@ use crate::cmd::sweep::{self, SweepArgs};
 use crate::errors::{bad_input, emit, io_message};
 use crate::formats::parquet::run_statistics;
 use crate::output::write_atomically;
-use crate::sensitivity_plot::{self as chart, Chart, Series};
 use crate::sweep_spec::{self, Analysis, Sampling, Spec, Statistic};
 use crate::{GIT_COMMIT, VERSION};
+use goldrush_charts::sensitivity::{self as chart, Chart, Series};
 
 /// Outputs analysed when the spec lists none (sim-core's key sensitivity outputs).
 pub use sim_core::key_metrics::SENSITIVITY_OUTPUTS as DEFAULT_OUTPUTS;

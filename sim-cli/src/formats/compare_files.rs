@@ -11,7 +11,7 @@ use sim_core::MetricSpec;
 
 use super::{number, read_csv, shown};
 use crate::errors::bad_input;
-use crate::plot::Life;
+use goldrush_charts::Life;
 
 /// One seed's pair: each recorded metric's monthly trajectory in both scenarios (the compared
 /// metrics first, then the prices for the spot vs contract chart), startup lives, the hashes.

@@ -11,9 +11,7 @@ mod errors;
 mod formats;
 mod load;
 mod output;
-
 mod progress;
-
 mod simulate;
 mod sweep_spec;
 

@@ -5,6 +5,7 @@
 //! input (a scenario that does not parse or validate, a bad `--set`, a missing file, an output
 //! directory that cannot be written), 1 for anything else. clap's usage errors keep clap's 2.
 
+mod build_info;
 mod charts;
 mod cmd;
 mod errors;
@@ -29,12 +30,7 @@ use crate::cmd::sensitivity::SensitivityArgs;
 use crate::cmd::sweep::{MergeArgs, SweepArgs};
 use crate::errors::exit_code;
 
-/// Version and build commit, e.g. `0.1.0 (1a2b3c4d5e6f)`.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Commit the binary was built from (12 hex digits), or `unknown`.
-pub const GIT_COMMIT: &str = env!("GOLDRUSH_GIT_COMMIT");
-
-const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("GOLDRUSH_GIT_COMMIT"), ")");
+use crate::build_info::{LONG_VERSION, VERSION};
 
 #[derive(Parser, Debug)]
 #[command(

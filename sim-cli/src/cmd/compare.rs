@@ -17,6 +17,7 @@ use serde::Serialize;
 use sim_core::stats::{Paired, mean};
 use sim_core::{METRICS, MetricSpec, Scenario};
 
+use crate::build_info::{GIT_COMMIT, VERSION};
 use crate::charts::{self, FirmLog, RunData, compare_charts};
 use crate::errors::{bad_input, emit};
 use crate::formats::compare_files::{self, Arm, PairRun};
@@ -24,7 +25,6 @@ use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{prepare_out_dir, write_atomically};
 use crate::progress::Progress;
 use crate::simulate::{hash_hex, simulate_with};
-use crate::{GIT_COMMIT, VERSION};
 use goldrush_charts::Life;
 
 /// Metrics compared when `--metrics` is not given (sim-core's key metrics).

@@ -5,7 +5,6 @@
 //! run sweeps through [`sweep`]; nothing here imports `sensitivity` or `bench`.
 
 pub mod bench;
-pub mod bench_sweep;
 pub mod compare;
 pub mod docs;
 pub mod plot;

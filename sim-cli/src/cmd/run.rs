@@ -11,6 +11,7 @@ use clap::Args;
 use sim_core::Sim;
 use sim_core::sim::PlatformStanding;
 
+use crate::build_info::{GIT_COMMIT, VERSION};
 use crate::charts::{self, FirmLog, Formats, RunData, platform_names, run_charts, trajectories};
 use crate::errors::emit;
 use crate::formats::{metrics_csv, panel_csv, summary_json};
@@ -18,7 +19,6 @@ use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{StreamedFile, prepare_out_dir, write_atomically};
 use crate::progress::Progress;
 use crate::simulate::{Finished, hash_hex, secs, si, simulate_with};
-use crate::{GIT_COMMIT, VERSION};
 
 /// Platforms by user share, largest first (ties by name, so the order is stable).
 pub fn platforms_by_share(sim: &Sim) -> Vec<PlatformStanding> {

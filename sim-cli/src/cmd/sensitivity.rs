@@ -25,12 +25,12 @@ use serde::Serialize;
 use sim_core::sensitivity::{self as sa, MorrisIndex, SobolIndex};
 use sim_core::{METRICS, MetricSpec};
 
+use crate::build_info::{GIT_COMMIT, VERSION};
 use crate::cmd::sweep::{self, SweepArgs};
 use crate::errors::{bad_input, emit, io_message};
 use crate::formats::parquet::run_statistics;
 use crate::output::write_atomically;
 use crate::sweep_spec::{self, Analysis, Sampling, Spec, Statistic};
-use crate::{GIT_COMMIT, VERSION};
 use goldrush_charts::sensitivity::{self as chart, Chart, Series};
 
 /// Outputs analysed when the spec lists none (sim-core's key sensitivity outputs).

@@ -27,6 +27,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rayon::prelude::*;
 
+use crate::build_info::{GIT_COMMIT, VERSION};
 use crate::errors::{bad_input, emit, io_message};
 use crate::formats::manifest_json::{self, Manifest, ManifestRun, RunSummary, same_sweep};
 use crate::formats::parquet::{
@@ -37,7 +38,6 @@ use crate::output::{prepare_out_dir, write_atomically};
 use crate::progress::Progress;
 use crate::simulate::{hash_hex, simulate};
 use crate::sweep_spec::{self, RunPlan, Spec};
-use crate::{GIT_COMMIT, VERSION};
 
 /// FNV-1a offset basis: the state of an empty [`fnv1a_from`] digest.
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

@@ -11,9 +11,9 @@ use sim_core::sim::PlatformStanding;
 use sim_core::{Metrics, Scenario};
 
 use super::{field, read_json, str_field, u64_field};
+use crate::build_info::{GIT_COMMIT, VERSION};
 use crate::load::Loaded;
 use crate::simulate::{Finished, Timing, hash_hex};
-use crate::{GIT_COMMIT, VERSION};
 
 /// summary.json. Everything but `timing` is a deterministic function of the binary, the
 /// scenario and the seed.

@@ -17,10 +17,7 @@ pub mod panel_csv;
 pub mod parquet;
 pub mod summary_json;
 
-/// A path as error messages show it: quoted.
-pub fn shown(p: &Path) -> String {
-    format!("{:?}", p.display().to_string())
-}
+pub use crate::errors::shown;
 
 pub fn read_text(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).map_err(|e| bad_input(format!("cannot read {}: {}", shown(path), io_message(&e))))

@@ -14,9 +14,11 @@
 
 use std::collections::BTreeMap;
 
-use sim_core::{METRICS, MetricSpec};
+use sim_core::key_metrics::KEY_METRICS;
+use sim_core::sim::PlatformStanding;
+use sim_core::{METRICS, MetricSpec, Metrics};
 
-use crate::plot::{self, Chart, Curve, Life, Lines, Series, Stacked, Survival};
+use goldrush_charts::{self as plot, Chart, Curve, Life, Lines, Series, Stacked, Survival};
 
 /// Platforms shown by name in the share chart; the rest are summed as "others".
 pub const TOP_PLATFORMS: usize = 7;
@@ -369,6 +371,65 @@ pub struct Formats {
 
 impl Formats {
     pub const BOTH: Formats = Formats { png: true, svg: true };
+}
+
+/// Why a run folder has no firm-level charts.
+pub const MISSING_PANEL: &str = "it needs the firm panel (panel.csv): re-run with `goldrush run --panel`";
+
+/// Every metric's trajectory by name (`month` left out).
+pub fn trajectories(rows: &[Metrics]) -> BTreeMap<String, Vec<f64>> {
+    METRICS
+        .iter()
+        .filter(|m| m.name != "month")
+        .map(|m| {
+            let traj = rows
+                .iter()
+                .map(|r| r.get(m.name).expect("metric names come from METRICS"))
+                .collect();
+            (m.name.to_string(), traj)
+        })
+        .collect()
+}
+
+/// Platform names by firm id.
+pub fn platform_names(platforms: &[PlatformStanding]) -> BTreeMap<u64, String> {
+    platforms.iter().filter_map(|p| Some((p.id?, p.name.clone()))).collect()
+}
+
+/// The charts of the runs of one scenario (`goldrush run --plots`, and `goldrush plot` on run
+/// folders of one scenario): the key metrics ([`KEY_METRICS`], those `goldrush compare`
+/// compares), spot vs contract price, platform shares and startup survival. One run is titled
+/// `SCENARIO, seed S`; several are drawn as mean and band across seeds.
+pub fn run_charts(scenario: &str, seed: u64, runs: Vec<RunData>, notes: &mut Vec<String>) -> Vec<(String, Chart)> {
+    let metrics: Vec<_> = KEY_METRICS.iter().filter_map(|n| metric(n)).collect();
+    let group = Group {
+        label: scenario.to_string(),
+        runs,
+    };
+    let one_run = format!("{scenario}, seed {seed}");
+    charts_for(&[group], &metrics, &one_run, "seeds", MISSING_PANEL, notes)
+}
+
+/// Why a comparison has no platform share charts.
+pub const NO_SHARES: &str = "goldrush compare keeps no firm panel; plot run folders made with `goldrush run --panel`";
+
+/// The charts of a comparison (`compare --plots`, and `goldrush plot` on its folder): one per
+/// compared metric with both sides' means and 10–90% bands across seeds, spot vs contract
+/// price, and startup survival per side. `sides` holds each side's runs in seed order.
+pub fn compare_charts(
+    labels: [String; 2],
+    first_seed: u64,
+    metrics: &[&'static MetricSpec],
+    sides: [Vec<RunData>; 2],
+    notes: &mut Vec<String>,
+) -> Vec<(String, Chart)> {
+    let groups: Vec<Group> = labels
+        .into_iter()
+        .zip(sides)
+        .map(|(label, runs)| Group { label, runs })
+        .collect();
+    let one_run = format!("seed {first_seed}");
+    charts_for(&groups, metrics, &one_run, "seeds", NO_SHARES, notes)
 }
 
 #[cfg(test)]

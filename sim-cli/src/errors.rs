@@ -81,3 +81,8 @@ pub fn emit(text: &str) -> anyhow::Result<()> {
         _ => Ok(()),
     }
 }
+
+/// A path as error messages show it: quoted.
+pub fn shown(p: &std::path::Path) -> String {
+    format!("{:?}", p.display().to_string())
+}

@@ -106,3 +106,16 @@ pub fn describe_ok(arg: &str, s: &Scenario) -> String {
         seed = s.run.seed,
     )
 }
+
+/// `--seed` and `--months` are plain overrides appended after `--set`, so they are validated
+/// and reported like any other.
+pub fn with_run_overrides(set: &[String], seed: Option<u64>, months: Option<u32>) -> Vec<String> {
+    let mut v = set.to_vec();
+    if let Some(s) = seed {
+        v.push(format!("run.seed={s}"));
+    }
+    if let Some(m) = months {
+        v.push(format!("run.months={m}"));
+    }
+    v
+}

@@ -5,36 +5,32 @@
 //! input (a scenario that does not parse or validate, a bad `--set`, a missing file, an output
 //! directory that cannot be written), 1 for anything else. clap's usage errors keep clap's 2.
 
-mod bench;
-mod bench_sweep;
+mod build_info;
 mod charts;
-mod compare;
-mod docs;
+mod cmd;
 mod errors;
+mod formats;
 mod load;
 mod output;
-mod plot;
-mod plot_cmd;
 mod progress;
-mod run;
-mod sensitivity;
-mod sensitivity_plot;
-mod sweep;
+mod simulate;
 mod sweep_spec;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
-use crate::errors::{emit, exit_code};
+use crate::cmd::bench::BenchArgs;
+use crate::cmd::compare::CompareArgs;
+use crate::cmd::docs::{DocArgs, ParamsArgs};
+use crate::cmd::plot::PlotArgs;
+use crate::cmd::run::RunArgs;
+use crate::cmd::scenario::{ScenarioArgs, ValidateArgs};
+use crate::cmd::sensitivity::SensitivityArgs;
+use crate::cmd::sweep::{MergeArgs, SweepArgs};
+use crate::errors::exit_code;
 
-/// Version and build commit, e.g. `0.1.0 (1a2b3c4d5e6f)`.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Commit the binary was built from (12 hex digits), or `unknown`.
-pub const GIT_COMMIT: &str = env!("GOLDRUSH_GIT_COMMIT");
-
-const LONG_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("GOLDRUSH_GIT_COMMIT"), ")");
+use crate::build_info::{LONG_VERSION, VERSION};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -211,309 +207,21 @@ enum Command {
     Sensitivity(SensitivityArgs),
 }
 
-#[derive(Args, Debug)]
-struct SensitivityArgs {
-    /// Sweep spec file (TOML) with a saltelli (sobol) or morris design.
-    #[arg(value_name = "SPEC.toml")]
-    spec: PathBuf,
-    /// Sweep output folder, also where the results go (an existing one must hold the same sweep).
-    #[arg(long, value_name = "DIR", default_value = "sensitivity-out")]
-    out: PathBuf,
-    /// Runs at a time (default: all cores).
-    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
-    jobs: Option<u64>,
-    /// No progress bar and nothing on stdout.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Check the spec and every run's scenario, print the plan, and write nothing.
-    #[arg(long)]
-    dry_run: bool,
-}
-
-#[derive(Args, Debug)]
-struct SweepArgs {
-    /// Sweep spec file (TOML).
-    #[arg(value_name = "SPEC.toml")]
-    spec: PathBuf,
-    /// Output folder (created if missing; an existing one must hold the same sweep).
-    #[arg(long, value_name = "DIR", default_value = "sweep-out")]
-    out: PathBuf,
-    /// Runs at a time (default: SLURM_CPUS_PER_TASK inside a Slurm job, else all cores).
-    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
-    jobs: Option<u64>,
-    /// Run only the runs whose index mod N is I (0-based), e.g. --shard 0/4.
-    #[arg(long, value_name = "I/N", value_parser = sweep::parse_shard)]
-    shard: Option<(u64, u64)>,
-    /// Also write metrics.csv and summary.csv.
-    #[arg(long)]
-    csv: bool,
-    /// No progress bar and no summary on stdout.
-    #[arg(long, short)]
-    quiet: bool,
-    /// Check the spec and every run's scenario, print the plan, and write nothing.
-    #[arg(long)]
-    dry_run: bool,
-}
-
-#[derive(Args, Debug)]
-struct PlotArgs {
-    /// Output folders: run folders (one or more), or one comparison or sweep folder.
-    #[arg(value_name = "INPUT", required = true)]
-    inputs: Vec<PathBuf>,
-    /// Folder for the charts (created if missing).
-    #[arg(long, value_name = "DIR", default_value = "plots")]
-    out: PathBuf,
-    /// Comma-separated metrics to chart (see `goldrush metrics`).
-    #[arg(long, value_name = "A,B,C")]
-    metrics: Option<String>,
-    /// Image formats: png, svg or both.
-    #[arg(long, value_name = "png,svg")]
-    format: Option<String>,
-    /// Sweep folders: one series per value of this parameter (e.g. users.theta_network).
-    #[arg(long, value_name = "PARAM")]
-    group_by: Option<String>,
-    /// Print nothing on stdout (errors are still printed).
-    #[arg(long, short)]
-    quiet: bool,
-}
-
-#[derive(Args, Debug)]
-struct MergeArgs {
-    /// Shard output folders of one sweep.
-    #[arg(value_name = "DIR", required = true)]
-    dirs: Vec<PathBuf>,
-    /// Folder for the combined results.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
-    /// Also write metrics.csv and summary.csv.
-    #[arg(long)]
-    csv: bool,
-    /// The sweep ran as N shards (--shard I/N): if runs are missing, name their shards.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    shards: Option<u64>,
-}
-
-#[derive(Args, Debug)]
-struct CompareArgs {
-    /// Base scenario: built-in name or .toml file.
-    #[arg(value_name = "BASE")]
-    base: String,
-    /// Policy scenario: built-in name or .toml file.
-    #[arg(value_name = "POLICY")]
-    policy: String,
-    /// Number of paired seeds.
-    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
-    seeds: u32,
-    /// First seed; the pairs use FIRST, FIRST+1, ...
-    #[arg(long, value_name = "S", default_value_t = 1, value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
-    first_seed: u64,
-    /// Months to simulate in both scenarios (same as --set run.months=N).
-    #[arg(long, value_name = "M")]
-    months: Option<u32>,
-    /// Override a parameter in both scenarios (repeatable), e.g. --set users.theta_network=1.0.
-    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
-    set: Vec<String>,
-    /// Comma-separated metrics to compare (see `goldrush metrics`).
-    #[arg(long, value_name = "A,B,C")]
-    metrics: Option<String>,
-    /// Directory for compare.csv, compare.json, trajectories.csv, startups.csv and the charts
-    /// (created if missing).
-    #[arg(long, value_name = "DIR", default_value = "compare-out")]
-    out: PathBuf,
-    /// Pairs run at once (default: all cores).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    jobs: Option<u32>,
-    /// Also write charts (PNG and SVG): each metric's trajectories in both scenarios, spot vs
-    /// contract price and startup survival.
-    #[arg(long)]
-    plots: bool,
-    /// Print nothing on stdout (errors are still printed).
-    #[arg(long, short)]
-    quiet: bool,
-}
-
-/// A scenario and parameter overrides.
-#[derive(Args, Debug)]
-struct ScenarioArgs {
-    /// Built-in scenario name (see `goldrush scenarios`) or path to a .toml scenario file.
-    #[arg(value_name = "SCENARIO")]
-    scenario: String,
-    /// Override a parameter, e.g. --set users.theta_network=1.0 or --set firms[0].cash_usd=1e9
-    /// (repeatable; applied in order, after the file and its extends).
-    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
-    set: Vec<String>,
-}
-
-#[derive(Args, Debug)]
-struct ValidateArgs {
-    /// Scenario file to check (a built-in name works too).
-    #[arg(value_name = "FILE")]
-    file: String,
-    /// Override a parameter before validating (repeatable), e.g. --set run.months=24.
-    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
-    set: Vec<String>,
-}
-
-#[derive(Args, Debug)]
-struct RunArgs {
-    /// Built-in scenario name (see `goldrush scenarios`) or path to a .toml scenario file.
-    #[arg(value_name = "SCENARIO", default_value = "baseline")]
-    scenario: String,
-    /// Master random seed (same as --set run.seed=N). At most 9223372036854775807, the
-    /// largest integer a TOML scenario file can hold.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
-    seed: Option<u64>,
-    /// Months to simulate (same as --set run.months=N).
-    #[arg(long, value_name = "N")]
-    months: Option<u32>,
-    /// Override a parameter, e.g. --set users.theta_network=1.0 or --set firms[0].cash_usd=1e9
-    /// (repeatable; applied in order, after the file and its extends).
-    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
-    set: Vec<String>,
-    /// Directory for metrics.csv, summary.json and the other outputs (created if missing).
-    #[arg(long, value_name = "DIR", default_value = "out")]
-    out: PathBuf,
-    /// No progress bar and no summary on stdout (errors are still printed).
-    #[arg(long, short)]
-    quiet: bool,
-    /// Also write panel.csv: one row per firm per month (kind, nation, users, revenue, cash,
-    /// compute, employees, talent, quality, alive, exit cause), streamed as the run goes.
-    #[arg(long)]
-    panel: bool,
-    /// Also write charts (PNG and SVG) into --out: key metrics, spot vs contract price,
-    /// platform user shares and startup survival (see `goldrush plot --help`).
-    #[arg(long)]
-    plots: bool,
-}
-
-#[derive(Args, Debug)]
-struct DocArgs {
-    /// Print a Markdown table (what docs/PARAMETERS.md and docs/METRICS.md contain).
-    #[arg(long)]
-    markdown: bool,
-}
-
-#[derive(Args, Debug)]
-struct ParamsArgs {
-    /// Print Markdown tables (what docs/PARAMETERS.md contains).
-    #[arg(long)]
-    markdown: bool,
-    /// Only this section's table, e.g. `users` or `nations[]` (with --markdown: the table that
-    /// docs/ODD.md embeds for the section's submodel).
-    #[arg(long, value_name = "SECTION")]
-    section: Option<String>,
-}
-
-#[derive(Args, Debug)]
-struct BenchArgs {
-    /// Built-in scenario name or path to a .toml scenario file.
-    #[arg(value_name = "SCENARIO", default_value = "baseline")]
-    scenario: String,
-    /// Months per run (default: the scenario's run.months).
-    #[arg(long, value_name = "N")]
-    months: Option<u32>,
-    /// Number of runs; the median is reported.
-    #[arg(long, value_name = "R", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    repeat: u32,
-    /// Override a parameter (repeatable), e.g. --set users.consumer_agents=100000.
-    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
-    set: Vec<String>,
-    /// Benchmark this sweep spec instead (sweep throughput at each --jobs count).
-    #[arg(long, value_name = "SPEC.toml", conflicts_with_all = ["months", "set"])]
-    sweep: Option<PathBuf>,
-    /// With --sweep: comma-separated job counts to time (default: 1 and all cores).
-    #[arg(long, value_name = "J1,J2", value_delimiter = ',', requires = "sweep",
-          value_parser = clap::value_parser!(u64).range(1..=4096))]
-    jobs: Vec<u64>,
-}
-
-/// `--seed` and `--months` are plain overrides appended after `--set`, so they are validated
-/// and reported like any other.
-fn with_run_overrides(set: &[String], seed: Option<u64>, months: Option<u32>) -> Vec<String> {
-    let mut v = set.to_vec();
-    if let Some(s) = seed {
-        v.push(format!("run.seed={s}"));
-    }
-    if let Some(m) = months {
-        v.push(format!("run.months={m}"));
-    }
-    v
-}
-
-fn dispatch(cli: Cli) -> anyhow::Result<()> {
+/// Hands the parsed command line to its command.
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Run(a) => {
-            let overrides = with_run_overrides(&a.set, a.seed, a.months);
-            run::run(&run::RunOptions {
-                scenario: a.scenario,
-                overrides,
-                out: a.out,
-                quiet: a.quiet,
-                panel: a.panel,
-                plots: a.plots,
-            })
-        }
-        Command::Scenarios => docs::scenarios(),
-        Command::Show(a) => {
-            let loaded = load::load_scenario(&a.scenario, &a.set)?;
-            emit(&sim_core::scenario::to_toml(&loaded.scenario))
-        }
-        Command::Validate(a) => {
-            let loaded = load::load_scenario(&a.file, &a.set)?;
-            emit(&format!("{}\n", load::describe_ok(&a.file, &loaded.scenario)))
-        }
-        Command::Params(a) => emit(&docs::params(a.markdown, a.section.as_deref())?),
-        Command::Metrics(a) => emit(&docs::metrics(a.markdown)),
-        Command::Bench(a) => {
-            if let Some(spec) = &a.sweep {
-                let mut jobs: Vec<usize> = a.jobs.iter().map(|&j| j as usize).collect();
-                if jobs.is_empty() {
-                    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-                    jobs = if cores > 1 { vec![1, cores] } else { vec![1] };
-                }
-                return bench_sweep::bench_sweep(spec, &jobs, a.repeat);
-            }
-            let overrides = with_run_overrides(&a.set, None, a.months);
-            bench::bench(&a.scenario, &overrides, a.repeat)
-        }
-        Command::Compare(a) => compare::compare(&compare::CompareOptions {
-            overrides: with_run_overrides(&a.set, None, a.months),
-            base: a.base,
-            policy: a.policy,
-            seeds: a.seeds,
-            first_seed: a.first_seed,
-            metrics: a.metrics,
-            out: a.out,
-            jobs: a.jobs.map(|j| j as usize),
-            plots: a.plots,
-            quiet: a.quiet,
-        }),
-        Command::Sweep(a) => sweep::sweep(&sweep::SweepOptions {
-            spec: a.spec,
-            out: a.out,
-            jobs: a.jobs.map(|j| j as usize),
-            shard: a.shard,
-            csv: a.csv,
-            quiet: a.quiet,
-            dry_run: a.dry_run,
-        })
-        .map(|_| ()),
-        Command::Merge(a) => sweep::merge(&a.dirs, &a.out, a.csv, a.shards),
-        Command::Sensitivity(a) => sensitivity::sensitivity(&sensitivity::SensitivityOptions {
-            spec: a.spec,
-            out: a.out,
-            jobs: a.jobs.map(|j| j as usize),
-            quiet: a.quiet,
-            dry_run: a.dry_run,
-        }),
-        Command::Plot(a) => plot_cmd::plot(&plot_cmd::PlotOptions {
-            inputs: a.inputs,
-            out: a.out,
-            metrics: a.metrics,
-            formats: a.format,
-            group_by: a.group_by,
-            quiet: a.quiet,
-        }),
+        Command::Run(a) => cmd::run::run(&a),
+        Command::Scenarios => cmd::docs::scenarios(),
+        Command::Show(a) => cmd::scenario::show(&a),
+        Command::Validate(a) => cmd::scenario::validate(&a),
+        Command::Params(a) => cmd::docs::params(&a),
+        Command::Metrics(a) => cmd::docs::metrics(&a),
+        Command::Bench(a) => cmd::bench::bench(&a),
+        Command::Compare(a) => cmd::compare::compare(&a),
+        Command::Sweep(a) => cmd::sweep::sweep(&a).map(|_| ()),
+        Command::Merge(a) => cmd::sweep::merge(&a),
+        Command::Sensitivity(a) => cmd::sensitivity::sensitivity(&a),
+        Command::Plot(a) => cmd::plot::plot(&a),
     }
 }
 
@@ -524,7 +232,7 @@ fn main() -> ExitCode {
         eprintln!("error: internal error (a bug in goldrush, please report it): {info}");
     }));
     let cli = Cli::parse();
-    match std::panic::catch_unwind(|| dispatch(cli)) {
+    match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             errors::report(&e);
@@ -541,7 +249,7 @@ mod tests {
     use super::*;
 
     /// The compare help lists the default metrics by hand (clap needs a constant string); it
-    /// must name exactly `compare::DEFAULT_METRICS`, in order.
+    /// must name exactly `sim_core::key_metrics::KEY_METRICS`, in order.
     #[test]
     fn compare_help_names_the_default_metrics() {
         let cli = Cli::command();
@@ -550,7 +258,10 @@ mod tests {
             .and_then(|c| c.get_long_about())
             .map(|s| s.to_string())
             .unwrap_or_default();
-        let listed = format!("(--metrics, default: {})", compare::DEFAULT_METRICS.join(", "));
+        let listed = format!(
+            "(--metrics, default: {})",
+            sim_core::key_metrics::KEY_METRICS.join(", ")
+        );
         assert!(
             help.contains(&listed),
             "compare --help should say {listed:?}; it says {help:?}"

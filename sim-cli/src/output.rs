@@ -10,11 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::errors::{bad_input, io_message};
-
-fn shown(p: &Path) -> String {
-    format!("{:?}", p.display().to_string())
-}
+use crate::errors::{bad_input, io_message, shown};
 
 /// Creates `dir` if needed and proves it writable with a probe file, before any work is done.
 pub fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {

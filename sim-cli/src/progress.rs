@@ -1,98 +1,69 @@
-//! A hand-written progress bar on stderr: months (or sweep runs) done / total, rate, ETA.
+//! The progress bar on stderr (indicatif): months (or sweep runs) done / total, rate, ETA.
+//!
+//! Only drawn when enabled (stderr is a terminal and not `--quiet`); otherwise the bar is
+//! hidden and costs nothing. It never touches stdout or the output files.
 
-use std::io::Write;
-use std::time::{Duration, Instant};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-const WIDTH: usize = 30;
-const REDRAW: Duration = Duration::from_millis(100);
+/// Redraws per second at most.
+const REFRESH_HZ: u8 = 10;
 
-/// Progress of a run; draws only when enabled (stderr is a terminal and not --quiet).
+/// Progress of a run or a sweep.
 pub struct Progress {
-    enabled: bool,
-    total: u32,
-    unit: &'static str,
-    start: Instant,
-    last_draw: Option<Instant>,
-}
-
-/// `1h02m`, `3m05s` or `12s`.
-pub fn format_eta(seconds: f64) -> String {
-    if !seconds.is_finite() || seconds < 0.0 {
-        return "?".into();
-    }
-    let s = seconds.round() as u64;
-    if s >= 3600 {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    } else if s >= 60 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{s}s")
-    }
+    bar: ProgressBar,
 }
 
 impl Progress {
+    /// A bar counting months.
     pub fn new(total: u32, enabled: bool) -> Self {
         Self::with_unit(total, enabled, "months")
     }
 
     /// A bar counting `unit`s (e.g. `runs` for a sweep).
     pub fn with_unit(total: u32, enabled: bool, unit: &'static str) -> Self {
-        Self {
-            enabled,
-            total,
-            unit,
-            start: Instant::now(),
-            last_draw: None,
-        }
+        let bar = if enabled {
+            let bar =
+                ProgressBar::with_draw_target(Some(u64::from(total)), ProgressDrawTarget::stderr_with_hz(REFRESH_HZ));
+            let template = format!("[{{bar:30}}] {{pos}}/{{len}} {unit}  {{rate}}  ETA {{eta}}");
+            // The template is a constant apart from the unit word; fall back to the default
+            // style rather than fail a run over a progress bar.
+            if let Ok(style) = ProgressStyle::with_template(&template) {
+                let style = style.progress_chars("#-").with_key(
+                    "rate",
+                    move |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.1} {unit}/s", s.per_sec());
+                    },
+                );
+                bar.set_style(style);
+            }
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Self { bar }
     }
 
-    /// Reports `done` months finished; redraws at most every 100 ms (and always at the end).
+    /// Reports `done` finished; `0` restarts the clock, so rates count stepping, not setup.
     pub fn update(&mut self, done: u32) {
-        if !self.enabled {
+        if self.bar.is_hidden() {
             return;
         }
-        let now = Instant::now();
         if done == 0 {
-            // Rates count stepping only, not setup.
-            self.start = now;
+            self.bar.reset();
         }
-        if done < self.total && self.last_draw.is_some_and(|t| now - t < REDRAW) {
-            return;
-        }
-        self.last_draw = Some(now);
-        let elapsed = (now - self.start).as_secs_f64();
-        let rate = if elapsed > 0.0 { f64::from(done) / elapsed } else { 0.0 };
-        let left = f64::from(self.total.saturating_sub(done));
-        let eta = if rate > 0.0 {
-            format_eta(left / rate)
-        } else {
-            "?".into()
-        };
-        let filled = if self.total == 0 {
-            WIDTH
-        } else {
-            (done as usize * WIDTH) / self.total as usize
-        };
-        let bar: String = "#".repeat(filled) + &"-".repeat(WIDTH - filled.min(WIDTH));
-        let _ = write!(
-            std::io::stderr().lock(),
-            "\r[{bar}] {done}/{total} {unit}  {rate:.1} {unit}/s  ETA {eta}   ",
-            total = self.total,
-            unit = self.unit
-        );
+        self.bar.set_position(u64::from(done));
     }
 
     /// Clears the bar.
     pub fn finish(&mut self) {
-        if self.enabled && self.last_draw.is_some() {
-            let _ = write!(std::io::stderr().lock(), "\r{}\r", " ".repeat(WIDTH + 60));
-        }
-        self.last_draw = None;
+        self.bar.finish_and_clear();
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        self.finish();
+        if !self.bar.is_finished() {
+            self.bar.finish_and_clear();
+        }
     }
 }

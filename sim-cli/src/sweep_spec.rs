@@ -32,6 +32,9 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use sim_core::rng::{SplitMix64, mix};
+pub use sim_core::sensitivity::Statistic;
+
 use crate::errors::bad_input;
 
 /// The most runs (points x replicates) one sweep may have. A guard against a typo such as a
@@ -98,22 +101,61 @@ pub const DEFAULT_BOOTSTRAP: u64 = 1000;
 /// Most bootstrap resamples allowed (the analysis time grows linearly with them).
 pub const MAX_BOOTSTRAP: u64 = 100_000;
 
-/// What each run contributes to a sensitivity analysis: one number per output.
+/// A sweep's experimental design (the spec's `design`, spelled `grid`, `lhs`, `list`, `saltelli`
+/// (alias `sobol`) or `morris`; the manifest records the canonical spelling).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Statistic {
-    /// The value in the last month.
-    Final,
-    /// The mean over the months (NaN months skipped).
-    Mean,
+pub enum Design {
+    /// Full factorial of values (or of min..max in steps).
+    Grid,
+    /// Latin hypercube of min..max ranges.
+    Lhs,
+    /// Explicit values, one per point.
+    List,
+    /// Saltelli's design for Sobol indices.
+    Saltelli,
+    /// Morris trajectories for elementary effects.
+    Morris,
 }
 
-impl Statistic {
+impl Design {
+    /// The design spelled `name` (`sobol` is `saltelli`), if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "grid" => Some(Design::Grid),
+            "lhs" => Some(Design::Lhs),
+            "list" => Some(Design::List),
+            "saltelli" | "sobol" => Some(Design::Saltelli),
+            "morris" => Some(Design::Morris),
+            _ => None,
+        }
+    }
+
+    /// The canonical spelling.
     pub fn as_str(self) -> &'static str {
         match self {
-            Statistic::Final => "final",
-            Statistic::Mean => "mean",
+            Design::Grid => "grid",
+            Design::Lhs => "lhs",
+            Design::List => "list",
+            Design::Saltelli => "saltelli",
+            Design::Morris => "morris",
         }
+    }
+
+    /// Whether the design samples min..max ranges (rather than taking values).
+    pub fn samples_ranges(self) -> bool {
+        matches!(self, Design::Lhs | Design::Saltelli | Design::Morris)
+    }
+
+    /// Whether `goldrush sensitivity` can analyse it.
+    pub fn is_sensitivity(self) -> bool {
+        matches!(self, Design::Saltelli | Design::Morris)
+    }
+}
+
+impl std::fmt::Display for Design {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -160,7 +202,7 @@ pub struct RawParam {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spec {
     pub base: String,
-    pub design: String,
+    pub design: Design,
     pub replicates: u64,
     pub seed: u64,
     pub months: Option<u32>,
@@ -198,20 +240,6 @@ pub fn run_id(index: u64) -> String {
     format!("r{index:06}")
 }
 
-/// SplitMix64 step.
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn mix(a: u64, b: u64) -> u64 {
-    let mut s = a ^ b.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    splitmix(&mut s)
-}
-
 /// The seed of replicate `replicate` of point `point` (63 bits).
 pub fn seed_for(master: u64, point: u64, replicate: u64) -> u64 {
     let h = mix(mix(mix(0x676F_6C64_7275_7368, master), point), replicate);
@@ -219,8 +247,8 @@ pub fn seed_for(master: u64, point: u64, replicate: u64) -> u64 {
 }
 
 /// A uniform float in [0, 1) from 53 bits.
-fn unit(state: &mut u64) -> f64 {
-    (splitmix(state) >> 11) as f64 / (1u64 << 53) as f64
+fn unit(state: &mut SplitMix64) -> f64 {
+    (state.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Line and column (1-based) of a byte offset.
@@ -269,20 +297,18 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
         bad_input(format!("{loc}: {}", e.message().trim()))
     })?;
     let mut errors = Vec::new();
-    let design = match raw.design.get_ref().as_str() {
-        "sobol" => "saltelli",
-        d => d,
-    };
+    // `None` for an unknown design: reported here, the other checks still run (and name it).
+    let design = Design::parse(raw.design.get_ref());
+    let design_name = design.map_or_else(|| raw.design.get_ref().clone(), |d| d.as_str().to_string());
     let design_at = at(origin, text, raw.design.span());
-    match design {
-        "grid" | "lhs" | "list" | "saltelli" | "morris" => {}
-        other => errors.push(format!(
-            "{design_at}: unknown design {other:?} (expected grid, lhs, list, saltelli (or its alias sobol) or morris)"
-        )),
+    if design.is_none() {
+        errors.push(format!(
+            "{design_at}: unknown design {design_name:?} (expected grid, lhs, list, saltelli (or its alias sobol) or morris)"
+        ));
     }
     // Ranges are sampled by lhs and the sensitivity designs.
-    let sampled = matches!(design, "lhs" | "saltelli" | "morris");
-    let sensitivity = matches!(design, "saltelli" | "morris");
+    let sampled = design.is_some_and(Design::samples_ranges);
+    let sensitivity = design.is_some_and(Design::is_sensitivity);
     let replicates = *raw.replicates.get_ref();
     if replicates == 0 {
         errors.push(format!(
@@ -360,11 +386,11 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
             _ if sampled => {
                 if p.values.is_some() || p.steps.is_some() {
                     errors.push(format!(
-                        "{what}: {design} samples a range: use min and max, not values or steps"
+                        "{what}: {design_name} samples a range: use min and max, not values or steps"
                     ));
                 }
                 if p.min.is_none() && p.max.is_none() {
-                    errors.push(format!("{what}: {design} needs min and max"));
+                    errors.push(format!("{what}: {design_name} needs min and max"));
                 }
                 ranges.push(range.unwrap_or((0.0, 1.0, false)));
             }
@@ -376,7 +402,7 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
                         }
                         v.iter().map(literal).collect()
                     }
-                    (None, Some((a, b, int)), Some(n)) if design == "grid" => {
+                    (None, Some((a, b, int)), Some(n)) if design == Some(Design::Grid) => {
                         if n < 2 {
                             errors.push(format!("{what}: steps must be at least 2"));
                             Vec::new()
@@ -394,7 +420,7 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
                         }
                     }
                     _ if range.is_some() || p.min.is_some() || p.max.is_some() => {
-                        if design == "grid" {
+                        if design == Some(Design::Grid) {
                             errors.push(format!("{what}: a grid over min..max needs steps = N"));
                         } else {
                             errors.push(format!("{what}: a list design takes values = [...]"));
@@ -412,11 +438,11 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
     }
     // Checks a design-size field: present where it belongs, absent elsewhere, within bounds.
     let mut size =
-        |field: &Option<toml::Spanned<u64>>, name: &str, owner: &str, default: Option<u64>, min: u64| -> u64 {
+        |field: &Option<toml::Spanned<u64>>, name: &str, owner: Design, default: Option<u64>, min: u64| -> u64 {
             match field {
-                Some(n) if design != owner => {
+                Some(n) if design != Some(owner) => {
                     errors.push(format!(
-                        "{}: {name} is for {owner} designs only (this one is {design})",
+                        "{}: {name} is for {owner} designs only (this one is {design_name})",
                         at(origin, text, n.span())
                     ));
                     0
@@ -430,18 +456,18 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
                     0
                 }
                 Some(n) => *n.get_ref(),
-                None if design == owner => default.unwrap_or_else(|| {
+                None if design == Some(owner) => default.unwrap_or_else(|| {
                     errors.push(format!("{design_at}: a {owner} design needs {name} = N"));
                     0
                 }),
                 None => 0,
             }
         };
-    let samples = size(&raw.samples, "samples", "saltelli", None, 1);
-    let trajectories = size(&raw.trajectories, "trajectories", "morris", None, 2);
-    let levels = size(&raw.levels, "levels", "morris", Some(4), 2);
+    let samples = size(&raw.samples, "samples", Design::Saltelli, None, 1);
+    let trajectories = size(&raw.trajectories, "trajectories", Design::Morris, None, 2);
+    let levels = size(&raw.levels, "levels", Design::Morris, Some(4), 2);
     if let Some(n) = &raw.samples
-        && design == "saltelli"
+        && design == Some(Design::Saltelli)
         && samples >= 1
         && !samples.is_power_of_two()
     {
@@ -454,7 +480,7 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
         ));
     }
     if let Some(n) = &raw.levels
-        && design == "morris"
+        && design == Some(Design::Morris)
         && levels >= 2
         && !levels.is_multiple_of(2)
     {
@@ -464,7 +490,7 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
         ));
     }
     let k = raw.params.len();
-    if design == "saltelli" && k > sim_core::sensitivity::MAX_SALTELLI_INPUTS {
+    if design == Some(Design::Saltelli) && k > sim_core::sensitivity::MAX_SALTELLI_INPUTS {
         errors.push(format!(
             "{design_at}: a saltelli design varies at most {} parameters (got {k})",
             sim_core::sensitivity::MAX_SALTELLI_INPUTS
@@ -473,7 +499,7 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
     let analysis = match &raw.sensitivity {
         Some(a) if !sensitivity => {
             errors.push(format!(
-                "{}: [sensitivity] is for saltelli and morris designs only (this one is {design})",
+                "{}: [sensitivity] is for saltelli and morris designs only (this one is {design_name})",
                 at(origin, text, a.span())
             ));
             None
@@ -483,10 +509,10 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
     };
     let statistic = match analysis.and_then(|a| a.statistic.as_ref()) {
         None => Statistic::Final,
-        Some(s) => match s.get_ref().as_str() {
-            "final" => Statistic::Final,
-            "mean" => Statistic::Mean,
-            other => {
+        Some(s) => match Statistic::parse(s.get_ref()) {
+            Some(st) => st,
+            None => {
+                let other = s.get_ref();
                 errors.push(format!(
                     "{}: sensitivity.statistic = {other:?}: expected \"final\" (last month) or \"mean\" (time average)",
                     at(origin, text, s.span())
@@ -508,9 +534,9 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
         Some(b) => *b.get_ref(),
     };
     let n_points: u64 = match design {
-        "saltelli" => samples.saturating_mul(k as u64 + 2),
-        "morris" => trajectories.saturating_mul(k as u64 + 1),
-        "lhs" => match &raw.points {
+        Some(Design::Saltelli) => samples.saturating_mul(k as u64 + 2),
+        Some(Design::Morris) => trajectories.saturating_mul(k as u64 + 1),
+        Some(Design::Lhs) => match &raw.points {
             Some(n) if *n.get_ref() >= 1 => *n.get_ref(),
             Some(n) => {
                 errors.push(format!("{}: points must be at least 1", at(origin, text, n.span())));
@@ -521,7 +547,7 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
                 0
             }
         },
-        "list" => {
+        Some(Design::List) => {
             let lens: Vec<usize> = value_lists.iter().map(Vec::len).collect();
             if lens.windows(2).any(|w| w[0] != w[1]) {
                 errors.push(format!(
@@ -534,15 +560,15 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
             .iter()
             .fold(1u64, |acc, v| acc.saturating_mul(v.len() as u64)),
     };
-    if design != "lhs"
+    if design != Some(Design::Lhs)
         && let Some(n) = &raw.points
     {
         errors.push(format!(
-            "{}: points is for lhs only (a {design} design's size is set by {})",
+            "{}: points is for lhs only (a {design_name} design's size is set by {})",
             at(origin, text, n.span()),
             match design {
-                "saltelli" => "samples",
-                "morris" => "trajectories",
+                Some(Design::Saltelli) => "samples",
+                Some(Design::Morris) => "trajectories",
                 _ => "its values",
             }
         ));
@@ -565,10 +591,12 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
             float_literal(x)
         }
     };
+    // An unknown design was reported above, so `design` is known from here on.
+    let design = design.unwrap_or(Design::Grid);
     let design_error = |e: sim_core::sensitivity::DesignError| bad_input(format!("{design_at}: {e}"));
     let unit_points = match design {
-        "saltelli" => Some(sim_core::sensitivity::saltelli_points(k, samples as usize).map_err(design_error)?),
-        "morris" => Some(
+        Design::Saltelli => Some(sim_core::sensitivity::saltelli_points(k, samples as usize).map_err(design_error)?),
+        Design::Morris => Some(
             sim_core::sensitivity::morris_design(k, trajectories as usize, levels as usize, raw.seed)
                 .map_err(design_error)?
                 .points,
@@ -577,11 +605,11 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
     };
     let plain_ranges: Vec<(f64, f64)> = ranges.iter().map(|&(lo, hi, _)| (lo, hi)).collect();
     let sampling = match design {
-        "saltelli" => Some(Sampling::Saltelli {
+        Design::Saltelli => Some(Sampling::Saltelli {
             samples,
             ranges: plain_ranges,
         }),
-        "morris" => Some(Sampling::Morris {
+        Design::Morris => Some(Sampling::Morris {
             trajectories,
             levels,
             ranges: plain_ranges,
@@ -594,8 +622,8 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
             .iter()
             .map(|u| ranges.iter().zip(u).map(|(&r, &x)| to_value(r, x)).collect())
             .collect(),
-        "lhs" => lhs(raw.seed, n_points, &ranges),
-        "list" => (0..n_points as usize)
+        Design::Lhs => lhs(raw.seed, n_points, &ranges),
+        Design::List => (0..n_points as usize)
             .map(|i| value_lists.iter().map(|v| v[i].clone()).collect())
             .collect(),
         _ => grid(&value_lists),
@@ -607,7 +635,7 @@ pub fn parse_with_analysis(text: &str, origin: &str) -> anyhow::Result<(Spec, An
     };
     let spec = Spec {
         base: raw.base.into_inner(),
-        design: design.to_string(),
+        design,
         replicates,
         seed: raw.seed,
         months: raw.months,
@@ -642,10 +670,10 @@ fn lhs(master: u64, n: u64, ranges: &[(f64, f64, bool)]) -> Vec<Vec<String>> {
     let n_us = n as usize;
     let mut cols = Vec::new();
     for (k, &(lo, hi, int)) in ranges.iter().enumerate() {
-        let mut state = mix(mix(0x6C68_7300, master), k as u64);
+        let mut state = SplitMix64(mix(mix(0x6C68_7300, master), k as u64));
         let mut perm: Vec<u64> = (0..n).collect();
         for i in (1..n_us).rev() {
-            let j = (splitmix(&mut state) % (i as u64 + 1)) as usize;
+            let j = (state.next_u64() % (i as u64 + 1)) as usize;
             perm.swap(i, j);
         }
         let col: Vec<String> = perm

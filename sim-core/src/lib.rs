@@ -18,6 +18,7 @@
 
 pub mod hash;
 pub mod kernel;
+pub mod key_metrics;
 pub mod math;
 pub mod mechanism;
 pub mod mechanisms;

@@ -61,6 +61,7 @@
 //! 117:35–43; Morris (1991), Technometrics 33:161–174; Campolongo, Cariboni & Saltelli (2007),
 //! Environ. Model. Softw. 22:1509–1518; Joe & Kuo (2008), SIAM J. Sci. Comput. 30:2635–2654.
 
+use crate::rng::SplitMix64;
 use crate::stats::quantile;
 
 /// Dimensions [`sobol_points`] supports: a Saltelli design of `k` inputs needs `2k`, so at most
@@ -69,6 +70,36 @@ pub const MAX_SOBOL_DIMS: usize = 64;
 
 /// The most inputs a Saltelli design may have.
 pub const MAX_SALTELLI_INPUTS: usize = MAX_SOBOL_DIMS / 2;
+
+/// What each run contributes to a sensitivity analysis: one number per output (a spec's
+/// `[sensitivity] statistic`, spelled `final` or `mean`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Statistic {
+    /// The value in the last month.
+    Final,
+    /// The mean over the months (NaN months skipped).
+    Mean,
+}
+
+impl Statistic {
+    /// The spelling in a spec and in the reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statistic::Final => "final",
+            Statistic::Mean => "mean",
+        }
+    }
+
+    /// The statistic spelled `name`, if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "final" => Some(Statistic::Final),
+            "mean" => Some(Statistic::Mean),
+            _ => None,
+        }
+    }
+}
 
 /// A design that cannot be built (bad sizes); the message says what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,24 +271,9 @@ pub fn saltelli_points(k: usize, n: usize) -> Result<Vec<Vec<f64>>, DesignError>
     Ok(points)
 }
 
-/// SplitMix64 step (Steele, Lea & Flood 2014).
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// A SplitMix64 stream keyed by a seed and a purpose tag.
-fn keyed(seed: u64, tag: u64) -> u64 {
-    let mut s = seed ^ tag.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    splitmix(&mut s)
-}
-
 /// A uniform integer in `0..n` (n >= 1); the modulo bias is below 2^-40 for the sizes used here.
-fn below(state: &mut u64, n: usize) -> usize {
-    (splitmix(state) % n as u64) as usize
+fn below(state: &mut SplitMix64, n: usize) -> usize {
+    (state.next_u64() % n as u64) as usize
 }
 
 /// A 95% percentile interval of bootstrap replicates; NaN when there are none.
@@ -365,7 +381,7 @@ pub fn sobol_indices(k: usize, y: &[f64], bootstrap: usize, seed: u64) -> Result
     }
     let mut boot_s1 = vec![Vec::with_capacity(bootstrap); k];
     let mut boot_st = vec![Vec::with_capacity(bootstrap); k];
-    let mut state = keyed(seed, 0x0073_6F62_6F6C);
+    let mut state = SplitMix64::keyed(seed, 0x0073_6F62_6F6C);
     let mut sample = vec![0usize; blocks.len()];
     for _ in 0..bootstrap {
         for s in sample.iter_mut() {
@@ -430,7 +446,7 @@ pub fn morris_design(k: usize, r: usize, p: usize, seed: u64) -> Result<MorrisDe
     }
     let half = p / 2;
     let level = |l: usize| l as f64 / (p - 1) as f64;
-    let mut state = keyed(seed, 0x6D6F_7272_6973);
+    let mut state = SplitMix64::keyed(seed, 0x6D6F_7272_6973);
     let mut points = Vec::with_capacity(r * (k + 1));
     let mut moved = Vec::with_capacity(r);
     for _ in 0..r {
@@ -545,7 +561,7 @@ pub fn morris_indices(
                 };
             }
             let (mu, mu_star, sigma) = morris_moments(ee);
-            let mut state = keyed(seed, 0x6D75_0000 + f as u64);
+            let mut state = SplitMix64::keyed(seed, 0x6D75_0000 + f as u64);
             let reps: Vec<f64> = (0..bootstrap)
                 .map(|_| {
                     (0..ee.len())

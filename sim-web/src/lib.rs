@@ -127,19 +127,6 @@ pub fn try_check_overrides(
     Ok((accepted, rejected))
 }
 
-/// metrics.csv as the CLI writes it: a header of metric names, then one row per month, floats
-/// in Rust's shortest round-trip form.
-pub fn metrics_csv(rows: &[sim_core::Metrics]) -> String {
-    use std::fmt::Write as _;
-    let mut s = sim_core::METRICS.iter().map(|m| m.name).collect::<Vec<_>>().join(",");
-    s.push('\n');
-    for row in rows {
-        let line: Vec<String> = row.values().iter().map(|v| format!("{v}")).collect();
-        let _ = writeln!(s, "{}", line.join(","));
-    }
-    s
-}
-
 fn to_js(e: String) -> JsValue {
     JsValue::from_str(&e)
 }
@@ -323,19 +310,9 @@ impl WebSim {
         serde_json::to_string(self.sim.metrics()).unwrap_or_else(|_| "[]".into())
     }
 
-    /// The latest month's metrics as a JSON object, or `null` before the first step.
-    pub fn last_metrics_json(&self) -> String {
-        serde_json::to_string(&self.sim.metrics().last()).unwrap_or_else(|_| "null".into())
-    }
-
     /// Metric names, in column order.
     pub fn metric_names(&self) -> Vec<String> {
         sim_core::METRICS.iter().map(|m| m.name.to_string()).collect()
-    }
-
-    /// One metric over every month so far (a `Float64Array` in JS).
-    pub fn metric_series(&self, name: &str) -> Result<Vec<f64>, JsValue> {
-        self.try_metric_series(name).map_err(to_js)
     }
 
     /// The fully resolved scenario as TOML.
@@ -350,7 +327,7 @@ impl WebSim {
 
     /// metrics.csv of the months so far (the same bytes as `goldrush run` writes for them).
     pub fn metrics_csv(&self) -> String {
-        metrics_csv(self.sim.metrics())
+        sim_core::key_metrics::to_csv(self.sim.metrics())
     }
 
     /// Draws several metrics (comma-separated names) as a line chart with a legend on the
@@ -380,15 +357,38 @@ impl WebSim {
         let refs = reference.chart_lines(metrics).map_err(to_js)?;
         chart::draw_lines(canvas_id, title, self.sim.horizon(), &lines, &refs).map_err(to_js)
     }
-
-    /// Draws one metric as a line chart on the `<canvas>` with this element id.
-    pub fn draw_metric(&self, canvas_id: &str, metric_name: &str) -> Result<(), JsValue> {
-        let lines = self.chart_lines(metric_name).map_err(to_js)?;
-        chart::draw_lines(canvas_id, metric_name, self.sim.horizon(), &lines, &[]).map_err(to_js)
-    }
 }
 
-pub mod chart;
+pub mod chart {
+    //! The playground's charts: goldrush-charts' live charts drawn on a `<canvas>`.
+
+    use goldrush_charts::live;
+    pub use goldrush_charts::live::{Line, segments_for_test, y_range};
+    pub use goldrush_charts::tick;
+    use plotters::prelude::*;
+    use plotters_canvas::CanvasBackend;
+
+    fn canvas(canvas_id: &str) -> Result<DrawingArea<CanvasBackend, plotters::coord::Shift>, String> {
+        let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
+        Ok(backend.into_drawing_area())
+    }
+
+    /// [`live::draw_stacked`] on the `<canvas>` with this element id.
+    pub fn draw_stacked(canvas_id: &str, title: &str, horizon: u32, layers: &[Line]) -> Result<(), String> {
+        live::draw_stacked(&canvas(canvas_id)?, title, horizon, layers)
+    }
+
+    /// [`live::draw_lines`] on the `<canvas>` with this element id.
+    pub fn draw_lines(
+        canvas_id: &str,
+        title: &str,
+        horizon: u32,
+        lines: &[Line],
+        reference: &[Line],
+    ) -> Result<(), String> {
+        live::draw_lines(&canvas(canvas_id)?, title, horizon, lines, reference)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -512,7 +512,7 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1].unit, "USD/GPU-h");
         assert!(w.chart_lines("users_hhi,bogus").is_err());
-        assert_eq!(chart::tick(2_500_000.0), "2.50M");
+        assert_eq!(chart::tick(2_500_000.0), "2.5 M");
         assert_eq!(chart::tick(0.25), "0.25");
         assert_eq!(chart::tick(40.0), "40");
         let (lo, hi) = chart::y_range(&lines[..1]);

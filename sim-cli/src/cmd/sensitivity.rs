@@ -17,43 +17,24 @@
 //! (`sensitivity-<metric>.png` and `.svg`) into the sweep folder, atomically, and prints the
 //! tables.
 
+use clap::Args;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
-use anyhow::Context;
-use arrow_array::{Array, Float64Array, UInt64Array};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Serialize;
 use sim_core::sensitivity::{self as sa, MorrisIndex, SobolIndex};
 use sim_core::{METRICS, MetricSpec};
 
+use crate::build_info::{GIT_COMMIT, VERSION};
+use crate::cmd::sweep::{self, SweepArgs};
 use crate::errors::{bad_input, emit, io_message};
+use crate::formats::parquet::run_statistics;
 use crate::output::write_atomically;
-use crate::sensitivity_plot::{self as chart, Chart, Series};
-use crate::sweep::{self, SweepOptions};
 use crate::sweep_spec::{self, Analysis, Sampling, Spec, Statistic};
-use crate::{GIT_COMMIT, VERSION};
+use goldrush_charts::sensitivity::{self as chart, Chart, Series};
 
-/// Outputs analysed when the spec lists none: concentration of users and compute, the leader's
-/// share, the spot price, startups alive and the haves' share of compute.
-pub const DEFAULT_OUTPUTS: &[&str] = &[
-    "users_hhi",
-    "leader_user_share",
-    "compute_cr5",
-    "spot_price_usd",
-    "startups_alive",
-    "haves_compute_share",
-];
-
-/// What `goldrush sensitivity` was asked to do.
-pub struct SensitivityOptions {
-    pub spec: PathBuf,
-    pub out: PathBuf,
-    pub jobs: Option<usize>,
-    pub quiet: bool,
-    pub dry_run: bool,
-}
+/// Outputs analysed when the spec lists none (sim-core's key sensitivity outputs).
+pub use sim_core::key_metrics::SENSITIVITY_OUTPUTS as DEFAULT_OUTPUTS;
 
 /// One parameter's result for one output.
 #[derive(Debug, Serialize)]
@@ -137,69 +118,6 @@ fn chosen_outputs(spec: &Spec, analysis: &Analysis) -> Vec<&'static MetricSpec> 
             }
         })
         .collect()
-}
-
-/// Per run, per chosen output: the run's statistic, read from the sweep's metrics.parquet
-/// (rows in run order).
-fn run_statistics(
-    path: &Path,
-    runs: usize,
-    outputs: &[&MetricSpec],
-    statistic: Statistic,
-) -> anyhow::Result<Vec<Vec<f64>>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("{}: not a Parquet file", path.display()))?
-        .build()?;
-    // Per output, per run: (last value, sum of non-NaN values, their count).
-    let mut acc = vec![vec![(f64::NAN, 0.0f64, 0usize); runs]; outputs.len()];
-    for batch in reader {
-        let batch = batch.with_context(|| format!("cannot read {}", path.display()))?;
-        let schema = batch.schema();
-        let col = |name: &str| -> anyhow::Result<Arc<dyn Array>> {
-            let i = schema
-                .index_of(name)
-                .map_err(|_| anyhow::anyhow!("{}: no column {name:?}", path.display()))?;
-            Ok(batch.column(i).clone())
-        };
-        let run_col = col("run")?;
-        let run = run_col
-            .as_any()
-            .downcast_ref::<UInt64Array>()
-            .ok_or_else(|| anyhow::anyhow!("{}: column run is not uint64", path.display()))?;
-        for (o, m) in outputs.iter().enumerate() {
-            let c = col(m.name)?;
-            let v = c
-                .as_any()
-                .downcast_ref::<Float64Array>()
-                .ok_or_else(|| anyhow::anyhow!("{}: column {} is not float64", path.display(), m.name))?;
-            for r in 0..batch.num_rows() {
-                let i = run.value(r) as usize;
-                let slot = acc[o]
-                    .get_mut(i)
-                    .ok_or_else(|| anyhow::anyhow!("{}: run {i} is not in the sweep", path.display()))?;
-                let x = v.value(r);
-                slot.0 = x;
-                if !x.is_nan() {
-                    slot.1 += x;
-                    slot.2 += 1;
-                }
-            }
-        }
-    }
-    Ok(acc
-        .into_iter()
-        .map(|per_run| {
-            per_run
-                .into_iter()
-                .map(|(last, sum, n)| match statistic {
-                    Statistic::Final => last,
-                    Statistic::Mean if n > 0 => sum / n as f64,
-                    Statistic::Mean => f64::NAN,
-                })
-                .collect()
-        })
-        .collect())
 }
 
 /// The mean over each point's replicates (NaN replicates skipped; NaN if all are).
@@ -576,7 +494,26 @@ fn output_chart(report: &Report, o: &OutputResult) -> Chart {
 }
 
 /// `goldrush sensitivity`.
-pub fn sensitivity(opts: &SensitivityOptions) -> anyhow::Result<()> {
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    /// Sweep spec file (TOML) with a saltelli (sobol) or morris design.
+    #[arg(value_name = "SPEC.toml")]
+    pub spec: PathBuf,
+    /// Sweep output folder, also where the results go (an existing one must hold the same sweep).
+    #[arg(long, value_name = "DIR", default_value = "sensitivity-out")]
+    pub out: PathBuf,
+    /// Runs at a time (default: all cores).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub jobs: Option<u64>,
+    /// No progress bar and nothing on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Check the spec and every run's scenario, print the plan, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn sensitivity(opts: &SensitivityArgs) -> anyhow::Result<()> {
     let origin = opts.spec.display().to_string();
     let spec = sweep::load_spec(&opts.spec)?;
     let text = std::fs::read_to_string(&opts.spec)
@@ -586,11 +523,11 @@ pub fn sensitivity(opts: &SensitivityOptions) -> anyhow::Result<()> {
         return Err(bad_input(format!(
             "{origin}: design = {:?}: goldrush sensitivity needs a saltelli (alias sobol) or morris \
              design (see `goldrush sweep --help` and README's \"Sensitivity analysis\")",
-            spec.design
+            spec.design.as_str()
         )));
     };
     let outputs = chosen_outputs(&spec, &analysis);
-    let sweep_opts = SweepOptions {
+    let sweep_opts = SweepArgs {
         spec: opts.spec.clone(),
         out: opts.out.clone(),
         jobs: opts.jobs,
@@ -643,7 +580,7 @@ pub fn sensitivity(opts: &SensitivityOptions) -> anyhow::Result<()> {
     let report = Report {
         goldrush_version: VERSION.to_string(),
         git_commit: GIT_COMMIT.to_string(),
-        method: spec.design.clone(),
+        method: spec.design.as_str().to_string(),
         statistic: analysis.statistic,
         bootstrap: analysis.bootstrap,
         replicates: spec.replicates,

@@ -2,15 +2,18 @@
 //! per parameter — Sobol S1 and ST side by side with their 95% bootstrap intervals as whiskers,
 //! or Morris μ* (with its interval) next to σ. Drawn in memory (an SVG string, an RGB buffer
 //! encoded as PNG) so the files can be written atomically; text is measured and drawn with the
-//! embedded DejaVu Sans registered by `plot.rs`.
+//! embedded DejaVu Sans (with the `bitmap` feature). Generic over the backend like the
+//! time charts ([`draw`]).
 
 use anyhow::anyhow;
 use plotters::prelude::*;
 
-use crate::plot::{encode_png, register_font};
+use crate::{PALETTE, register_font};
+#[cfg(feature = "bitmap")]
+use crate::{SIZE, encode_png};
 
-const SIZE: (u32, u32) = (900, 540);
-const COLOURS: [RGBColor; 2] = [RGBColor(31, 119, 180), RGBColor(214, 39, 40)];
+/// The two series' colours: the first two of the palette.
+const COLOURS: [RGBColor; 2] = [PALETTE[0], PALETTE[1]];
 
 /// One bar series: a label and per parameter `(value, lo, hi)`; NaN bounds draw no whisker,
 /// a NaN value no bar.
@@ -48,7 +51,8 @@ fn x_range(chart: &Chart) -> (f64, f64) {
     (if lo < 0.0 { lo - pad } else { lo }, hi + pad)
 }
 
-fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, chart: &Chart) -> anyhow::Result<()>
+/// Draws the bar chart on `root` (any plotters backend) and presents it.
+pub fn draw<DB: DrawingBackend>(root: DrawingArea<DB, plotters::coord::Shift>, chart: &Chart) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -143,6 +147,7 @@ where
 }
 
 /// The chart as an SVG document.
+#[cfg(feature = "bitmap")]
 pub fn svg(chart: &Chart) -> anyhow::Result<Vec<u8>> {
     let mut s = String::new();
     draw(SVGBackend::with_string(&mut s, SIZE).into_drawing_area(), chart)?;
@@ -150,6 +155,7 @@ pub fn svg(chart: &Chart) -> anyhow::Result<Vec<u8>> {
 }
 
 /// The chart as a PNG image.
+#[cfg(feature = "bitmap")]
 pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];

@@ -1,31 +1,40 @@
-//! The chart library of `goldrush run --plots`, `goldrush compare --plots` and `goldrush plot`.
+//! goldrush-charts: the chart library of goldrush, shared by the command line (PNG and SVG,
+//! `goldrush run --plots`, `compare --plots`, `plot`, `sensitivity`) and the browser
+//! (`<canvas>`): one palette ([`PALETTE`]), one tick formatter ([`tick`]), and drawing generic
+//! over plotters' [`DrawingBackend`] ([`draw`]).
 //!
-//! Three kinds of chart, each 900x540 with a title, axis labels with units and a legend:
+//! Three kinds of time chart, each with a title, axis labels with units and a legend:
 //! - [`Lines`]: labelled series over months, each the runs (seeds) behind it drawn as the mean
 //!   and its 10–90% band across runs (a single run is just its line); NaN months are skipped.
 //! - [`Stacked`]: shares over months as stacked areas (platform user shares, top platforms plus
 //!   "others").
 //! - [`Survival`]: Kaplan–Meier survival curves by age ([`kaplan_meier`]), as steps.
 //!
+//! and the bar charts of a sensitivity analysis ([`sensitivity`]) and the browser's live charts
+//! of a run in progress ([`live`]).
+//!
 //! A chart with nothing to draw (a metric NaN throughout, no startups) says so in the picture:
-//! "no data" and why, never an empty frame. Charts are drawn in memory (an SVG string, an RGB
-//! buffer encoded as PNG) so the caller can write the files atomically. Text is measured and
-//! (in PNGs) drawn with the embedded DejaVu Sans, so no system fonts are needed. Everything here
-//! is a pure function of its input: the same chart gives the same bytes.
+//! "no data" and why, never an empty frame. With the `bitmap` feature (the CLI; not for wasm),
+//! [`svg`] and [`png`] draw a 900x540 chart in memory (an SVG string, an RGB buffer encoded as
+//! PNG) so the caller can write the files atomically; text is then measured and (in PNGs) drawn
+//! with the embedded DejaVu Sans, so no system fonts are needed. Everything here is a pure
+//! function of its input: the same chart gives the same bytes.
 
 use std::collections::BTreeMap;
-use std::sync::Once;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::FontStyle;
 use sim_core::stats::{mean_skip_nan, quantile};
 
-const SIZE: (u32, u32) = (900, 540);
+pub mod live;
+pub mod sensitivity;
+
+/// The size of a chart file (width, height in pixels).
+pub const SIZE: (u32, u32) = (900, 540);
 /// Readable, distinguishable colours (the "tab10" palette); series cycle through them.
-const PALETTE: [RGBColor; 10] = [
+pub const PALETTE: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(214, 39, 40),
     RGBColor(44, 160, 44),
@@ -38,7 +47,7 @@ const PALETTE: [RGBColor; 10] = [
     RGBColor(127, 127, 127),
 ];
 /// The "others" layer of a stacked chart.
-const OTHERS_COLOUR: RGBColor = RGBColor(200, 200, 200);
+pub const OTHERS_COLOUR: RGBColor = RGBColor(200, 200, 200);
 /// Width of the legend column right of a stacked chart.
 const LEGEND_W: u32 = 200;
 
@@ -244,14 +253,23 @@ pub fn stacked_shares(runs: &[Vec<BTreeMap<String, f64>>], top: usize) -> (Vec<S
     (labels, layers, others)
 }
 
-/// Registers the embedded font once: both backends measure text with it to lay out labels.
+/// Registers the embedded font once: both file backends measure text with it to lay out labels.
+#[cfg(feature = "bitmap")]
 pub(crate) fn register_font() {
-    static FONT: Once = Once::new();
+    static FONT: std::sync::Once = std::sync::Once::new();
     FONT.call_once(|| {
         // The embedded font is valid TrueType; a failure shows as a drawing error, not a crash.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            plotters::style::FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
     });
 }
+
+/// Without the `bitmap` feature (the browser) the backend brings its own fonts.
+#[cfg(not(feature = "bitmap"))]
+pub(crate) fn register_font() {}
 
 type Area<DB> = DrawingArea<DB, Shift>;
 
@@ -599,7 +617,8 @@ where
     draw_legend(&legend_area, &entries, &at)
 }
 
-fn draw<DB: DrawingBackend>(root: Area<DB>, chart: &Chart) -> anyhow::Result<()>
+/// Draws `chart` on `root` (any plotters backend: SVG, bitmap, canvas) and presents it.
+pub fn draw<DB: DrawingBackend>(root: Area<DB>, chart: &Chart) -> anyhow::Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -615,6 +634,7 @@ where
 }
 
 /// The chart as an SVG document.
+#[cfg(feature = "bitmap")]
 pub fn svg(chart: &Chart) -> anyhow::Result<Vec<u8>> {
     let mut s = String::new();
     draw(SVGBackend::with_string(&mut s, SIZE).into_drawing_area(), chart)?;
@@ -622,6 +642,7 @@ pub fn svg(chart: &Chart) -> anyhow::Result<Vec<u8>> {
 }
 
 /// The chart as a PNG image.
+#[cfg(feature = "bitmap")]
 pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
@@ -630,7 +651,9 @@ pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Encodes an RGB buffer of `size` (width, height) as a PNG image.
+#[cfg(feature = "bitmap")]
 pub(crate) fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context as _;
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
@@ -774,6 +797,7 @@ mod tests {
         assert_eq!(month_tick(&0.5), "0.5");
     }
 
+    #[cfg(feature = "bitmap")]
     #[test]
     fn charts_are_deterministic_and_say_no_data() {
         let chart = Chart::Lines(Lines {

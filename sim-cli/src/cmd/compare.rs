@@ -11,51 +11,24 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use clap::Args;
 use rayon::prelude::*;
 use serde::Serialize;
 use sim_core::stats::{Paired, mean};
 use sim_core::{METRICS, MetricSpec, Scenario};
 
-use crate::charts::{FirmLog, Group, RunData};
+use crate::build_info::{GIT_COMMIT, VERSION};
+use crate::charts::{self, FirmLog, RunData, compare_charts};
 use crate::errors::{bad_input, emit};
-use crate::load::{Loaded, load_scenario};
+use crate::formats::compare_files::{self, Arm, PairRun};
+use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{prepare_out_dir, write_atomically};
-use crate::plot::{Chart, Life};
 use crate::progress::Progress;
-use crate::run::{hash_hex, simulate_with};
-use crate::{GIT_COMMIT, VERSION, charts};
+use crate::simulate::{hash_hex, simulate_with};
+use goldrush_charts::Life;
 
-/// Metrics compared when `--metrics` is not given: concentration of users and compute, prices,
-/// startups' fate, talent, national lock-in, the haves' share and users' welfare.
-pub const DEFAULT_METRICS: &[&str] = &[
-    "users_hhi",
-    "users_cr1",
-    "switching_rate",
-    "compute_cr5",
-    "spot_price_usd",
-    "startups_alive",
-    "survival_60m",
-    "talent_top_hub_share",
-    "deal_lockin_share",
-    "haves_compute_share",
-    "consumer_surplus_usd",
-];
-
-/// What `goldrush compare` was asked to do.
-pub struct CompareOptions {
-    pub base: String,
-    pub policy: String,
-    pub seeds: u32,
-    pub first_seed: u64,
-    /// Overrides applied to both scenarios (`--set`, then `--months`).
-    pub overrides: Vec<String>,
-    /// Comma-separated metric names; `None` for [`DEFAULT_METRICS`].
-    pub metrics: Option<String>,
-    pub out: PathBuf,
-    pub jobs: Option<usize>,
-    pub plots: bool,
-    pub quiet: bool,
-}
+/// Metrics compared when `--metrics` is not given (sim-core's key metrics).
+pub use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;
 
 /// The chosen metrics, checked against [`METRICS`]; an unknown name is bad input listing the
 /// valid ones.
@@ -92,19 +65,6 @@ fn choose_metrics(arg: Option<&str>) -> anyhow::Result<Vec<&'static MetricSpec>>
         }
     }
     Ok(chosen)
-}
-
-/// One seed's pair: each recorded metric's monthly trajectory in both scenarios (the compared
-/// metrics first, then the prices for the spot vs contract chart), startup lives, the hashes.
-pub struct PairRun {
-    pub seed: u64,
-    /// `[metric][month]`.
-    pub base: Vec<Vec<f64>>,
-    pub policy: Vec<Vec<f64>>,
-    pub base_lives: Vec<Life>,
-    pub policy_lives: Vec<Life>,
-    pub base_hash: u64,
-    pub policy_hash: u64,
 }
 
 /// The metrics kept per seed: the compared ones, then the spot and contract prices if missing.
@@ -338,7 +298,48 @@ fn table(rows: &[Row], n_seeds: usize) -> String {
 }
 
 /// `goldrush compare`.
-pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Base scenario: built-in name or .toml file.
+    #[arg(value_name = "BASE")]
+    pub base: String,
+    /// Policy scenario: built-in name or .toml file.
+    #[arg(value_name = "POLICY")]
+    pub policy: String,
+    /// Number of paired seeds.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub seeds: u32,
+    /// First seed; the pairs use FIRST, FIRST+1, ...
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
+    pub first_seed: u64,
+    /// Months to simulate in both scenarios (same as --set run.months=N).
+    #[arg(long, value_name = "M")]
+    pub months: Option<u32>,
+    /// Override a parameter in both scenarios (repeatable), e.g. --set users.theta_network=1.0.
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Comma-separated metrics to compare (see `goldrush metrics`).
+    #[arg(long, value_name = "A,B,C")]
+    pub metrics: Option<String>,
+    /// Directory for compare.csv, compare.json, trajectories.csv, startups.csv and the charts
+    /// (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "compare-out")]
+    pub out: PathBuf,
+    /// Pairs run at once (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Also write charts (PNG and SVG): each metric's trajectories in both scenarios, spot vs
+    /// contract price and startup survival.
+    #[arg(long)]
+    pub plots: bool,
+    /// Print nothing on stdout (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn compare(opts: &CompareArgs) -> anyhow::Result<()> {
+    let overrides = with_run_overrides(&opts.set, None, opts.months);
+    let jobs = opts.jobs.map(|j| j as usize);
     // Every check comes before anything is written.
     let metrics = choose_metrics(opts.metrics.as_deref())?;
     if opts.seeds == 0 {
@@ -353,11 +354,11 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
             i64::MAX
         )));
     }
-    if opts.jobs == Some(0) {
+    if jobs == Some(0) {
         return Err(bad_input("--jobs must be at least 1"));
     }
-    let base: Loaded = load_scenario(&opts.base, &opts.overrides).context("base scenario")?;
-    let policy: Loaded = load_scenario(&opts.policy, &opts.overrides).context("policy scenario")?;
+    let base: Loaded = load_scenario(&opts.base, &overrides).context("base scenario")?;
+    let policy: Loaded = load_scenario(&opts.policy, &overrides).context("policy scenario")?;
     if base.scenario.run.months != policy.scenario.run.months {
         return Err(bad_input(format!(
             "the scenarios run for different horizons (base {} months, policy {}); pass --months",
@@ -369,7 +370,7 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
     let seeds: Vec<u64> = (0..u64::from(opts.seeds)).map(|i| opts.first_seed + i).collect();
     let kept = recorded(&metrics);
     let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(j) = opts.jobs {
+    if let Some(j) = jobs {
         pool = pool.num_threads(j);
     }
     let pool = pool.build().context("cannot start the thread pool")?;
@@ -427,8 +428,11 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
         ("compare.csv".into(), csv.into_bytes()),
         ("compare.json".into(), json.into_bytes()),
     ];
-    files.push(("trajectories.csv".into(), trajectories_csv(&kept, &pairs).into_bytes()));
-    files.push(("startups.csv".into(), startups_csv(&pairs).into_bytes()));
+    files.push((
+        "trajectories.csv".into(),
+        compare_files::trajectories_csv(&kept, &pairs).into_bytes(),
+    ));
+    files.push(("startups.csv".into(), compare_files::startups_csv(&pairs).into_bytes()));
     if opts.plots {
         let labels = [label("base", &opts.base, &base), label("policy", &opts.policy, &policy)];
         let sides = [
@@ -470,22 +474,6 @@ pub fn compare(opts: &CompareOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The two arms of a comparison.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Arm {
-    Base,
-    Policy,
-}
-
-impl Arm {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Base => "base",
-            Self::Policy => "policy",
-        }
-    }
-}
-
 /// One side's runs, seed by seed, as chart data.
 fn side_runs(kept: &[&MetricSpec], pairs: &[PairRun], side: Arm) -> Vec<RunData> {
     pairs
@@ -506,72 +494,6 @@ fn side_runs(kept: &[&MetricSpec], pairs: &[PairRun], side: Arm) -> Vec<RunData>
             }
         })
         .collect()
-}
-
-/// Why a comparison has no platform share charts.
-pub const NO_SHARES: &str = "goldrush compare keeps no firm panel; plot run folders made with `goldrush run --panel`";
-
-/// The charts of a comparison (`compare --plots`, and `goldrush plot` on its folder): one per
-/// compared metric with both sides' means and 10–90% bands across seeds, spot vs contract
-/// price, and startup survival per side. `sides` holds each side's runs in seed order.
-pub fn compare_charts(
-    labels: [String; 2],
-    first_seed: u64,
-    metrics: &[&'static MetricSpec],
-    sides: [Vec<RunData>; 2],
-    notes: &mut Vec<String>,
-) -> Vec<(String, Chart)> {
-    let groups: Vec<Group> = labels
-        .into_iter()
-        .zip(sides)
-        .map(|(label, runs)| Group { label, runs })
-        .collect();
-    let one_run = format!("seed {first_seed}");
-    charts::charts_for(&groups, metrics, &one_run, "seeds", NO_SHARES, notes)
-}
-
-/// trajectories.csv: `side,seed,month,<metrics>`, one row per side, seed and month (base
-/// first, seeds in order); the compared metrics, then the spot and contract prices.
-fn trajectories_csv(kept: &[&MetricSpec], pairs: &[PairRun]) -> String {
-    let mut s = String::from("side,seed,month");
-    for m in kept {
-        s.push(',');
-        s.push_str(m.name);
-    }
-    s.push('\n');
-    for side in [Arm::Base, Arm::Policy] {
-        for p in pairs {
-            let traj = if side == Arm::Base { &p.base } else { &p.policy };
-            let months = traj.first().map_or(0, Vec::len);
-            for t in 0..months {
-                let _ = write!(s, "{},{},{t}", side.name(), p.seed);
-                for series in traj {
-                    let _ = write!(s, ",{}", series[t]);
-                }
-                s.push('\n');
-            }
-        }
-    }
-    s
-}
-
-/// startups.csv: `side,seed,entry_age,end_age,exited`, one row per startup observed (ages in
-/// months; see [`charts`] for how lives are read from the panel).
-fn startups_csv(pairs: &[PairRun]) -> String {
-    let mut s = String::from("side,seed,entry_age,end_age,exited\n");
-    for side in [Arm::Base, Arm::Policy] {
-        for p in pairs {
-            let lives = if side == Arm::Base {
-                &p.base_lives
-            } else {
-                &p.policy_lives
-            };
-            for l in lives {
-                let _ = writeln!(s, "{},{},{},{},{}", side.name(), p.seed, l.entry, l.end, l.exited);
-            }
-        }
-    }
-    s
 }
 
 /// A legend label: `base: NAME` (the argument when the scenario has no name).

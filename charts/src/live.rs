@@ -1,7 +1,12 @@
-//! Charts drawn with plotters into a `<canvas>` (plotters-canvas).
+//! Live charts of a run in progress (the browser playground): the x axis spans the whole
+//! horizon while the months arrive, NaN months are gaps, and a reference run (e.g. the baseline
+//! on the same seed) can be drawn faint underneath. Generic over the backend like [`crate::draw`]
+//! (sim-web draws them on a `<canvas>`), with the same [`PALETTE`] and [`tick`].
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+
+use crate::{OTHERS_COLOUR, PALETTE, tick};
 
 /// One series of a chart: its metric name (the legend), unit and monthly values.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,16 +18,6 @@ pub struct Line {
     /// One value per month; NaN = undefined that month.
     pub ys: Vec<f64>,
 }
-
-/// Line colours, colour-blind friendly (Okabe-Ito).
-const PALETTE: [RGBColor; 6] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-];
 
 /// The y range of the lines: from 0 (or the minimum, if negative) to the maximum, padded.
 pub fn y_range(lines: &[Line]) -> (f64, f64) {
@@ -42,38 +37,20 @@ pub fn y_range(lines: &[Line]) -> (f64, f64) {
     }
 }
 
-/// Compact tick labels: 0.25, 12, 3.4k, 1.2M, 5B.
-pub fn tick(v: f64) -> String {
-    let a = v.abs();
-    let (x, suffix) = if a >= 1e12 {
-        (v / 1e12, "T")
-    } else if a >= 1e9 {
-        (v / 1e9, "B")
-    } else if a >= 1e6 {
-        (v / 1e6, "M")
-    } else if a >= 1e4 {
-        (v / 1e3, "k")
-    } else {
-        (v, "")
-    };
-    let s = if x == x.trunc() {
-        format!("{x:.0}")
-    } else if x.abs() >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    };
-    format!("{s}{suffix}")
-}
-
 /// Draws the layers stacked (each on top of the previous ones) as filled areas, with a
 /// legend; the y axis runs from 0 to 1 (shares).
-pub fn draw_stacked(canvas_id: &str, title: &str, horizon: u32, layers: &[Line]) -> Result<(), String> {
-    let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
-    let root = backend.into_drawing_area();
+pub fn draw_stacked<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    horizon: u32,
+    layers: &[Line],
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
     let err = |e: &dyn std::fmt::Display| format!("drawing {title}: {e}");
     root.fill(&WHITE).map_err(|e| err(&e))?;
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 15))
         .margin(6)
         .x_label_area_size(30)
@@ -95,7 +72,7 @@ pub fn draw_stacked(canvas_id: &str, title: &str, horizon: u32, layers: &[Line])
     let mut below = vec![0.0; months];
     for (i, layer) in layers.iter().enumerate() {
         let color = if layer.name == "others" {
-            RGBColor(170, 170, 170)
+            OTHERS_COLOUR
         } else {
             PALETTE[i % PALETTE.len()]
         };
@@ -148,22 +125,23 @@ fn segments(ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
 /// Draws the lines against the month (x from 0 to `horizon`) with a title, axis labels with
 /// units and a legend; `reference` lines (same order and colours) are drawn faint and thin
 /// underneath.
-pub fn draw_lines(
-    canvas_id: &str,
+pub fn draw_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     title: &str,
     horizon: u32,
     lines: &[Line],
     reference: &[Line],
-) -> Result<(), String> {
-    let backend = CanvasBackend::new(canvas_id).ok_or_else(|| format!("no <canvas> with id {canvas_id:?}"))?;
-    let root = backend.into_drawing_area();
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
     let err = |e: &dyn std::fmt::Display| format!("drawing {title}: {e}");
     root.fill(&WHITE).map_err(|e| err(&e))?;
     let all: Vec<Line> = lines.iter().chain(reference).cloned().collect();
     let (lo, hi) = y_range(&all);
     let x_max = f64::from(horizon.max(1));
     let unit = lines.first().map_or("", |l| l.unit.as_str());
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 15))
         .margin(6)
         .x_label_area_size(30)

@@ -15,46 +15,33 @@
 //! charts are then written atomically. A missing folder, a folder of no known kind, a
 //! truncated or malformed file, or an unknown metric is bad input (exit 2) naming the file.
 
+use clap::Args;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use arrow_array::{Array, Float64Array, UInt64Array};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::Value;
 use sim_core::{METRICS, MetricSpec};
 
-use crate::charts::{self, FirmLog, Formats, Group, RunData};
-use crate::compare::{self, DEFAULT_METRICS};
-use crate::errors::{bad_input, emit, io_message};
+use crate::charts::{self, Formats, Group, RunData};
+use crate::charts::{MISSING_PANEL, compare_charts};
+use crate::errors::{bad_input, emit};
+use crate::formats::compare_files;
+use crate::formats::manifest_json;
+use crate::formats::metrics_csv;
+use crate::formats::panel_csv;
+use crate::formats::parquet::read_sweep_metrics;
+use crate::formats::summary_json;
+use crate::formats::{field, read_json, shown, str_field, u64_field};
 use crate::output::{prepare_out_dir, write_atomically};
-use crate::plot::{Chart, Life};
-use crate::run::MISSING_PANEL;
+use goldrush_charts::Chart;
+use sim_core::key_metrics::KEY_METRICS as DEFAULT_METRICS;
 
 /// The most series one chart shows; more sweep points need `--group-by`.
 pub const MAX_SERIES: usize = 8;
 /// A sweep recording more metrics than this gets charts of the key ones by default.
 const MAX_DEFAULT_CHARTS: usize = 12;
-
-/// What `goldrush plot` was asked to do.
-pub struct PlotOptions {
-    pub inputs: Vec<PathBuf>,
-    pub out: PathBuf,
-    /// Comma-separated metric names; `None` for the input's default.
-    pub metrics: Option<String>,
-    /// Comma-separated formats (png, svg); `None` for both.
-    pub formats: Option<String>,
-    /// A sweep parameter: one series per value of it, pooling the other parameters.
-    pub group_by: Option<String>,
-    pub quiet: bool,
-}
-
-fn shown(p: &Path) -> String {
-    format!("{:?}", p.display().to_string())
-}
 
 /// The kinds of output folder `plot` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,83 +154,6 @@ fn choose_metrics(
     Ok(chosen)
 }
 
-fn read_text(path: &Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| bad_input(format!("cannot read {}: {}", shown(path), io_message(&e))))
-}
-
-fn read_json(path: &Path) -> anyhow::Result<Value> {
-    serde_json::from_str(&read_text(path)?)
-        .map_err(|e| bad_input(format!("{}: not valid JSON (truncated?): {e}", shown(path))))
-}
-
-/// A field of a JSON document, or bad input naming the file and the field.
-fn field<'a>(doc: &'a Value, path: &Path, pointer: &str) -> anyhow::Result<&'a Value> {
-    doc.pointer(pointer)
-        .ok_or_else(|| bad_input(format!("{}: missing field {pointer:?}", shown(path))))
-}
-
-fn str_field<'a>(doc: &'a Value, path: &Path, pointer: &str) -> anyhow::Result<&'a str> {
-    field(doc, path, pointer)?
-        .as_str()
-        .ok_or_else(|| bad_input(format!("{}: field {pointer:?} is not a string", shown(path))))
-}
-
-fn u64_field(doc: &Value, path: &Path, pointer: &str) -> anyhow::Result<u64> {
-    field(doc, path, pointer)?
-        .as_u64()
-        .ok_or_else(|| bad_input(format!("{}: field {pointer:?} is not a whole number", shown(path))))
-}
-
-/// A CSV file of numbers after some leading text columns: its header and rows. Every row must
-/// have the header's number of fields (a truncated file fails here, naming the line).
-struct Csv {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-fn read_csv(path: &Path) -> anyhow::Result<Csv> {
-    let text = read_text(path)?;
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .filter(|h| !h.is_empty())
-        .ok_or_else(|| bad_input(format!("{} is empty", shown(path))))?
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    let mut rows = Vec::new();
-    for (i, line) in lines.enumerate() {
-        let fields: Vec<String> = line.split(',').map(str::to_string).collect();
-        if fields.len() != header.len() {
-            return Err(bad_input(format!(
-                "{}:{}: {} fields where the header has {} (truncated or edited file?)",
-                shown(path),
-                i + 2,
-                fields.len(),
-                header.len()
-            )));
-        }
-        rows.push(fields);
-    }
-    if !text.is_empty() && !text.ends_with('\n') {
-        return Err(bad_input(format!(
-            "{}: the last line is not complete (truncated file?)",
-            shown(path)
-        )));
-    }
-    Ok(Csv { header, rows })
-}
-
-/// A number in a CSV cell, or bad input naming file, line and column.
-fn number(path: &Path, line: usize, column: &str, cell: &str) -> anyhow::Result<f64> {
-    cell.parse::<f64>().map_err(|_| {
-        bad_input(format!(
-            "{}:{line}: column {column}: {cell:?} is not a number",
-            shown(path)
-        ))
-    })
-}
-
 // ---- run folders -------------------------------------------------------------------------
 
 /// One run folder read back.
@@ -258,53 +168,13 @@ struct RunFolder {
 }
 
 fn read_run(dir: &Path) -> anyhow::Result<RunFolder> {
-    let summary_path = dir.join("summary.json");
-    let summary = read_json(&summary_path)?;
-    let scenario = str_field(&summary, &summary_path, "/scenario")?.to_string();
-    let seed = u64_field(&summary, &summary_path, "/seed")?;
-    let mut resolved = field(&summary, &summary_path, "/resolved_scenario")?.clone();
-    if let Some(run) = resolved.get_mut("run").and_then(Value::as_object_mut) {
-        run.remove("seed");
-    }
-    let key = resolved.to_string();
-    let mut names = BTreeMap::new();
-    if let Some(ps) = summary.get("platforms").and_then(Value::as_array) {
-        for p in ps {
-            if let (Some(id), Some(name)) = (
-                p.get("id").and_then(Value::as_u64),
-                p.get("name").and_then(Value::as_str),
-            ) {
-                names.insert(id, name.to_string());
-            }
-        }
-    }
-
+    let summary = summary_json::read(&dir.join("summary.json"))?;
     let metrics_path = dir.join("metrics.csv");
-    let csv = read_csv(&metrics_path)?;
-    let months = u64_field(&summary, &summary_path, "/months")?;
-    if csv.rows.len() as u64 != months {
-        return Err(bad_input(format!(
-            "{} has {} months but summary.json says {months} (truncated file?)",
-            shown(&metrics_path),
-            csv.rows.len()
-        )));
-    }
-    let mut metrics: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for (c, name) in csv.header.iter().enumerate() {
-        if name == "month" {
-            continue;
-        }
-        let mut traj = Vec::with_capacity(csv.rows.len());
-        for (i, row) in csv.rows.iter().enumerate() {
-            traj.push(number(&metrics_path, i + 2, name, &row[c])?);
-        }
-        metrics.insert(name.clone(), traj);
-    }
-
+    let metrics = metrics_csv::read(&metrics_path, || summary.months())?;
     let panel_path = dir.join("panel.csv");
     let (data, has_panel) = if panel_path.is_file() {
-        let log = read_panel(&panel_path)?;
-        (RunData::with_firms(metrics, &log, &names), true)
+        let log = panel_csv::read(&panel_path)?;
+        (RunData::with_firms(metrics, &log, &summary.platform_names), true)
     } else {
         (
             RunData {
@@ -316,108 +186,15 @@ fn read_run(dir: &Path) -> anyhow::Result<RunFolder> {
     };
     Ok(RunFolder {
         dir: dir.to_path_buf(),
-        scenario,
-        seed,
-        key,
+        scenario: summary.scenario,
+        seed: summary.seed,
+        key: summary.key,
         data,
         has_panel,
     })
 }
 
-/// panel.csv streamed into a [`FirmLog`].
-fn read_panel(path: &Path) -> anyhow::Result<FirmLog> {
-    let file = File::open(path).map_err(|e| bad_input(format!("cannot read {}: {}", shown(path), io_message(&e))))?;
-    let mut reader = BufReader::new(file);
-    let io = |e: std::io::Error| bad_input(format!("cannot read {}: {}", shown(path), io_message(&e)));
-    // One line at a time, checking each ends with a newline: a cut file fails here.
-    let mut buf = String::new();
-    let mut next_line = |n: usize| -> anyhow::Result<Option<String>> {
-        buf.clear();
-        if reader.read_line(&mut buf).map_err(io)? == 0 {
-            return Ok(None);
-        }
-        match buf.strip_suffix('\n') {
-            Some(line) => Ok(Some(line.to_string())),
-            None => Err(bad_input(format!(
-                "{}:{n}: the line is not complete (truncated file?)",
-                shown(path)
-            ))),
-        }
-    };
-    let header: Vec<String> = match next_line(1)? {
-        Some(h) => h.split(',').map(str::to_string).collect(),
-        None => return Err(bad_input(format!("{} is empty", shown(path)))),
-    };
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| bad_input(format!("{}: no column {name:?} in the header", shown(path))))
-    };
-    let [month, id, kind, founded, users, alive] = [
-        col("month")?,
-        col("id")?,
-        col("kind")?,
-        col("founded")?,
-        col("users")?,
-        col("alive")?,
-    ];
-    let mut log = FirmLog::default();
-    let mut n = 1;
-    loop {
-        n += 1;
-        let Some(line) = next_line(n)? else { break };
-        let f: Vec<&str> = line.split(',').collect();
-        if f.len() != header.len() {
-            return Err(bad_input(format!(
-                "{}:{n}: {} fields where the header has {} (truncated or edited file?)",
-                shown(path),
-                f.len(),
-                header.len()
-            )));
-        }
-        let int = |c: usize| -> anyhow::Result<i64> {
-            f[c].parse::<i64>().map_err(|_| {
-                bad_input(format!(
-                    "{}:{n}: column {}: {:?} is not a whole number",
-                    shown(path),
-                    header[c],
-                    f[c]
-                ))
-            })
-        };
-        let m = u32::try_from(int(month)?).map_err(|_| {
-            bad_input(format!(
-                "{}:{n}: column month: {:?} is out of range",
-                shown(path),
-                f[month]
-            ))
-        })?;
-        let firm = u64::try_from(int(id)?)
-            .map_err(|_| bad_input(format!("{}:{n}: column id: {:?} is out of range", shown(path), f[id])))?;
-        let alive = match f[alive] {
-            "true" => true,
-            "false" => false,
-            other => {
-                return Err(bad_input(format!(
-                    "{}:{n}: column alive: {other:?} is not true or false",
-                    shown(path)
-                )));
-            }
-        };
-        log.add(
-            m,
-            firm,
-            f[kind],
-            int(founded)?,
-            number(path, n, "users", f[users])?,
-            alive,
-        );
-    }
-    Ok(log)
-}
-
-fn plot_runs(dirs: &[PathBuf], opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
+fn plot_runs(dirs: &[PathBuf], opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
     let mut folders = Vec::new();
     for d in dirs {
         folders.push(read_run(d).with_context(|| format!("reading run folder {}", shown(d)))?);
@@ -506,7 +283,7 @@ fn plot_runs(dirs: &[PathBuf], opts: &PlotOptions, notes: &mut Vec<String>) -> a
 
 // ---- comparison folders --------------------------------------------------------------------
 
-fn plot_compare(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
+fn plot_compare(dir: &Path, opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
     let json_path = dir.join("compare.json");
     let report = read_json(&json_path)?;
     let label = |side: &str| -> anyhow::Result<String> {
@@ -543,97 +320,14 @@ fn plot_compare(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyh
             shown(dir)
         )));
     }
-    let csv = read_csv(&traj_path)?;
-    if csv.header.len() < 3 || csv.header[..3] != ["side", "seed", "month"] {
-        return Err(bad_input(format!(
-            "{}: the header must start with side,seed,month",
-            shown(&traj_path)
-        )));
-    }
-    let names: Vec<String> = csv.header[3..].to_vec();
-    // (side, seed) → metric → trajectory.
-    let mut runs: BTreeMap<(String, u64), Vec<Vec<f64>>> = BTreeMap::new();
-    for (i, row) in csv.rows.iter().enumerate() {
-        let n = i + 2;
-        let side = row[0].clone();
-        if side != "base" && side != "policy" {
-            return Err(bad_input(format!(
-                "{}:{n}: side {side:?} is not base or policy",
-                shown(&traj_path)
-            )));
-        }
-        let seed: u64 = row[1]
-            .parse()
-            .map_err(|_| bad_input(format!("{}:{n}: seed {:?} is not a seed", shown(&traj_path), row[1])))?;
-        let traj = runs
-            .entry((side, seed))
-            .or_insert_with(|| vec![Vec::new(); names.len()]);
-        let month: usize = row[2]
-            .parse()
-            .map_err(|_| bad_input(format!("{}:{n}: month {:?} is not a month", shown(&traj_path), row[2])))?;
-        if month != traj[0].len() {
-            return Err(bad_input(format!(
-                "{}:{n}: month {month} out of order (expected {})",
-                shown(&traj_path),
-                traj[0].len()
-            )));
-        }
-        for (k, name) in names.iter().enumerate() {
-            traj[k].push(number(&traj_path, n, name, &row[3 + k])?);
-        }
-    }
+    let (names, mut runs) = compare_files::read_trajectories(&traj_path)?;
     let startups_path = dir.join("startups.csv");
-    let mut lives: Option<BTreeMap<(String, u64), Vec<Life>>> = None;
-    if startups_path.is_file() {
-        let csv = read_csv(&startups_path)?;
-        if csv.header != ["side", "seed", "entry_age", "end_age", "exited"] {
-            return Err(bad_input(format!(
-                "{}: expected the header side,seed,entry_age,end_age,exited",
-                shown(&startups_path)
-            )));
-        }
-        let mut map: BTreeMap<(String, u64), Vec<Life>> = BTreeMap::new();
-        for (i, row) in csv.rows.iter().enumerate() {
-            let n = i + 2;
-            let whole = |c: usize| -> anyhow::Result<u64> {
-                row[c].parse().map_err(|_| {
-                    bad_input(format!(
-                        "{}:{n}: column {}: {:?} is not a whole number",
-                        shown(&startups_path),
-                        csv.header[c],
-                        row[c]
-                    ))
-                })
-            };
-            let age = |c: usize| -> anyhow::Result<u32> {
-                u32::try_from(whole(c)?).map_err(|_| {
-                    bad_input(format!(
-                        "{}:{n}: column {}: out of range",
-                        shown(&startups_path),
-                        csv.header[c]
-                    ))
-                })
-            };
-            let exited = match row[4].as_str() {
-                "true" => true,
-                "false" => false,
-                other => {
-                    return Err(bad_input(format!(
-                        "{}:{n}: column exited: {other:?} is not true or false",
-                        shown(&startups_path)
-                    )));
-                }
-            };
-            map.entry((row[0].clone(), whole(1)?)).or_default().push(Life {
-                entry: age(2)?,
-                end: age(3)?,
-                exited,
-            });
-        }
-        lives = Some(map);
+    let lives = if startups_path.is_file() {
+        Some(compare_files::read_startups(&startups_path)?)
     } else {
         notes.push(format!("{} has no startups.csv", shown(dir)));
-    }
+        None
+    };
     let defaults: Vec<&str> = compared.iter().map(String::as_str).collect();
     let metrics = choose_metrics(opts.metrics.as_deref(), &defaults, &names, &shown(&traj_path))?;
     let mut sides: [Vec<RunData>; 2] = [Vec::new(), Vec::new()];
@@ -662,40 +356,19 @@ fn plot_compare(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyh
             });
         }
     }
-    Ok(compare::compare_charts(labels, seeds[0], &metrics, sides, notes))
+    Ok(compare_charts(labels, seeds[0], &metrics, sides, notes))
 }
 
 // ---- sweep folders -----------------------------------------------------------------------
 
-fn plot_sweep(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
-    let manifest_path = dir.join("manifest.json");
-    let manifest = read_json(&manifest_path)?;
-    if field(&manifest, &manifest_path, "/complete")?.as_bool() != Some(true) {
-        return Err(bad_input(format!(
-            "{}: the sweep is not complete; finish it (run the same goldrush sweep command again, \
-             or goldrush merge the shards) before plotting",
-            shown(&manifest_path)
-        )));
-    }
-    let bad = |what: &str| bad_input(format!("{}: {what}", shown(&manifest_path)));
-    let params: Vec<String> = field(&manifest, &manifest_path, "/spec/params")?
-        .as_array()
-        .and_then(|a| a.iter().map(|p| p.get("path")?.as_str().map(str::to_string)).collect())
-        .ok_or_else(|| bad("\"/spec/params\" is not a list of parameters with paths"))?;
-    let points: Vec<Vec<String>> = field(&manifest, &manifest_path, "/spec/points")?
-        .as_array()
-        .and_then(|a| {
-            a.iter()
-                .map(|p| p.as_array()?.iter().map(|v| v.as_str().map(str::to_string)).collect())
-                .collect()
-        })
-        .filter(|p: &Vec<Vec<String>>| p.iter().all(|v| v.len() == params.len()))
-        .ok_or_else(|| bad("\"/spec/points\" is not a list of parameter values"))?;
-    let outputs: Vec<String> = field(&manifest, &manifest_path, "/spec/outputs")?
-        .as_array()
-        .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect())
-        .ok_or_else(|| bad("\"/spec/outputs\" is not a list of metric names"))?;
-    let replicates = u64_field(&manifest, &manifest_path, "/spec/replicates")?;
+fn plot_sweep(dir: &Path, opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow::Result<Vec<(String, Chart)>> {
+    let manifest = manifest_json::read_for_plot(&dir.join("manifest.json"))?;
+    let (params, points, outputs, replicates) = (
+        manifest.params.clone(),
+        manifest.points.clone(),
+        manifest.outputs.clone(),
+        manifest.replicates,
+    );
 
     let parquet_path = dir.join("metrics.parquet");
     // Default: the spec's outputs, or the key metrics among them when it records many.
@@ -720,9 +393,7 @@ fn plot_sweep(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow
     let metrics = choose_metrics(opts.metrics.as_deref(), &defaults, &outputs, &shown(&parquet_path))?;
     // run index → (point, metric → trajectory), runs in file order.
     let runs = read_sweep_metrics(&parquet_path, &outputs)?;
-    let expected = field(&manifest, &manifest_path, "/runs")?
-        .as_array()
-        .map_or(0, Vec::len);
+    let expected = manifest.runs()?;
     if runs.len() != expected {
         return Err(bad_input(format!(
             "{} holds {} runs where the manifest lists {expected} (an incomplete or edited file?)",
@@ -822,64 +493,34 @@ fn plot_sweep(dir: &Path, opts: &PlotOptions, notes: &mut Vec<String>) -> anyhow
     ))
 }
 
-type SweepRuns = BTreeMap<u64, (u64, BTreeMap<String, Vec<f64>>)>;
-
-/// metrics.parquet: per run (column `run`), its point and each output's monthly trajectory (the
-/// rows of a run are its months in order).
-fn read_sweep_metrics(path: &Path, outputs: &[String]) -> anyhow::Result<SweepRuns> {
-    let unreadable = |e: &dyn std::fmt::Display| bad_input(format!("cannot read {}: {e}", shown(path)));
-    let file = File::open(path).map_err(|e| unreadable(&io_message(&e)))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| unreadable(&e))?
-        .build()
-        .map_err(|e| unreadable(&e))?;
-    let mut runs: SweepRuns = BTreeMap::new();
-    for batch in reader {
-        let batch = batch.map_err(|e| unreadable(&e))?;
-        let column = |name: &str| {
-            batch
-                .column_by_name(name)
-                .ok_or_else(|| bad_input(format!("{}: no column {name:?}", shown(path))))
-        };
-        let u64s = |name: &str| -> anyhow::Result<UInt64Array> {
-            column(name)?
-                .as_any()
-                .downcast_ref::<UInt64Array>()
-                .cloned()
-                .ok_or_else(|| bad_input(format!("{}: column {name:?} is not unsigned integers", shown(path))))
-        };
-        let run = u64s("run")?;
-        let point = u64s("point")?;
-        let mut cols = Vec::new();
-        for name in outputs {
-            let c = column(name)?
-                .as_any()
-                .downcast_ref::<Float64Array>()
-                .cloned()
-                .ok_or_else(|| bad_input(format!("{}: column {name:?} is not float64", shown(path))))?;
-            cols.push(c);
-        }
-        for r in 0..batch.num_rows() {
-            let entry = runs
-                .entry(run.value(r))
-                .or_insert_with(|| (point.value(r), BTreeMap::new()));
-            for (name, c) in outputs.iter().zip(&cols) {
-                let v = if c.is_null(r) { f64::NAN } else { c.value(r) };
-                entry.1.entry(name.clone()).or_default().push(v);
-            }
-        }
-    }
-    if runs.is_empty() {
-        return Err(bad_input(format!("{} holds no runs", shown(path))));
-    }
-    Ok(runs)
-}
-
 // ---- the command -------------------------------------------------------------------------
 
 /// `goldrush plot`.
-pub fn plot(opts: &PlotOptions) -> anyhow::Result<()> {
-    let formats = parse_formats(opts.formats.as_deref())?;
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// Output folders: run folders (one or more), or one comparison or sweep folder.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Folder for the charts (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "plots")]
+    pub out: PathBuf,
+    /// Comma-separated metrics to chart (see `goldrush metrics`).
+    #[arg(long, value_name = "A,B,C")]
+    pub metrics: Option<String>,
+    /// Image formats: png, svg or both.
+    #[arg(long, value_name = "png,svg")]
+    pub format: Option<String>,
+    /// Sweep folders: one series per value of this parameter (e.g. users.theta_network).
+    #[arg(long, value_name = "PARAM")]
+    pub group_by: Option<String>,
+    /// Print nothing on stdout (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `goldrush plot INPUT...`.
+pub fn plot(opts: &PlotArgs) -> anyhow::Result<()> {
+    let formats = parse_formats(opts.format.as_deref())?;
     let mut kinds = Vec::new();
     for input in &opts.inputs {
         kinds.push(detect(input)?);

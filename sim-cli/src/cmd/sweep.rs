@@ -13,6 +13,7 @@
 //!   run order, assembled from the run files once all runs are done. Their bytes depend only on
 //!   the spec and the binary, never on job count, completion order, resumes or shards.
 
+use clap::Args;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,72 +23,21 @@ use std::time::Instant;
 use anyhow::Context;
 use arrow_array::builder::{Float64Builder, StringBuilder, UInt64Builder};
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::Compression;
-use parquet::file::properties::WriterProperties;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use sim_core::Metrics;
 
+use crate::build_info::{GIT_COMMIT, VERSION};
 use crate::errors::{bad_input, emit, io_message};
+use crate::formats::manifest_json::{self, Manifest, ManifestRun, RunSummary, same_sweep};
+use crate::formats::parquet::{
+    csv_header, csv_row, metrics_batch, metrics_schema, parquet_bytes, summary_schema, writer_props,
+};
 use crate::load::load_scenario;
 use crate::output::{prepare_out_dir, write_atomically};
 use crate::progress::Progress;
-use crate::run::{hash_hex, simulate};
+use crate::simulate::{hash_hex, simulate};
 use crate::sweep_spec::{self, RunPlan, Spec};
-use crate::{GIT_COMMIT, VERSION};
-
-/// What `goldrush sweep` was asked to do.
-pub struct SweepOptions {
-    pub spec: PathBuf,
-    pub out: PathBuf,
-    pub jobs: Option<usize>,
-    /// (index, count), 0-based.
-    pub shard: Option<(u64, u64)>,
-    pub csv: bool,
-    pub quiet: bool,
-    /// Validate the spec and every run's scenario, print the plan, write nothing.
-    pub dry_run: bool,
-}
-
-/// One run in the manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct ManifestRun {
-    #[serde(flatten)]
-    plan: RunPlan,
-    params: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    state_hash: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Manifest {
-    goldrush_version: String,
-    git_commit: String,
-    /// Whether every run is done and the combined files are written.
-    complete: bool,
-    spec: Spec,
-    /// A hash of the base scenario fully resolved (with the spec's fixed `set`), so an edited
-    /// base file counts as a different sweep.
-    base_scenario_hash: String,
-    runs: Vec<ManifestRun>,
-}
-
-/// A run's summary file.
-#[derive(Debug, Serialize, Deserialize)]
-struct RunSummary {
-    id: String,
-    index: u64,
-    point: u64,
-    replicate: u64,
-    seed: u64,
-    params: Vec<String>,
-    months: u32,
-    state_hash: String,
-    final_metrics: serde_json::Map<String, serde_json::Value>,
-}
 
 /// FNV-1a offset basis: the state of an empty [`fnv1a_from`] digest.
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -246,7 +196,7 @@ fn plan_sweep(spec: &Spec, spec_origin: &str) -> anyhow::Result<Manifest> {
 /// with its combined files, so a caller can read them without running anything (e.g. after
 /// the shards of a cluster run were merged into `out`).
 pub(crate) fn is_complete(spec: &Spec, out: &Path) -> anyhow::Result<bool> {
-    let Some(m) = read_manifest(out)? else {
+    let Some(m) = manifest_json::read(out)? else {
         return Ok(false);
     };
     let base = load_scenario(&spec.base, &spec.set)?;
@@ -257,33 +207,9 @@ pub(crate) fn is_complete(spec: &Spec, out: &Path) -> anyhow::Result<bool> {
         && out.join("metrics.parquet").is_file())
 }
 
-fn manifest_json(m: &Manifest) -> String {
-    let mut s = serde_json::to_string_pretty(m).expect("manifest serialises");
-    s.push('\n');
-    s
-}
-
-/// Whether two manifests describe the same sweep: the spec as recorded (not where its lines
-/// were) and the resolved base scenario.
-fn same_sweep(a: &Manifest, b: &Manifest) -> bool {
-    serde_json::to_value(&a.spec).ok() == serde_json::to_value(&b.spec).ok()
-        && a.base_scenario_hash == b.base_scenario_hash
-}
-
-fn read_manifest(dir: &Path) -> anyhow::Result<Option<Manifest>> {
-    let p = dir.join("manifest.json");
-    match std::fs::read_to_string(&p) {
-        Ok(t) => serde_json::from_str(&t)
-            .map(Some)
-            .map_err(|e| bad_input(format!("{}: not a goldrush sweep manifest: {e}", p.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(bad_input(format!("cannot read {}: {}", p.display(), io_message(&e)))),
-    }
-}
-
 /// Refuses a folder that holds another sweep (or other files); nothing is written before.
 fn claim_out_dir(out: &Path, manifest: &Manifest) -> anyhow::Result<()> {
-    match read_manifest(out)? {
+    match manifest_json::read(out)? {
         Some(old) => {
             if !same_sweep(&old, manifest) {
                 return Err(bad_input(format!(
@@ -305,7 +231,7 @@ fn claim_out_dir(out: &Path, manifest: &Manifest) -> anyhow::Result<()> {
             prepare_out_dir(out)?;
             write_atomically(
                 out,
-                &[("manifest.json", manifest_json(manifest).as_bytes())],
+                &[("manifest.json", manifest_json::to_json(manifest).as_bytes())],
                 Vec::new(),
             )?;
             Ok(())
@@ -332,62 +258,6 @@ fn remove_stale_temps(runs_dir: &Path, mine: &dyn Fn(&str) -> bool) -> anyhow::R
         }
     }
     Ok(())
-}
-
-fn metrics_schema(outputs: &[String]) -> Arc<Schema> {
-    let mut fields = vec![
-        Field::new("run", DataType::UInt64, false),
-        Field::new("point", DataType::UInt64, false),
-        Field::new("replicate", DataType::UInt64, false),
-        Field::new("seed", DataType::UInt64, false),
-    ];
-    fields.extend(outputs.iter().map(|n| Field::new(n, DataType::Float64, false)));
-    Arc::new(Schema::new(fields))
-}
-
-fn writer_props() -> WriterProperties {
-    WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(65_536))
-        .build()
-}
-
-fn parquet_bytes(batch: &RecordBatch) -> anyhow::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut buf, batch.schema(), Some(writer_props()))?;
-    w.write(batch)?;
-    w.close()?;
-    Ok(buf)
-}
-
-fn metrics_batch(
-    schema: &Arc<Schema>,
-    plan: &RunPlan,
-    outputs: &[String],
-    rows: &[Metrics],
-) -> anyhow::Result<RecordBatch> {
-    let n = rows.len();
-    let konst = |v: u64| -> ArrayRef {
-        let mut b = UInt64Builder::with_capacity(n);
-        for _ in 0..n {
-            b.append_value(v);
-        }
-        Arc::new(b.finish())
-    };
-    let mut cols = vec![
-        konst(plan.index),
-        konst(plan.point),
-        konst(plan.replicate),
-        konst(plan.seed),
-    ];
-    for name in outputs {
-        let col: Float64Array = rows
-            .iter()
-            .map(|m| Some(m.get(name).expect("outputs are validated metric names")))
-            .collect();
-        cols.push(Arc::new(col));
-    }
-    Ok(RecordBatch::try_new(schema.clone(), cols)?)
 }
 
 /// Runs one sweep member and writes its two files atomically.
@@ -438,8 +308,33 @@ pub struct SweepReport {
     pub total_seconds: f64,
 }
 
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Sweep spec file (TOML).
+    #[arg(value_name = "SPEC.toml")]
+    pub spec: PathBuf,
+    /// Output folder (created if missing; an existing one must hold the same sweep).
+    #[arg(long, value_name = "DIR", default_value = "sweep-out")]
+    pub out: PathBuf,
+    /// Runs at a time (default: SLURM_CPUS_PER_TASK inside a Slurm job, else all cores).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub jobs: Option<u64>,
+    /// Run only the runs whose index mod N is I (0-based), e.g. --shard 0/4.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Also write metrics.csv and summary.csv.
+    #[arg(long)]
+    pub csv: bool,
+    /// No progress bar and no summary on stdout.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Check the spec and every run's scenario, print the plan, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 /// `goldrush sweep`.
-pub fn sweep(opts: &SweepOptions) -> anyhow::Result<SweepReport> {
+pub fn sweep(opts: &SweepArgs) -> anyhow::Result<SweepReport> {
     let t_start = Instant::now();
     let origin = opts.spec.display().to_string();
     let spec = load_spec(&opts.spec)?;
@@ -485,7 +380,7 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<SweepReport> {
         .map(|r| &r.plan)
         .collect();
     let skipped = ids.len() - pending.len();
-    let jobs = opts.jobs.unwrap_or_else(default_jobs);
+    let jobs = opts.jobs.map_or_else(default_jobs, |j| j as usize);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
@@ -537,14 +432,31 @@ pub fn sweep(opts: &SweepOptions) -> anyhow::Result<SweepReport> {
     })
 }
 
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Shard output folders of one sweep.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the combined results.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also write metrics.csv and summary.csv.
+    #[arg(long)]
+    pub csv: bool,
+    /// The sweep ran as N shards (--shard I/N): if runs are missing, name their shards.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shards: Option<u64>,
+}
+
 /// `goldrush merge DIR... --out OUT`.
 ///
-/// With `shards = Some(N)` (the sweep was run as shards `I/N`), a refusal for missing runs also
+/// With `--shards N` (the sweep was run as shards `I/N`), a refusal for missing runs also
 /// names the shards that hold them, as a Slurm `--array=` list to resubmit.
-pub fn merge(dirs: &[PathBuf], out: &Path, csv: bool, shards: Option<u64>) -> anyhow::Result<()> {
+pub fn merge(a: &MergeArgs) -> anyhow::Result<()> {
+    let (dirs, out, csv, shards) = (&a.dirs, a.out.as_path(), a.csv, a.shards);
     let mut manifest: Option<Manifest> = None;
     for d in dirs {
-        let m = read_manifest(d)?.ok_or_else(|| {
+        let m = manifest_json::read(d)?.ok_or_else(|| {
             bad_input(format!(
                 "{:?} has no manifest.json: not a sweep output folder",
                 d.display().to_string()
@@ -589,7 +501,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, csv: bool, shards: Option<u64>) -> an
         }
         return Err(bad_input(msg));
     }
-    if let Some(existing) = read_manifest(out)?
+    if let Some(existing) = manifest_json::read(out)?
         && !same_sweep(&existing, &manifest)
     {
         return Err(bad_input(format!(
@@ -607,24 +519,6 @@ fn find_run(dirs: &[PathBuf], id: &str) -> PathBuf {
         .find(|d| run_done(d, id))
         .cloned()
         .unwrap_or_else(|| dirs[0].clone())
-}
-
-fn csv_row(cols: &[ArrayRef], row: usize) -> String {
-    let mut s = String::new();
-    for (j, c) in cols.iter().enumerate() {
-        if j > 0 {
-            s.push(',');
-        }
-        if let Some(a) = c.as_any().downcast_ref::<arrow_array::UInt64Array>() {
-            s.push_str(&a.value(row).to_string());
-        } else if let Some(a) = c.as_any().downcast_ref::<Float64Array>() {
-            s.push_str(&format!("{}", a.value(row)));
-        } else if let Some(a) = c.as_any().downcast_ref::<arrow_array::StringArray>() {
-            s.push_str(a.value(row));
-        }
-    }
-    s.push('\n');
-    s
 }
 
 /// Assembles the combined files in run order from the run files, streaming (one run in memory
@@ -647,29 +541,11 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
     }
     let result = (|| -> anyhow::Result<()> {
         let m_schema = metrics_schema(&spec.outputs);
-        let mut s_fields = vec![
-            Field::new("run", DataType::UInt64, false),
-            Field::new("point", DataType::UInt64, false),
-            Field::new("replicate", DataType::UInt64, false),
-            Field::new("seed", DataType::UInt64, false),
-        ];
         // A parameter whose values are all numbers is a float64 column, otherwise its TOML text.
         let numeric: Vec<bool> = (0..spec.params.len())
             .map(|k| spec.points.iter().all(|p| p[k].parse::<f64>().is_ok()))
             .collect();
-        s_fields.extend(
-            spec.params
-                .iter()
-                .zip(&numeric)
-                .map(|(p, &num)| Field::new(&p.path, if num { DataType::Float64 } else { DataType::Utf8 }, false)),
-        );
-        s_fields.push(Field::new("state_hash", DataType::Utf8, false));
-        s_fields.extend(
-            spec.outputs
-                .iter()
-                .map(|n| Field::new(format!("final_{n}"), DataType::Float64, false)),
-        );
-        let s_schema = Arc::new(Schema::new(s_fields));
+        let s_schema = summary_schema(&spec, &numeric);
         let mut mw = ArrowWriter::try_new(
             std::fs::File::create(&metrics_tmp)?,
             m_schema.clone(),
@@ -788,21 +664,11 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
     manifest.complete = true;
     write_atomically(
         out,
-        &[("manifest.json", manifest_json(&manifest).as_bytes())],
+        &[("manifest.json", manifest_json::to_json(&manifest).as_bytes())],
         Vec::new(),
     )?;
     written.push(out.join("manifest.json").display().to_string());
     Ok(written)
-}
-
-/// The CSV header line of a schema: its field names, comma-separated.
-fn csv_header(schema: &arrow_schema::Schema) -> String {
-    schema
-        .fields()
-        .iter()
-        .map(|f| f.name().as_str())
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 #[cfg(test)]

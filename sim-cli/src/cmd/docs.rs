@@ -1,6 +1,7 @@
 //! `goldrush scenarios`, `goldrush params` and `goldrush metrics`: documentation generated from
 //! the same tables the model validates and records with, so it cannot drift from the code.
 
+use clap::Args;
 use std::fmt::Write as _;
 
 use anyhow::Context;
@@ -128,8 +129,24 @@ fn markdown_table(rows: &[ParamRow]) -> String {
     s
 }
 
+#[derive(Args, Debug)]
+pub struct ParamsArgs {
+    /// Print Markdown tables (what docs/PARAMETERS.md contains).
+    #[arg(long)]
+    pub markdown: bool,
+    /// Only this section's table, e.g. `users` or `nations[]` (with --markdown: the table that
+    /// docs/ODD.md embeds for the section's submodel).
+    #[arg(long, value_name = "SECTION")]
+    pub section: Option<String>,
+}
+
 /// `goldrush params [--markdown] [--section S]`.
-pub fn params(markdown: bool, section: Option<&str>) -> anyhow::Result<String> {
+pub fn params(a: &ParamsArgs) -> anyhow::Result<()> {
+    emit(&params_text(a.markdown, a.section.as_deref())?)
+}
+
+/// The text `goldrush params` prints.
+pub fn params_text(markdown: bool, section: Option<&str>) -> anyhow::Result<String> {
     let mut sections = param_rows()?;
     if let Some(name) = section {
         let known: Vec<&str> = sections.iter().map(|(p, _)| *p).collect();
@@ -194,8 +211,20 @@ pub fn params(markdown: bool, section: Option<&str>) -> anyhow::Result<String> {
     Ok(s)
 }
 
+#[derive(Args, Debug)]
+pub struct DocArgs {
+    /// Print a Markdown table (what docs/PARAMETERS.md and docs/METRICS.md contain).
+    #[arg(long)]
+    pub markdown: bool,
+}
+
 /// `goldrush metrics [--markdown]`.
-pub fn metrics(markdown: bool) -> String {
+pub fn metrics(a: &DocArgs) -> anyhow::Result<()> {
+    emit(&metrics_text(a.markdown))
+}
+
+/// The text `goldrush metrics` prints.
+pub fn metrics_text(markdown: bool) -> String {
     let mut s = String::new();
     if markdown {
         s.push_str("# goldrush metrics\n\n");

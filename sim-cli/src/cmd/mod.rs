@@ -1,0 +1,14 @@
+//! The commands of `goldrush`, one module each (tiny ones grouped): each owns its clap
+//! arguments (`...Args`, derived) and the function `main.rs` dispatches to.
+//!
+//! Commands may use each other's engines in one direction only: `sensitivity` and `bench --sweep`
+//! run sweeps through [`sweep`]; nothing here imports `sensitivity` or `bench`.
+
+pub mod bench;
+pub mod compare;
+pub mod docs;
+pub mod plot;
+pub mod run;
+pub mod scenario;
+pub mod sensitivity;
+pub mod sweep;

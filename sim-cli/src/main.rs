@@ -267,4 +267,24 @@ mod tests {
             "compare --help should say {listed:?}; it says {help:?}"
         );
     }
+
+    /// Likewise the sensitivity help lists the default outputs: exactly
+    /// `sim_core::key_metrics::SENSITIVITY_OUTPUTS`, in order.
+    #[test]
+    fn sensitivity_help_names_the_default_outputs() {
+        let cli = Cli::command();
+        let help = cli
+            .find_subcommand("sensitivity")
+            .and_then(|c| c.get_long_about())
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let listed = format!(
+            "or by default {}.",
+            sim_core::key_metrics::SENSITIVITY_OUTPUTS.join(", ")
+        );
+        assert!(
+            help.contains(&listed),
+            "sensitivity --help should say {listed:?}; it says {help:?}"
+        );
+    }
 }

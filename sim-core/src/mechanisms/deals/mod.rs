@@ -55,6 +55,7 @@
 //! Guardrails: partners are alive frontier labs the nation may use; exclusive deals have one
 //! partner; months left never exceed the term; every dollar goes through [`Books`].
 
+pub mod report;
 pub mod state;
 pub use state::{Deal, NationDeal, Partnerships};
 mod check;

@@ -38,6 +38,7 @@
 
 mod check;
 mod hash;
+pub mod report;
 pub mod state;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).

@@ -14,7 +14,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use super::platform_entry::Niches;
-use super::talent::{Researchers, Roster, talent_stats};
+use super::talent::{Researchers, Roster};
 use super::users::{self, Users};
 use super::venture::{Cohorts, Sentiment};
 use crate::metrics::Metrics;
@@ -164,7 +164,6 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
         .filter(|r| r.1.kind != FirmKind::Neocloud)
         .map(|r| (*r.0, r.1.kind))
         .collect();
-    let ts = talent_stats(&researchers, &employers, cfg.0.nations.len());
     let app = app_market(&niches, &apps);
     let on_open = startups.iter().filter(|s| s.base.is_open()).count() as f64;
     let mut m = Metrics {
@@ -221,23 +220,6 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
                 .sum();
             if total > 0.0 { tier3 / total } else { 0.0 }
         },
-        talent_top3_share: ts.top3_share,
-        talent_top_hub_share: ts.top_hub_share,
-        talent_gini_firms: ts.gini_firms,
-        talent_gini_nations: ts.gini_nations,
-        talent_frontier_share: ts.frontier_share,
-        researcher_moves: roster.moves,
-        researchers_employed: ts.employed,
-        mean_researcher_wage_usd: ts.mean_wage,
-        talent_net_flow_frontier: roster.net_flow_frontier,
-        researchers_acquihired: roster.acquihired,
-        researcher_attrition: if ts.employed > 0.0 {
-            roster.departures / ts.employed
-        } else {
-            0.0
-        },
-        sentiment: sentiment.level,
-        venture_funding_usd: flows.venture_funding,
         exits_acqui_hire: f64::from(flows.exits_for(ExitCause::AcquiHire)),
         startup_exits_cash: f64::from(flows.startup_exits_by_cause[ExitCause::Cash.index()]),
         frontier_gap_months: frontier_gap_months(&history, clock.month, best(FirmKind::OpenWeights)),
@@ -270,9 +252,6 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
             .map(|r| r.3.revenue - r.3.costs)
             .sum(),
         startup_exits_incident: f64::from(flows.startup_exits_by_cause[ExitCause::Incident.index()]),
-        survival_12m: cohorts.survival(clock.month, 12).unwrap_or(f64::NAN),
-        survival_60m: cohorts.survival(clock.month, 60).unwrap_or(f64::NAN),
-        startup_hazard_year1: cohorts.year1_hazard(clock.month).unwrap_or(f64::NAN),
         exits_incident: f64::from(flows.exits_for(ExitCause::Incident)),
         platform_app_share: app.platform_share,
         app_niche_hhi: app.hhi,
@@ -280,6 +259,8 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
         ..Default::default()
     };
     // Each mechanism's reporters: pure functions of its state.
+    super::talent::report::report(&researchers, &roster, &employers, cfg.0.nations.len(), &mut m);
+    super::venture::report::report(&sentiment, &cohorts, &flows, clock.month, &mut m);
     super::security::report::report(&ledger, &mut m);
     super::deals::report::report(&cfg.0, &deals, &users, &table, &flows, &mut m);
     super::platform_entry::report::report(&niches, &flows, &mut m);

@@ -52,6 +52,7 @@
 
 mod hash;
 pub mod init;
+pub mod report;
 pub mod state;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).

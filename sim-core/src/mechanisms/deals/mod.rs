@@ -57,6 +57,7 @@
 
 pub mod params;
 
+pub mod report;
 pub mod state;
 pub use state::{Deal, NationDeal, Partnerships};
 mod check;

@@ -65,6 +65,7 @@ pub mod params;
 mod check;
 mod hash;
 pub mod init;
+pub mod report;
 pub mod state;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).

@@ -14,7 +14,7 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use super::platform_entry::Niches;
-use super::talent::{Researchers, Roster, talent_stats};
+use super::talent::{Researchers, Roster};
 use super::users::{self, Users};
 use super::venture::{Cohorts, Sentiment};
 use crate::metrics::Metrics;
@@ -164,24 +164,9 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
         .filter(|r| r.1.kind != FirmKind::Neocloud)
         .map(|r| (*r.0, r.1.kind))
         .collect();
-    let ts = talent_stats(&researchers, &employers, cfg.0.nations.len());
-    // Security and compliance by size, summed in id order (the ledger is keyed by AgentId).
-    let by_size = |large: bool, f: &dyn Fn(&FirmRisk) -> f64| {
-        ledger.firms.values().filter(|r| r.large == large).map(f).sum::<f64>()
-    };
-    let share = |num: f64, den: f64| if den > 0.0 { num / den } else { 0.0 };
-    let mean_hygiene = |large: bool| {
-        let n = ledger.firms.values().filter(|r| r.large == large).count();
-        share(by_size(large, &|r| r.hygiene), n as f64)
-    };
-    let (rev_small, rev_large) = (by_size(false, &|r| r.revenue), by_size(true, &|r| r.revenue));
-    let regulated_revenue = |large: bool| by_size(large, &|r| if r.regulated { r.revenue } else { 0.0 });
-    let (loss_small, loss_large) = (by_size(false, &|r| r.loss), by_size(true, &|r| r.loss));
-    let (deal_lockin_share, deal_lockin_counterfactual) = super::deals::lockin_shares(&cfg.0, &deals, &users, &table);
     let app = app_market(&niches, &apps);
-    let (open_downloads_hhi, open_top_release_share) = super::open_source::downloads_concentration(&open);
     let on_open = startups.iter().filter(|s| s.base.is_open()).count() as f64;
-    let m = Metrics {
+    let mut m = Metrics {
         month: f64::from(clock.month),
         users_hhi,
         users_cr1,
@@ -235,23 +220,6 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
                 .sum();
             if total > 0.0 { tier3 / total } else { 0.0 }
         },
-        talent_top3_share: ts.top3_share,
-        talent_top_hub_share: ts.top_hub_share,
-        talent_gini_firms: ts.gini_firms,
-        talent_gini_nations: ts.gini_nations,
-        talent_frontier_share: ts.frontier_share,
-        researcher_moves: roster.moves,
-        researchers_employed: ts.employed,
-        mean_researcher_wage_usd: ts.mean_wage,
-        talent_net_flow_frontier: roster.net_flow_frontier,
-        researchers_acquihired: roster.acquihired,
-        researcher_attrition: if ts.employed > 0.0 {
-            roster.departures / ts.employed
-        } else {
-            0.0
-        },
-        sentiment: sentiment.level,
-        venture_funding_usd: flows.venture_funding,
         exits_acqui_hire: f64::from(flows.exits_for(ExitCause::AcquiHire)),
         startup_exits_cash: f64::from(flows.startup_exits_by_cause[ExitCause::Cash.index()]),
         frontier_gap_months: frontier_gap_months(&history, clock.month, best(FirmKind::OpenWeights)),
@@ -284,58 +252,20 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
             .map(|r| r.3.revenue - r.3.costs)
             .sum(),
         startup_exits_incident: f64::from(flows.startup_exits_by_cause[ExitCause::Incident.index()]),
-        survival_12m: cohorts.survival(clock.month, 12).unwrap_or(f64::NAN),
-        survival_60m: cohorts.survival(clock.month, 60).unwrap_or(f64::NAN),
-        startup_hazard_year1: cohorts.year1_hazard(clock.month).unwrap_or(f64::NAN),
-        incidents_small: by_size(false, &|r| f64::from(r.incidents)),
-        incidents_large: by_size(true, &|r| f64::from(r.incidents)),
-        incident_losses_small_usd: loss_small,
-        incident_losses_large_usd: loss_large,
-        compliance_cost_share_small: share(by_size(false, &|r| r.compliance), regulated_revenue(false)),
-        compliance_cost_share_large: share(by_size(true, &|r| r.compliance), regulated_revenue(true)),
         exits_incident: f64::from(flows.exits_for(ExitCause::Incident)),
-        fines_usd: ledger.firms.values().map(|r| r.fines).sum(),
-        incident_loss_share_small: share(loss_small, rev_small),
-        incident_loss_share_large: share(loss_large, rev_large),
-        hygiene_small: mean_hygiene(false),
-        hygiene_large: mean_hygiene(true),
-        deals_active: deals.active_count() as f64,
-        deals_signed: f64::from(flows.deals_signed),
-        deal_lockin_share,
-        deal_lockin_counterfactual,
-        deal_spending_usd: flows.deal_investment + flows.deal_fees + flows.deal_foregone,
-        deal_seeded_people: flows.deal_seeded_people,
-        platform_entries: f64::from(flows.platform_entries),
-        niches_entered: niches.niches.iter().filter(|n| n.has_active_entry()).count() as f64,
         platform_app_share: app.platform_share,
         app_niche_hhi: app.hhi,
-        exits_platform_entry: f64::from(flows.startup_exits_by_cause[ExitCause::PlatformEntry.index()]),
-        api_cutoffs: f64::from(flows.api_cutoffs),
-        strategic_acquisitions: f64::from(flows.strategic_acquisitions),
-        wrapper_exit_hazard: niches.wrappers.annualised(),
-        nonwrapper_exit_hazard: niches.nonwrappers.annualised(),
-        exposed_wrapper_exit_hazard: niches.exposed_wrappers.annualised(),
-        wrappers_at_risk: f64::from(niches.wrappers.last_at_risk()),
-        wrapper_exits: f64::from(flows.wrapper_exits),
-        exposed_wrappers_at_risk: f64::from(niches.exposed_wrappers.last_at_risk()),
-        exposed_wrapper_exits: f64::from(flows.exposed_wrapper_exits),
-        nonwrappers_at_risk: f64::from(niches.nonwrappers.last_at_risk()),
-        nonwrapper_exits: f64::from(flows.nonwrapper_exits),
-        open_downloads: open.month_downloads,
-        open_downloads_hhi,
-        open_top_release_share,
-        open_releases_published: f64::from(open.published_month),
-        open_backdoors_live: open.releases.values().filter(|r| r.live_backdoor()).count() as f64,
-        startups_open_share: share(on_open, count(FirmKind::Startup)),
-        open_deployments: open.releases.values().fold(0.0, |sum, r| sum + r.deployments),
-        open_exposed_deployments: open
-            .releases
-            .values()
-            .filter(|r| r.live_backdoor())
-            .fold(0.0, |sum, r| sum + r.deployments),
         api_fee_usd: api_fee_paid(&cfg.0, &table, apps.iter().map(|(id, s, _)| (*id, s))),
-        open_tier_cost_usd: super::open_source::open_tier_cost(&cfg.0, market.spot_price),
+        ..Default::default()
     };
+    // Each mechanism's reporters: pure functions of its state.
+    super::talent::report::report(&researchers, &roster, &employers, cfg.0.nations.len(), &mut m);
+    super::venture::report::report(&sentiment, &cohorts, &flows, clock.month, &mut m);
+    super::security::report::report(&ledger, &mut m);
+    super::deals::report::report(&cfg.0, &deals, &users, &table, &flows, &mut m);
+    super::platform_entry::report::report(&niches, &flows, &mut m);
+    let startups_alive = count(FirmKind::Startup);
+    super::open_source::report::report(&cfg.0, &open, market.spot_price, on_open, startups_alive, &mut m);
     log.0.truncate(clock.month as usize);
     log.0.push(m);
 }

@@ -64,6 +64,7 @@ pub mod params;
 mod check;
 mod hash;
 pub mod init;
+pub mod report;
 pub mod state;
 pub use state::{EmployerStats, LabReference, NO_EMPLOYER, RESEARCHER_ID_BASE, Researchers, Roster, Status};
 

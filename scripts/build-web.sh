@@ -10,7 +10,7 @@
 # Chromium); the default `release` is the build the parity stage checks. WEB_WASM_OPT=1 also runs
 # npm's binaryen `wasm-opt -Oz` (with WEB_PROFILE=wasm-release: about 2.1 MB, the same hashes).
 # Installs the wasm32 target and wasm-bindgen-cli (at exactly the locked crate version) if
-# missing. No wasm-pack or trunk (see ../shared/reference/stack.md P7, P8).
+# missing. No wasm-pack or trunk (they run whatever wasm-opt is first on PATH: see WEB_WASM_OPT).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ rm -rf "$DIST"
 mkdir -p "$DIST/pkg"
 wasm-bindgen --target web ${BINDGEN_FLAGS[@]+"${BINDGEN_FLAGS[@]}"} --out-dir "$DIST/pkg" "$WASM"
 if [ "${WEB_WASM_OPT:-0}" = 1 ]; then
-    # npm's binaryen (never Debian's wasm-opt 108: it silently breaks the module, stack.md).
+    # npm's binaryen (never Debian's wasm-opt 108: it silently breaks the module).
     tools=target/web-tools
     opt="$tools/node_modules/.bin/wasm-opt"
     [ -x "$opt" ] || npm install --prefix "$tools" --no-audit --no-fund binaryen@132 >/dev/null

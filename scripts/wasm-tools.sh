@@ -30,7 +30,7 @@ ensure_wasm_bindgen() {
     have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
     if [ "$have" != "$want" ]; then
         log "wasm-bindgen-cli ${have:-missing}, need $want: installing (a few minutes)"
-        # Not --locked: the CLI's lockfile pins crates this registry may lack (stack.md P2).
+        # Not --locked: the CLI's lockfile pins crates this registry may lack.
         cargo install wasm-bindgen-cli --version "$want" --force
     fi
     wasm-bindgen --version

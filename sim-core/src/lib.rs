@@ -1,8 +1,8 @@
 //! # sim-core: the goldrush model
 //!
 //! A deterministic agent-based model of the AI economy: who gets the GPUs, the users and the
-//! money, and why the industry splits into haves and have-nots. The model is specified in
-//! MODEL.md and documented in `docs/ODD.md`; this crate is its only implementation.
+//! money, and why the industry splits into haves and have-nots. The model is specified
+//! and documented in `docs/ODD.md`; this crate is its only implementation.
 //!
 //! The crate does no I/O. Front ends build a [`Scenario`] (from TOML with [`scenario`]), then use
 //! the [`Sim`] facade: `Sim::new(scenario)`, `step()`, `run(n)`, `metrics()`, `state_hash()`.

@@ -1,4 +1,4 @@
-//! Nation-state partnerships (MODEL.md step 9) on whole runs: stylized fact 7, national deals
+//! Nation-state partnerships (ODD §7.12) on whole runs: stylized fact 7, national deals
 //! raise the partner's national share long after the deal ends.
 
 use goldrush_tests::{Paired, run};

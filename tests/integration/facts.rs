@@ -1,4 +1,4 @@
-//! The stylized facts of MODEL.md checked over many seeds, and every policy lever moving its
+//! The stylized facts of ODD §9 checked over many seeds, and every policy lever moving its
 //! target metric against the baseline with a paired-seed 95% confidence interval (Student's t
 //! over per-seed differences) that excludes zero.
 //!
@@ -360,7 +360,7 @@ fn lever_interop_mandate_raises_switching() {
 
 /// In the baseline the user leader is also the quality leader, so a mandate that makes switching
 /// cheaper speeds the flow toward the best platform and *raises* user HHI, although it weakens
-/// network effects. MODEL.md expected the opposite; docs/ODD.md ("Stylized facts and policy
+/// network effects. The original specification expected the opposite; docs/ODD.md ("Stylized facts and policy
 /// claims") explains the result and the test below shows when the mandate does deconcentrate.
 #[test]
 fn lever_interop_mandate_concentrates_users_on_the_best_platform_in_the_baseline() {

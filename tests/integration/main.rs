@@ -6,7 +6,7 @@
 //! - `talent`: the talent market (concentration, attrition, visa costs).
 //! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
 //! - `security`: incidents and compliance costs by firm size, the security standard.
-//! - `facts`: MODEL.md's stylized facts over many seeds; every lever against the baseline with
+//! - `facts`: the stylized facts of ODD §9 over many seeds; every lever against the baseline with
 //!   a paired-seed confidence interval (`sim_core::stats::Paired`, as every paired test uses).
 //! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.

@@ -1,4 +1,4 @@
-//! The open-weights ecosystem on whole runs at test scale (MODEL.md stylized fact 5 and the
+//! The open-weights ecosystem on whole runs at test scale (stylized fact 5 of ODD §9 and the
 //! open-source funding lever): open models trail the frontier by months, not years, and public
 //! funding of open-weights makers moves what it targets, against the baseline with paired seeds
 //! and a 95% confidence interval of the mean paired difference.

@@ -1,6 +1,6 @@
 //! Platform entry into app niches and the self-preferencing ban on whole runs at classroom
 //! scale: the claims of `sim-core/src/mechanisms/platform_entry.rs` and the second half of
-//! stylized fact 4 (MODEL.md: wrappers exposed to platform entry fail more).
+//! stylized fact 4 (ODD §9: wrappers exposed to platform entry fail more).
 
 use goldrush_tests::{Paired, builtin, run};
 

@@ -1,4 +1,4 @@
-//! Security incidents and regulation (MODEL.md steps 11–12) on whole runs at test scale: who
+//! Security incidents and regulation (ODD §7.15–7.16) on whole runs at test scale: who
 //! bears incident losses and compliance costs, and what the security standard does.
 
 use goldrush_tests::{builtin, run};

@@ -45,7 +45,7 @@ fn annual_attrition_is_in_the_calibrated_band() {
     let annual = 12.0 * mean(sim.metrics()[6..].iter().map(|m| m.researcher_attrition));
     assert!(
         (0.06..=0.25).contains(&annual),
-        "annual attrition {annual:.3} should be near the 10-20% of calibration.md §1.7"
+        "annual attrition {annual:.3} should be near the 10-20% of EVIDENCE.md §1.7"
     );
 }
 

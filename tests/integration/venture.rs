@@ -94,7 +94,7 @@ fn exits_by_cause_add_up_and_acquihires_happen_only_when_enabled() {
 
 #[test]
 fn startups_churn_toward_the_calibration_targets() {
-    // calibration.md §1.8: ~80% survive a year, ~50% five years. Pooled over seeds at baseline
+    // EVIDENCE.md §1.8: ~80% survive a year, ~50% five years. Pooled over seeds at baseline
     // scale the model gives ~0.77-0.80 and ~0.55-0.75 (documented in docs/ODD.md).
     let mut s12 = Vec::new();
     let mut s60 = Vec::new();

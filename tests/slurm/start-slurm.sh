@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start a single-node Slurm cluster from Debian's packages as plain background processes: no
 # systemd, no cgroups, no accounting (slurmdbd). Run as root. The recipe and its pitfalls are in
-# ../shared/reference/slurm-and-sweeps.md §1. State, logs and pid files go to $SLURM_CI_DIR;
+# README.md ("Slurm clusters"). State, logs and pid files go to $SLURM_CI_DIR;
 # stop-slurm.sh stops exactly the processes started here, by PID.
 set -euo pipefail
 : "${SLURM_CI_DIR:?set SLURM_CI_DIR to a private folder}"

@@ -1,4 +1,4 @@
-//! One module per mechanism of MODEL.md's monthly pipeline. Each module's header states the
+//! One module per mechanism of the monthly schedule of ODD §3. Each module's header states the
 //! economic rule, its equation, what it reads and writes, and its guardrails.
 
 pub mod allocation;

@@ -1,4 +1,4 @@
-//! Metrics recorded every month (MODEL.md "Metrics"), read-only: recording never draws random
+//! Metrics recorded every month (docs/METRICS.md), read-only: recording never draws random
 //! numbers and never changes state.
 //!
 //! Each metric is declared once with its unit and meaning; the same table names the CSV columns

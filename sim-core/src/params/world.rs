@@ -69,25 +69,25 @@ crate::section! {
             unit "USD/person/yr", range [100, 1e6], source "IMF (rounded)";
         /// Export-control tier: 1 open, 2 capped, 3 embargoed (see [export_controls]).
         tier: u32 = 1;
-            unit "tier", range [1, 3], source "calibration.md §1.11: AI Diffusion Rule tiers";
+            unit "tier", range [1, 3], source "EVIDENCE.md §1.11: AI Diffusion Rule tiers";
         /// Whether citizens may use foreign platforms.
         foreign_platforms: bool = true;
             unit "1", range [0, 1], source "scenario (false: only domestic platforms, as in China)";
         /// Utility cost a foreign researcher bears to work here (fees, quotas, delay); the
         /// talent-visa lever. Citizens bear none.
         visa_cost: f64 = 0.5;
-            unit "utils", range [0, 100], source "calibration.md §3 (talent visas): H-1B $100k fee; assumption";
+            unit "utils", range [0, 100], source "EVIDENCE.md §6 (talent visas): H-1B $100k fee; assumption";
         /// Regulation regime of firms based here: the name of a [[regimes]] entry ("" = unregulated).
         regime: String = String::new();
-            unit "1", range [0, 0], source "scenario; calibration.md §1.10 (EU AI Act in EU members)";
+            unit "1", range [0, 0], source "scenario; EVIDENCE.md §1.10 (EU AI Act in EU members)";
         /// Whether the nation solicits partnership offers from frontier labs while it has no deal
         /// (the Malta and UAE deals; see [deals]).
         solicits_deals: bool = false;
-            unit "1", range [0, 1], source "calibration.md §1.11: OpenAI-Malta 'AI for All', OpenAI for Countries / Stargate UAE";
+            unit "1", range [0, 1], source "EVIDENCE.md §1.11: OpenAI-Malta 'AI for All', OpenAI for Countries / Stargate UAE";
         /// Share of the nation's non-adopting citizens who complete the AI-literacy course when a
         /// deal is signed and so adopt the partner at once (raises F(0) of the Bass curve).
         literacy_course_takeup: f64 = 0.0;
-            unit "share", range [0, 1], source "calibration.md §2.4: course completion raises F(0); take-up is an assumption";
+            unit "share", range [0, 1], source "EVIDENCE.md §2.4: course completion raises F(0); take-up is an assumption";
     }
 }
 
@@ -108,10 +108,10 @@ crate::section! {
             unit "USD", range [0, 1e14], source "company filings (rounded, stylised)";
         /// GPUs owned at month 0.
         owned_gpus: f64 = 100_000.0;
-            unit "H100e", range [0, 1e9], source "calibration.md §1.3: Epoch AI chip owners (Apr 2026)";
+            unit "H100e", range [0, 1e9], source "EVIDENCE.md §1.3: Epoch AI chip owners (Apr 2026)";
         /// Cumulative effective training FLOP at month 0 (sets initial quality).
         cumulative_flop: f64 = 1.0e26;
-            unit "FLOP", range [1, 1e40], source "calibration.md §1.3: >30 models above 1e25 FLOP by mid-2025";
+            unit "FLOP", range [1, 1e40], source "EVIDENCE.md §1.3: >30 models above 1e25 FLOP by mid-2025";
         /// Research talent factor multiplying quality gains (endogenous with the talent market).
         talent: f64 = 1.0;
             unit "1", range [0.01, 10], source "assumption";
@@ -120,30 +120,30 @@ crate::section! {
             unit "people", range [0, 10_000_000], source "company reports (rounded)";
         /// Consumer subscription price.
         consumer_price_usd: f64 = 20.0;
-            unit "USD/month", range [0, 10_000], source "calibration.md §1.11: $20/month list";
+            unit "USD/month", range [0, 10_000], source "EVIDENCE.md §1.11: $20/month list";
         /// Enterprise seat price.
         enterprise_price_usd: f64 = 30.0;
             unit "USD/seat-month", range [0, 100_000], source "assumption: $25-60/seat";
         /// Consumer market share (of adopters) at month 0.
         initial_consumer_share: f64 = 0.0;
-            unit "share", range [0, 1], source "calibration.md §1.5: Similarweb consumer shares";
+            unit "share", range [0, 1], source "EVIDENCE.md §1.5: Similarweb consumer shares";
         /// Enterprise market share (of adopters) at month 0.
         initial_enterprise_share: f64 = 0.0;
-            unit "share", range [0, 1], source "calibration.md §1.5: Menlo enterprise API shares";
+            unit "share", range [0, 1], source "EVIDENCE.md §1.5: Menlo enterprise API shares";
         /// Compute need at month 0 as a multiple of owned GPUs; above 1 the lab rents the rest.
         /// Training need = this × owned − serving need (then grows with training_growth_per_year).
         need_ratio: f64 = 1.2;
-            unit "x", range [0, 100], source "calibration.md §1.3: labs own few chips and rent from clouds (Epoch tracks ownership, not use)";
+            unit "x", range [0, 100], source "EVIDENCE.md §1.3: labs own few chips and rent from clouds (Epoch tracks ownership, not use)";
         /// Monthly funding from a parent's orthogonal business (ads, cloud, devices).
         parent_funding_usd_per_month: f64 = 0.0;
-            unit "USD/month", range [0, 1e13], source "calibration.md §2.10: commoditise your complement";
+            unit "USD/month", range [0, 1e13], source "EVIDENCE.md §2.10: commoditise your complement";
         /// Months an open-weights maker's releases trail the best frontier model.
         open_lag_months: u32 = 6;
-            unit "months", range [0, 120], source "calibration.md §1.6: 3-10 months";
+            unit "months", range [0, 120], source "EVIDENCE.md §1.6: 3-10 months";
         /// Trust and governance score a nation weighs when it picks a partner (0 distrusted, 1
         /// fully trusted).
         governance_score: f64 = 0.5;
-            unit "1", range [0, 1], source "MODEL.md step 9: the nation picks on trust (governance score); assumption";
+            unit "1", range [0, 1], source "ODD §7.12: the nation picks on trust (governance score); assumption";
     }
 }
 

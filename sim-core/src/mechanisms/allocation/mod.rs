@@ -1,4 +1,4 @@
-//! Compute needs, vendor orders and allocation under rationing (MODEL.md step 3).
+//! Compute needs, vendor orders and allocation under rationing (ODD §7.4).
 //!
 //! Every firm first states its compute need for the month: a lab needs serving capacity for its
 //! users (`g_c` per million consumers, `g_s` per million seats) plus a training target that

@@ -1,4 +1,4 @@
-//! Shocks and the policy clock (MODEL.md step 1).
+//! Shocks and the policy clock (ODD §7.2).
 //!
 //! Opens the month: every firm's ledger is reset (`cash_start = cash`, flows to zero), the
 //! month's counters are cleared, the scheduled supply shocks in force are multiplied into a

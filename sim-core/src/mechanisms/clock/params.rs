@@ -9,9 +9,9 @@ crate::section! {
             unit "1", range [0, 9.223_372_036_854_776e18], source "user choice (TOML integers stop at 2^63 - 1)";
         /// Months to simulate (one tick = one month).
         months: u32 = 120;
-            unit "months", range [1, 1200], source "MODEL.md: default horizon 120 months";
+            unit "months", range [1, 1200], source "ODD §2: default horizon 120 months";
         /// Calendar year of month 0 (labels only).
         start_year: u32 = 2026;
-            unit "year", range [1990, 2200], source "MODEL.md: the year 2026 onward";
+            unit "year", range [1990, 2200], source "ODD §2: the year 2026 onward";
     }
 }

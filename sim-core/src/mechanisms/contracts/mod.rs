@@ -1,4 +1,4 @@
-//! Reserved take-or-pay contracts (MODEL.md step 4).
+//! Reserved take-or-pay contracts (ODD §7.6).
 //!
 //! Each month active contracts are paid in full (`gpus × price × 730 h`) whether the capacity
 //! is used or not, and expired ones end. Then new contracts are traded in a uniform-price

@@ -1,4 +1,4 @@
-//! Nation-state partnerships: the Malta and UAE deals (MODEL.md step 9).
+//! Nation-state partnerships: the Malta and UAE deals (ODD §7.12).
 //!
 //! **Tender.** Each month a nation that solicits deals (`[[nations]] solicits_deals`), has no deal
 //! and is past its cool-off runs a tender with probability `deals.solicit_probability`. Every
@@ -12,7 +12,7 @@
 //!
 //! (`c` the paid conversion, `P_f` the consumer price, `people_n` the nation's internet users):
 //! the lab offers a share of the subscription rents it expects from locked-in citizens
-//! (Klemperer, calibration.md §2.5). The nation scores the offers as its citizens would, plus
+//! (Klemperer, EVIDENCE.md §2.5). The nation scores the offers as its citizens would, plus
 //! trust and money:
 //!
 //! ```text
@@ -31,7 +31,7 @@
 //! counted in [`MonthFlows::deal_foregone`]); adoption is seeded: each free month a non-adopting
 //! citizen adopts a partner with probability `h = p · σ` (Bass innovation `p` times the
 //! government seeding factor σ), and in the signing month with `1 − (1 − L_n)(1 − p σ)`, where
-//! `L_n` is the literacy-course take-up (the course raises F(0), calibration.md §2.4). Drawn by
+//! `L_n` is the literacy-course take-up (the course raises F(0), EVIDENCE.md §2.4). Drawn by
 //! geometric skips, so the cost is O(selected users). Consumers are the citizens; enterprises
 //! buy by procurement and are not affected.
 //!

@@ -1,4 +1,4 @@
-//! Finance, funding and exit (MODEL.md step 13).
+//! Finance, funding and exit (ODD §7.17).
 //!
 //! **Revenue.** A platform earns `(consumers · paid_conversion · price + seats · seat price) ·
 //! served_fraction` (unserved demand pays nothing); startups' app revenue and API fees are

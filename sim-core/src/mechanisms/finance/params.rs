@@ -6,7 +6,7 @@ crate::section! {
     pub struct Finance {
         /// Fully loaded monthly cost of a lab or cloud employee.
         lab_wage_usd_per_month: f64 = 35_000.0;
-            unit "USD/person-month", range [0, 1e8], source "calibration.md §1.3: staff 29-49% of frontier cost";
+            unit "USD/person-month", range [0, 1e8], source "EVIDENCE.md §1.3: staff 29-49% of frontier cost";
         /// Runway (months of burn) below which a lab or cloud seeks strategic funding.
         strategic_runway_months: f64 = 12.0;
             unit "months", range [0, 240], source "assumption";
@@ -18,7 +18,7 @@ crate::section! {
             unit "months", range [0, 240], source "assumption";
         /// Largest strategic round as a multiple of annualised revenue (investors price on revenue).
         strategic_revenue_multiple: f64 = 3.0;
-            unit "x annual revenue", range [0, 1000], source "calibration.md §1.5: ~$40B raised on ~$13B revenue (2025)";
+            unit "x annual revenue", range [0, 1000], source "EVIDENCE.md §1.5: ~$40B raised on ~$13B revenue (2025)";
         /// Smallest cap on a strategic round, whatever the revenue.
         strategic_round_floor_usd: f64 = 2.0e9;
             unit "USD", range [0, 1e13], source "assumption: pre-revenue labs still raise billions";

@@ -1,4 +1,4 @@
-//! The open-weights ecosystem (MODEL.md steps 6, 10, 11; entity "Open model release"; lever
+//! The open-weights ecosystem (ODD §7.9; entity "Open model release"; lever
 //! "open-source funding").
 //!
 //! **Releases.** Open-weights makers are labs funded by an orthogonal business
@@ -10,7 +10,7 @@
 //! `permissive_share`, else restricted-use), downloads, derivatives, deployments, and a hidden
 //! backdoor flag.
 //!
-//! **Downloads** (calibration.md §2.2, Bianconi–Barabási with recency decay). The month's
+//! **Downloads** (EVIDENCE.md §2.2, Bianconi–Barabási with recency decay). The month's
 //! downloads `N_t = downloads_per_adopted_person × people on AI platforms` are shared among
 //! the usable releases in proportion to
 //! `w_r = e^{θ_d (q_r − q_best)} · (1 + D_r / D0)^α · δ^{age_r}` (fitness × preferential
@@ -40,7 +40,7 @@
 //! and audit `funded_audit_share` of their releases. The grant buys this package; its size does
 //! not scale the effects (it is the lever's cost, and the makers' extra cash).
 //!
-//! **Price effect** (calibration.md §2.10: open quality at the lagged frontier caps closed prices
+//! **Price effect** (EVIDENCE.md §2.10: open quality at the lagged frontier caps closed prices
 //! at the trailing tier). Each month every frontier platform's API fee per app customer is
 //!
 //! ```text

@@ -16,7 +16,7 @@ pub enum Licence {
     Restricted,
 }
 
-/// One open-weights model release (MODEL.md entity "Open model release"): a model entity with
+/// One open-weights model release (ODD §2 entity "Open model release"): a model entity with
 /// our own id, kept in [`OpenReleases`] (it has no behaviour of its own; the open-source
 /// mechanism moves its downloads, derivatives and deployments).
 #[derive(Clone, Debug, PartialEq)]

@@ -1,4 +1,4 @@
-//! Platform entry into app niches, strategic acquisitions and API cut-offs (MODEL.md step 10).
+//! Platform entry into app niches, strategic acquisitions and API cut-offs (ODD §7.14).
 //!
 //! **App niches.** The app market is split into verticals (`[[niches]]`: coding, customer
 //! support, legal, …) with a demand share and a specificity `σ_k ∈ [0, 1]` (the
@@ -9,7 +9,7 @@
 //! (see [`startups::serve_app_customers`](super::startups::serve_app_customers)).
 //!
 //! **Entry.** Each month each alive frontier platform `p` enters each niche `k` it is not in
-//! with probability (Zhu & Liu 2018, calibration.md §2.6)
+//! with probability (Zhu & Liu 2018, EVIDENCE.md §2.6)
 //!
 //! `P = logistic(γ0 + γ1 ln(Rev_k / (s · R_ref)) + γ2 (q̄_k − q_p) − γ3 σ_k)`,
 //!

@@ -1,4 +1,4 @@
-//! Public compute (a policy lever, MODEL.md "public compute").
+//! Public compute (a policy lever, ODD §7.5).
 //!
 //! From `from_month` a public pool buys `supply_share` of the vendor's monthly output at the
 //! list price (paid from the public budget, outside the firms' books) before firms are served;

@@ -1,4 +1,4 @@
-//! Record (MODEL.md step 14): computes the month's [`Metrics`] from state. Read-only.
+//! Record (ODD §7.18): computes the month's [`Metrics`] from state. Read-only.
 
 pub mod state;
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).

@@ -1,4 +1,4 @@
-//! Regulation and compliance (MODEL.md step 12).
+//! Regulation and compliance (ODD §7.16).
 //!
 //! Each nation names a regime (`[[regimes]]`, EU AI Act-like defaults; `""` = unregulated).
 //! From the regime's `from_month`, every frontier lab, open-weights lab and startup based in the

@@ -4,7 +4,7 @@
 use crate::params::ParamError;
 
 crate::section! {
-    /// A regulation regime (MODEL.md step 12): compliance cost by nation and fines on incidents.
+    /// A regulation regime (ODD §7.16): compliance cost by nation and fines on incidents.
     /// Nations name their regime in `regime`; defaults are EU AI Act-like.
     pub struct RegimeSpec {
         /// Name that nations refer to.
@@ -15,16 +15,16 @@ crate::section! {
             unit "month", range [0, 1200], source "policy lever: compliance regime";
         /// Fixed yearly compliance cost of a firm in scope (F).
         fixed_usd_per_year: f64 = 60_000.0;
-            unit "USD/yr", range [0, 1e10], source "calibration.md §1.10: EUR 32-96k one-off + EUR 12-38k/yr per high-risk system (practitioners), amortised over 3 years";
+            unit "USD/yr", range [0, 1e10], source "EVIDENCE.md §1.10: EUR 32-96k one-off + EUR 12-38k/yr per high-risk system (practitioners), amortised over 3 years";
         /// Proportional compliance cost (v) as a share of revenue.
         proportional_share: f64 = 0.0;
-            unit "share of revenue", range [0, 1], source "calibration.md §2.12: the EU AI Act is fixed-cost dominated";
+            unit "share of revenue", range [0, 1], source "EVIDENCE.md §2.12: the EU AI Act is fixed-cost dominated";
         /// Yearly cost of the systemic-risk tier (F_sys: evaluations, red-teaming, reporting).
         systemic_usd_per_year: f64 = 2.0e7;
-            unit "USD/yr", range [0, 1e12], source "assumption (calibration.md §1.10: GPAI systemic-risk obligations)";
+            unit "USD/yr", range [0, 1e12], source "assumption (EVIDENCE.md §1.10: GPAI systemic-risk obligations)";
         /// Cumulative training compute above which a firm is in the systemic tier.
         systemic_flop: f64 = 1.0e25;
-            unit "FLOP", range [0, 1e40], source "calibration.md §1.10: GPAI systemic-risk threshold 1e25 FLOP";
+            unit "FLOP", range [0, 1e40], source "EVIDENCE.md §1.10: GPAI systemic-risk threshold 1e25 FLOP";
         /// Annual revenue below which a firm is an SME and gets relief.
         sme_revenue_usd: f64 = 5.4e7;
             unit "USD/yr", range [0, 1e13], source "EU SME definition: turnover up to EUR 50M";
@@ -39,10 +39,10 @@ crate::section! {
             unit "months", range [0, 600], source "assumption: sandboxes are time-limited";
         /// Fine cap in money.
         fine_max_usd: f64 = 1.6e7;
-            unit "USD", range [0, 1e12], source "calibration.md §1.10: EUR 15M / 3% for GPAI providers (up to EUR 35M / 7% for prohibited practices)";
+            unit "USD", range [0, 1e12], source "EVIDENCE.md §1.10: EUR 15M / 3% for GPAI providers (up to EUR 35M / 7% for prohibited practices)";
         /// Fine cap as a share of annual revenue (large firms: the higher cap; SMEs: the lower).
         fine_revenue_share: f64 = 0.03;
-            unit "share of annual revenue", range [0, 1], source "calibration.md §1.10; AI Act Art. 99(6), 101";
+            unit "share of annual revenue", range [0, 1], source "EVIDENCE.md §1.10; AI Act Art. 99(6), 101";
         /// Probability that an incident leads to a fine.
         enforcement_probability: f64 = 0.1;
             unit "share", range [0, 1], source "assumption";

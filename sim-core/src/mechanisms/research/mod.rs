@@ -1,4 +1,4 @@
-//! Research: effective compute, algorithmic progress, model quality (MODEL.md step 6).
+//! Research: effective compute, algorithmic progress, model quality (ODD §7.8).
 //!
 //! Algorithmic efficiency grows `A_t = algo_growth^(t/12)` (≈3×/yr). A lab's training compute
 //! this month (what it used beyond serving) adds effective compute

@@ -1,4 +1,4 @@
-//! Security incidents (MODEL.md step 11).
+//! Security incidents (ODD §7.15).
 //!
 //! **Exposure.** A firm's monthly incident rate at no hygiene is
 //! `λ_f = λ0 · s_t / 12 · x_f`, with activity exposure `x_f = (1 + R_f / R_ref)^e` (R = annual

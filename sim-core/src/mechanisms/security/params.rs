@@ -2,15 +2,15 @@
 //! (re-exported from [`crate::params`]; documented by `goldrush params`).
 
 crate::section! {
-    /// Security incidents (MODEL.md step 11): Poisson arrivals scaled by exposure and hygiene,
+    /// Security incidents (ODD §7.15): Poisson arrivals scaled by exposure and hygiene,
     /// lognormal losses, user churn, and the security-standards lever.
     pub struct Security {
         /// Incidents per firm-year at unit exposure and no hygiene (lambda_0).
         incidents_per_year: f64 = 0.15;
-            unit "1/yr", range [0, 100], source "assumption: IBM/Ponemon (calibration.md §1.9) counts breaches per firm in the low tens of percent a year";
+            unit "1/yr", range [0, 100], source "assumption: IBM/Ponemon (EVIDENCE.md §1.9) counts breaches per firm in the low tens of percent a year";
         /// Exposure multiplier of a startup built on an unvetted open model (Base::Open(release)).
         open_base_exposure: f64 = 2.0;
-            unit "x", range [1, 100], source "calibration.md §1.9, §2.11: malicious artefacts and unsafe formats in open-model hubs; supply chain is the 2nd breach vector (15%)";
+            unit "x", range [1, 100], source "EVIDENCE.md §1.9, §2.11: malicious artefacts and unsafe formats in open-model hubs; supply chain is the 2nd breach vector (15%)";
         /// Annual revenue at which activity doubles exposure's base (x = (1 + R / R_ref)^e).
         activity_reference_usd: f64 = 1.0e7;
             unit "USD/yr", range [1, 1e13], source "assumption: a larger attack surface with more users and customers";
@@ -22,22 +22,22 @@ crate::section! {
             unit "share", range [0, 1], source "assumption: no firm is immune";
         /// Fixed yearly cost of full hygiene (scanning, safetensors-only pipelines, sandboxing, staff).
         hygiene_fixed_usd_per_year: f64 = 150_000.0;
-            unit "USD/yr", range [0, 1e10], source "calibration.md §2.11: security is fixed-cost heavy (one security engineer and tooling)";
+            unit "USD/yr", range [0, 1e10], source "EVIDENCE.md §2.11: security is fixed-cost heavy (one security engineer and tooling)";
         /// Variable yearly cost of full hygiene as a share of revenue.
         hygiene_variable_share: f64 = 0.0002;
-            unit "share of revenue", range [0, 1], source "assumption: tooling that scales with activity; security is fixed-cost heavy (calibration.md §2.11)";
+            unit "share of revenue", range [0, 1], source "assumption: tooling that scales with activity; security is fixed-cost heavy (EVIDENCE.md §2.11)";
         /// Mean loss of an incident at a large firm (the cap of the size-scaled mean).
         loss_mean_usd: f64 = 4.44e6;
-            unit "USD", range [0, 1e12], source "calibration.md §1.9: IBM/Ponemon 2025 global average breach cost $4.44M";
+            unit "USD", range [0, 1e12], source "EVIDENCE.md §1.9: IBM/Ponemon 2025 global average breach cost $4.44M";
         /// Mean loss of an incident at a firm without revenue.
         loss_floor_usd: f64 = 50_000.0;
             unit "USD", range [0, 1e12], source "assumption: incident response and remediation for a small team";
         /// Mean loss per incident as a share of annual revenue, added to the floor (up to the cap).
         sme_loss_share_revenue: f64 = 0.05;
-            unit "share of annual revenue", range [0, 10], source "calibration.md §1.9: SME losses up to ~5% of annual revenue (IBM 2019)";
+            unit "share of annual revenue", range [0, 10], source "EVIDENCE.md §1.9: SME losses up to ~5% of annual revenue (IBM 2019)";
         /// Log-scale spread of a loss (fat tail).
         loss_sigma: f64 = 1.5;
-            unit "1", range [0, 5], source "calibration.md §2.11: lognormal losses with a fat tail that kills a share of SMEs";
+            unit "1", range [0, 5], source "EVIDENCE.md §2.11: lognormal losses with a fat tail that kills a share of SMEs";
         /// Exposure multiplier of a startup whose open release carries an undiscovered backdoor
         /// (the backdoors themselves are drawn per release in [open_source]).
         backdoor_exposure_factor: f64 = 3.0;
@@ -56,9 +56,9 @@ crate::section! {
             unit "month", range [0, 1200], source "policy lever: security standards";
         /// Factor on lambda_0 under the standard (mandatory model scanning).
         mandatory_scanning_factor: f64 = 0.5;
-            unit "x", range [0, 1], source "calibration.md §1.9: scanners flag ~3.7% of repos; assumption that scanning halves arrivals";
+            unit "x", range [0, 1], source "EVIDENCE.md §1.9: scanners flag ~3.7% of repos; assumption that scanning halves arrivals";
         /// Factor on the fixed hygiene cost under the standard (public shared scanning).
         public_scanning_factor: f64 = 0.5;
-            unit "x", range [0, 1], source "calibration.md §2.11: public scanning (HF x Protect AI) lowers F_h for everyone";
+            unit "x", range [0, 1], source "EVIDENCE.md §2.11: public scanning (HF x Protect AI) lowers F_h for everyone";
     }
 }

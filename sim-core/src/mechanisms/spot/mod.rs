@@ -1,4 +1,4 @@
-//! The spot market (MODEL.md step 5).
+//! The spot market (ODD §7.7).
 //!
 //! A uniform-price clearing ([`auction`](super::auction)) each month of
 //!
@@ -214,7 +214,7 @@ pub fn review_lessors(market: Res<Market>, mut lessors: Query<(&Fleet, &Books, &
 }
 
 /// Break-even rental price of a GPU: `capex·CRF(i, n) / (8760·u) + variable cost`, with
-/// `CRF = i(1+i)^n / ((1+i)^n − 1)` (calibration.md §2.7f).
+/// `CRF = i(1+i)^n / ((1+i)^n − 1)` (EVIDENCE.md §2.7f).
 pub fn break_even(sc: &crate::params::Scenario) -> f64 {
     let l = &sc.lessors;
     let n = sc.supply.life_years;
@@ -257,7 +257,7 @@ mod tests {
         let p = break_even(&Scenario::default());
         assert!(
             (1.2..=3.0).contains(&p),
-            "break-even {p} outside $1.2-3.0/h (calibration.md §2.7f)"
+            "break-even {p} outside $1.2-3.0/h (EVIDENCE.md §2.7f)"
         );
     }
 

@@ -1,4 +1,4 @@
-//! Startups: the app market and startup entry (MODEL.md steps 6, 13).
+//! Startups: the app market and startup entry (ODD §7.13).
 //!
 //! **App market.** Each month `app_adoption_per_month` of the people on some AI platform start
 //! using an app; the inflow is split over the app niches ([`platform_entry`]) by demand share,
@@ -19,7 +19,7 @@
 //!
 //! **Entry.** New startups arrive as `Poisson(λ)`, `λ = entry_rate · S^η_S · (p_ref / p_spot)^η`:
 //! entry rises with the market sentiment index `S` of [`venture`](super::venture) (VC arrivals
-//! `Poisson(λ_VC · H_t)`, calibration.md §2.14) and dear compute deters it. Entrants are
+//! `Poisson(λ_VC · H_t)`, EVIDENCE.md §2.14) and dear compute deters it. Entrants are
 //! registered in the [`Cohorts`] with their founding month. An entrant draws its seed round (lognormal), team size, home nation
 //! (weighted by internet users × GDP per capita) and base model: a logit over alive platforms'
 //! quality and the open nest valued at the best usable open release (`base_theta_quality`,

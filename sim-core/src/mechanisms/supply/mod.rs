@@ -1,4 +1,4 @@
-//! Chip supply (MODEL.md step 2).
+//! Chip supply (ODD §7.3).
 //!
 //! The dominant vendor's capacity grows geometrically and is cut by scheduled shocks:
 //! `Cap_t = Cap_0 · g^(t/12) · shock_t`. Its list price per H100e follows

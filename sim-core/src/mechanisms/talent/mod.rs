@@ -1,4 +1,4 @@
-//! The talent market (MODEL.md step 7): researcher agents choose employers.
+//! The talent market (ODD §7.10): researcher agents choose employers.
 //!
 //! **Agents.** Researchers are columns, like users: skill (lognormal with mean 1, a heavy tail),
 //! citizenship (`origin`), hub (the nation where they work or live), employer (`AgentId(0)`
@@ -35,7 +35,7 @@
 //! employer's compute used this month per researcher; peers are its researchers' total skill
 //! (people); the current employer matches the market (offer = max(wage, its posted offer)).
 //! `reconsider_per_year` and `stay_bonus` are set so annual moves come out at 10–20% of the
-//! employed (calibration.md §1.7: 2-year retention 64–80%).
+//! employed (EVIDENCE.md §1.7: 2-year retention 64–80%).
 //!
 //! **Acqui-hires.** Researchers whose employer left the market (finance's exits) move as a team:
 //! to the firm that bought it when venture's acqui-hire market sold it ([`TeamTransfers`]), else

@@ -1,4 +1,4 @@
-//! Users: platform choice under switching costs and network effects (MODEL.md step 8).
+//! Users: platform choice under switching costs and network effects (ODD §7.11).
 //!
 //! Each month a share ρ of users reconsiders (consumers 2–5%/month, enterprises ≈ 1%/month).
 //! A reconsidering user `i` in nation `n` compares every platform `j` it may use with the outside

@@ -12,10 +12,10 @@ crate::section! {
             unit "agents", range [0, 100_000_000], source "scale choice";
         /// Share of consumers who reconsider their platform each month (rho).
         reconsider_consumer: f64 = 0.03;
-            unit "share/month", range [0, 1], source "MODEL.md step 8: 2-5%/month";
+            unit "share/month", range [0, 1], source "EVIDENCE.md §2.5: 2-5%/month";
         /// Share of enterprises who reconsider their portfolio each month.
         reconsider_enterprise: f64 = 0.012;
-            unit "share/month", range [0, 1], source "calibration.md §1.5: ~11%/yr switch primary vendor";
+            unit "share/month", range [0, 1], source "EVIDENCE.md §1.5: ~11%/yr switch primary vendor";
         /// Utility per quality point (theta_Q).
         theta_quality: f64 = 0.15;
             unit "utils/point", range [0, 100], source "calibration: one year of frontier progress ~1.5 utils";
@@ -27,13 +27,13 @@ crate::section! {
             unit "utils/USD", range [0, 100], source "calibration: enterprises less price-sensitive per seat";
         /// Network-effect strength theta_N on ln(1 + users in millions).
         theta_network: f64 = 0.25;
-            unit "utils", range [0, 20], source "MODEL.md step 8 (Arthur/Polya increasing returns)";
+            unit "utils", range [0, 20], source "EVIDENCE.md §2.1 (Arthur/Polya increasing returns)";
         /// Base switching cost SC_0.
         switching_cost: f64 = 1.0;
-            unit "utils", range [0, 100], source "calibration.md §2.5 (Klemperer)";
+            unit "utils", range [0, 100], source "EVIDENCE.md §2.5 (Klemperer)";
         /// Tenure growth of switching cost: SC = SC_0 + kappa ln(1 + tenure months).
         tenure_kappa: f64 = 0.4;
-            unit "utils", range [0, 100], source "calibration.md §2.5: habit, memory, personalisation";
+            unit "utils", range [0, 100], source "EVIDENCE.md §2.5: habit, memory, personalisation";
         /// One-off cost of a first adoption (trial, learning).
         adoption_cost: f64 = 1.0;
             unit "utils", range [0, 100], source "calibration: gradual adoption";
@@ -42,13 +42,13 @@ crate::section! {
             unit "utils", range [-100, 100], source "calibration: ~35% consumer adoption at month 0, rising";
         /// Share of consumers on some platform at month 0.
         initial_adoption_consumer: f64 = 0.3;
-            unit "share", range [0, 1], source "calibration.md §1.5: ~900M WAU of ~5.5B internet users";
+            unit "share", range [0, 1], source "EVIDENCE.md §1.5: ~900M WAU of ~5.5B internet users";
         /// Share of enterprise agents on some platform at month 0.
         initial_adoption_enterprise: f64 = 0.5;
-            unit "share", range [0, 1], source "calibration.md §1.5: broad enterprise adoption";
+            unit "share", range [0, 1], source "EVIDENCE.md §1.5: broad enterprise adoption";
         /// Share of a platform's consumers who pay the subscription.
         paid_conversion: f64 = 0.055;
-            unit "share", range [0, 1], source "calibration.md §1.5: ~50M subs / ~900M WAU";
+            unit "share", range [0, 1], source "EVIDENCE.md §1.5: ~50M subs / ~900M WAU";
         /// Log-scale spread of individual price sensitivity.
         price_sensitivity_sigma: f64 = 0.5;
             unit "1", range [0, 5], source "assumption: heterogeneous consumers";
@@ -60,10 +60,10 @@ crate::section! {
             unit "USD/person/yr", range [100, 1e6], source "normalisation";
         /// Platforms in an enterprise's portfolio (enterprises multi-home; consumers single-home).
         portfolio_size: u32 = 3;
-            unit "platforms", range [1, 3], source "calibration.md §1.5: 81% of enterprises run >=3 model families";
+            unit "platforms", range [1, 3], source "EVIDENCE.md §1.5: 81% of enterprises run >=3 model families";
         /// Workload share ratio between consecutive portfolio ranks (shares 1, r, r^2, normalised).
         portfolio_decay: f64 = 0.4;
-            unit "1", range [0, 1], source "calibration.md §1.5: primary vendor dominant";
+            unit "1", range [0, 1], source "EVIDENCE.md §1.5: primary vendor dominant";
         /// Serving compute per million consumers.
         gpus_per_million_consumers: f64 = 400.0;
             unit "H100e/M users", range [0, 1e7], source "assumption: ~900M WAU served with a few 100k H100e";
@@ -84,15 +84,15 @@ crate::section! {
             unit "month", range [0, 1200], source "policy clock (EU Data Act: switching charges banned from Jan 2027)";
         /// Share of the base switching cost SC_0 the mandate removes (mu).
         switching_cost_reduction: f64 = 0.5;
-            unit "share", range [0, 1], source "calibration.md §6: SC multiplier (1 - mu); egress at cost, then zero";
+            unit "share", range [0, 1], source "EVIDENCE.md §6: SC multiplier (1 - mu); egress at cost, then zero";
         /// Factor on the tenure growth kappa (memory and personalisation become portable).
         kappa_factor: f64 = 0.5;
-            unit "x", range [0, 1], source "calibration.md §2.5: data-portability rules reduce kappa";
+            unit "x", range [0, 1], source "EVIDENCE.md §2.5: data-portability rules reduce kappa";
         /// Factor on the reconsideration rates (switching becomes easier to contemplate).
         reconsider_factor: f64 = 1.5;
-            unit "x", range [0, 10], source "calibration.md §6: rho rises under portability";
+            unit "x", range [0, 10], source "EVIDENCE.md §6: rho rises under portability";
         /// Factor on the network-effect strength theta_N (interoperable platforms share networks).
         network_factor: f64 = 0.8;
-            unit "x", range [0, 1], source "calibration.md §6: effective network-effect exponent falls";
+            unit "x", range [0, 1], source "EVIDENCE.md §6: effective network-effect exponent falls";
     }
 }

@@ -1,4 +1,4 @@
-//! Venture finance and sentiment; acqui-hires; survival by cohort (MODEL.md step 13).
+//! Venture finance and sentiment; acqui-hires; survival by cohort (ODD §7.17).
 //!
 //! **Sentiment.** The industry's "vibes" are an index `S_t` (1 = neutral) driven by the
 //! momentum of sector returns. Sector revenue `R_t` is the revenue of labs and startups (summed
@@ -14,7 +14,7 @@
 //! against what it has become used to, so a maturing sector whose growth slows is not in a
 //! permanent bust), decelerating growth or a revenue drop depresses it; sentiment and sentiment feeds back into funding and entry, so the
 //! index can boom and bust; the reversion `κ` and the clamp keep it bounded
-//! (calibration.md §2.14: VC arrivals `Poisson(λ_VC · H_t)`, `H_t` a return-momentum index).
+//! (EVIDENCE.md §2.14: VC arrivals `Poisson(λ_VC · H_t)`, `H_t` a return-momentum index).
 //! Sentiment acts in [`finance::raise_funding`](super::finance::raise_funding) (the round logit
 //! shifts by `round_sentiment_weight · ln S`, round sizes scale by `S^e`) and in
 //! [`startups::enter_startups`](super::startups::enter_startups) (`λ = λ₀ S^η_s (p_ref/p_spot)^η`).

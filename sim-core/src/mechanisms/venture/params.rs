@@ -19,10 +19,10 @@ crate::section! {
             unit "months", range [1, 600], source "assumption: returns judged against the last few years (a moving-average crossover)";
         /// Pull of sentiment back to neutral each month (kappa).
         reversion_per_month: f64 = 0.1;
-            unit "1/month", range [0, 1], source "assumption: VC cycles of a few years (calibration.md §2.14)";
+            unit "1/month", range [0, 1], source "assumption: VC cycles of a few years (EVIDENCE.md §2.14)";
         /// Sentiment change per unit of monthly log growth of momentum above trend (eta).
         momentum_weight: f64 = 4.0;
-            unit "index/(1/month)", range [0, 100], source "assumption: hype follows returns (calibration.md §2.14: H_t a return-momentum index)";
+            unit "index/(1/month)", range [0, 100], source "assumption: hype follows returns (EVIDENCE.md §2.14: H_t a return-momentum index)";
         /// Standard deviation of the monthly sentiment shock (sigma).
         noise_sigma: f64 = 0.04;
             unit "index", range [0, 10], source "assumption: boom-bust swings of tens of percent a year";
@@ -34,20 +34,20 @@ crate::section! {
             unit "index", range [1, 100], source "guardrail";
         /// Logit shift of a startup's round probability per unit of ln(sentiment).
         round_sentiment_weight: f64 = 1.0;
-            unit "1", range [0, 100], source "MODEL.md step 13: rounds rise with sentiment";
+            unit "1", range [0, 100], source "ODD §7.17: rounds rise with sentiment";
         /// Elasticity of round size to sentiment (size x S^e).
         round_size_sentiment_elasticity: f64 = 0.5;
             unit "1", range [0, 10], source "assumption: valuations and round sizes rise in booms";
         /// Elasticity of the startup entry rate to sentiment (lambda x S^e).
         entry_sentiment_elasticity: f64 = 1.0;
-            unit "1", range [0, 10], source "calibration.md §2.14: VC arrivals Poisson(lambda_VC H_t)";
+            unit "1", range [0, 10], source "EVIDENCE.md §2.14: VC arrivals Poisson(lambda_VC H_t)";
         /// Probability that a startup in distress (out of cash, no round) of average quality and
         /// reference team size is acqui-hired instead of shutting down.
         acquihire_probability: f64 = 0.12;
             unit "1", range [0, 1], source "assumption: a minority of failing startups are sold for their team (about 30% of startup exits in the baseline)";
         /// Logit weight of quality above the startups' mean on the acqui-hire probability.
         acquihire_quality_weight: f64 = 0.3;
-            unit "1/point", range [0, 100], source "MODEL.md step 7: acqui-hires move a failed startup's team";
+            unit "1/point", range [0, 100], source "ODD §7.10: acqui-hires move a failed startup's team";
         /// Logit weight of ln(team / acquihire_team_reference) on the acqui-hire probability.
         acquihire_team_weight: f64 = 1.0;
             unit "1", range [0, 100], source "assumption: bigger teams are worth buying";

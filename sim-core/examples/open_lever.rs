@@ -1,6 +1,7 @@
 //! The open-source funding lever against the baseline with paired seeds (a calibration aid):
 //! for each seed, runs NAME with and without `open_source.funding_from_month=12` and prints,
-//! per metric, the baseline mean over months 12.. and the mean paired difference ± 1.96 sd/√n.
+//! per metric, the baseline mean over months 12.. and the mean paired difference ± the half-width
+//! of its 95% Student-t interval (`sim_core::stats::Paired`).
 //! `cargo run --release -p sim-core --example open_lever -- classroom 8 60`
 //! (NAME, seeds 1..=SEEDS, MONTHS; extra `key=value` arguments apply to both arms).
 fn main() {
@@ -56,10 +57,8 @@ fn main() {
         months - 1
     );
     for (i, c) in cols.iter().enumerate() {
-        let n = diffs[i].len() as f64;
-        let m = diffs[i].iter().sum::<f64>() / n;
-        let sd = (diffs[i].iter().map(|d| (d - m) * (d - m)).sum::<f64>() / (n - 1.0).max(1.0)).sqrt();
-        let b = bases[i].iter().sum::<f64>() / n;
-        println!("{c:28} {b:12.4}  {m:+12.4} ± {:.4}", 1.96 * sd / n.sqrt());
+        let b = sim_core::stats::mean(&bases[i]);
+        let p = sim_core::stats::Paired::from_diffs(diffs[i].clone());
+        println!("{c:28} {b:12.4}  {:+12.4} ± {:.4}", p.mean, (p.hi - p.lo) / 2.0);
     }
 }

@@ -636,17 +636,29 @@ where
 /// The chart as an SVG document.
 #[cfg(feature = "bitmap")]
 pub fn svg(chart: &Chart) -> anyhow::Result<Vec<u8>> {
-    let mut s = String::new();
-    draw(SVGBackend::with_string(&mut s, SIZE).into_drawing_area(), chart)?;
-    Ok(s.into_bytes())
+    render_svg(|root| draw(root, chart))
 }
 
 /// The chart as a PNG image.
 #[cfg(feature = "bitmap")]
 pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
+    render_png(|root| draw(root, chart))
+}
+
+/// An SVG document of [`SIZE`] drawn by `draw` (every chart kind's `svg`).
+#[cfg(feature = "bitmap")]
+pub(crate) fn render_svg(draw: impl FnOnce(Area<SVGBackend<'_>>) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
+    let mut s = String::new();
+    draw(SVGBackend::with_string(&mut s, SIZE).into_drawing_area())?;
+    Ok(s.into_bytes())
+}
+
+/// A PNG image of [`SIZE`] drawn by `draw` (every chart kind's `png`).
+#[cfg(feature = "bitmap")]
+pub(crate) fn render_png(draw: impl FnOnce(Area<BitMapBackend<'_>>) -> anyhow::Result<()>) -> anyhow::Result<Vec<u8>> {
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
-    draw(BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(), chart)?;
+    draw(BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area())?;
     encode_png(&rgb, SIZE)
 }
 

@@ -9,8 +9,6 @@ use anyhow::anyhow;
 use plotters::prelude::*;
 
 use crate::{PALETTE, register_font};
-#[cfg(feature = "bitmap")]
-use crate::{SIZE, encode_png};
 
 /// The two series' colours: the first two of the palette.
 const COLOURS: [RGBColor; 2] = [PALETTE[0], PALETTE[1]];
@@ -149,16 +147,11 @@ where
 /// The chart as an SVG document.
 #[cfg(feature = "bitmap")]
 pub fn svg(chart: &Chart) -> anyhow::Result<Vec<u8>> {
-    let mut s = String::new();
-    draw(SVGBackend::with_string(&mut s, SIZE).into_drawing_area(), chart)?;
-    Ok(s.into_bytes())
+    crate::render_svg(|root| draw(root, chart))
 }
 
 /// The chart as a PNG image.
 #[cfg(feature = "bitmap")]
 pub fn png(chart: &Chart) -> anyhow::Result<Vec<u8>> {
-    let (w, h) = SIZE;
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    draw(BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area(), chart)?;
-    encode_png(&rgb, SIZE)
+    crate::render_png(|root| draw(root, chart))
 }

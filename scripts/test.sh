@@ -153,6 +153,8 @@ ensure_pyarrow() {
 
 stage_test() {
     ensure_pyarrow || log "could not install pyarrow: the Parquet reader test will skip (fail under CI=true)"
+    # No import circles between sim-core's mechanism folders, kernel and params files.
+    python3 scripts/import-cycles.py
     # Tests that cannot run here call goldrush_tests::skip, which appends to this file.
     local skips
     skips=$(mktemp)

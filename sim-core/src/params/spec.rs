@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::params::ParamError;
+use crate::params::error::ParamError;
 
 /// The documentation and allowed range of one scenario field.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -115,12 +115,12 @@ macro_rules! section {
             ];
 
             /// Range-checks every field, naming each as `prefix.field`.
-            pub fn check_ranges(&self, prefix: &str, errs: &mut Vec<$crate::params::ParamError>) {
+            pub fn check_ranges(&self, prefix: &str, errs: &mut Vec<$crate::params::error::ParamError>) {
                 let mut _i = 0;
                 $(
                     $crate::params::spec::check_field(
                         &self.$field,
-                        &$crate::params::join_path(prefix, stringify!($field)),
+                        &$crate::params::error::join_path(prefix, stringify!($field)),
                         &Self::FIELDS[_i],
                         errs,
                     );

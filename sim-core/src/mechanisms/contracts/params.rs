@@ -1,7 +1,7 @@
 //! This mechanism's scenario parameters: the `[contracts]` table of a scenario file
 //! (re-exported from [`crate::params`]; documented by `goldrush params`).
 
-use crate::params::ParamError;
+use crate::params::error::ParamError;
 
 crate::section! {
     /// Reserved (take-or-pay) contracts between neoclouds and compute buyers.

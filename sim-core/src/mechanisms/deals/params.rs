@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::params::ParamError;
+use crate::params::error::ParamError;
 use crate::params::spec::Checkable;
 
 /// The nation-deal rule in force (`deals.rule` in a scenario file, in snake case).

@@ -1,7 +1,7 @@
 //! This mechanism's scenario parameters: the `[platform_entry]` and `[[niches]]` tables of a scenario file
 //! (re-exported from [`crate::params`]; documented by `goldrush params`).
 
-use crate::params::ParamError;
+use crate::params::error::ParamError;
 
 crate::section! {
     /// Platform entry into app niches, strategic acquisitions and API cut-offs (ODD

@@ -1,7 +1,7 @@
 //! This mechanism's scenario parameters: the `[[regimes]]` array of a scenario file
 //! (re-exported from [`crate::params`]; documented by `goldrush params`).
 
-use crate::params::ParamError;
+use crate::params::error::ParamError;
 
 crate::section! {
     /// A regulation regime (ODD §7.16): compliance cost by nation and fines on incidents.

@@ -1,7 +1,7 @@
 //! This mechanism's scenario parameters: the `[startups]` table of a scenario file
 //! (re-exported from [`crate::params`]; documented by `goldrush params`).
 
-use crate::params::ParamError;
+use crate::params::error::ParamError;
 
 crate::section! {
     /// Startups: the app market, entry, venture rounds and exit.

@@ -1,7 +1,7 @@
 //! This mechanism's scenario parameters: the `[venture]` table of a scenario file
 //! (re-exported from [`crate::params`]; documented by `goldrush params`).
 
-use crate::params::ParamError;
+use crate::params::error::ParamError;
 
 crate::section! {
     /// Venture finance: the market sentiment index, its effect on rounds and entry, and

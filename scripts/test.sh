@@ -5,7 +5,8 @@
 #
 #   scripts/test.sh [STAGE...]      (no STAGE: every stage; else the toolchain and these)
 #
-# Stages: toolchain, fmt, clippy, test (native, release, all crates' tests), debug (sim-core's unit
+# Stages: toolchain, fmt, clippy, test (native, release, all crates' tests, and no import circle in
+# sim-core: scripts/import-cycles.py), debug (sim-core's unit
 # tests and the determinism, invariants, scenarios, mechanisms, talent, venture and security
 # integration tests again with debug_assert!s and overflow checks on: profile
 # release-debug-asserts), wasm build,

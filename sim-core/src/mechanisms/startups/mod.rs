@@ -41,6 +41,7 @@ pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
 };
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 use super::platform_entry::{self, Niches};
 use super::users::Users;
@@ -314,20 +315,35 @@ pub fn serve_app_customers(
     }
 }
 
+/// What startup entry reads of the month: the scenario and clock, and the signals founders
+/// respond to (venture sentiment, the spot price against the cost index, the platforms and open
+/// models they can build on).
+#[derive(SystemParam)]
+pub struct EntryConditions<'w> {
+    cfg: Res<'w, Config>,
+    clock: Res<'w, Clock>,
+    market: Res<'w, Market>,
+    table: Res<'w, PlatformTable>,
+    open: Res<'w, OpenReleases>,
+    sentiment: Res<'w, Sentiment>,
+}
+
 /// Poisson entry of new startups.
-#[allow(clippy::too_many_arguments)]
 pub fn enter_startups(
     mut commands: Commands,
-    cfg: Res<Config>,
-    clock: Res<Clock>,
-    market: Res<Market>,
-    table: Res<PlatformTable>,
-    open: Res<OpenReleases>,
-    sentiment: Res<Sentiment>,
+    conditions: EntryConditions,
     mut dir: ResMut<Directory>,
     mut flows: ResMut<MonthFlows>,
     mut cohorts: ResMut<Cohorts>,
 ) {
+    let EntryConditions {
+        cfg,
+        clock,
+        market,
+        table,
+        open,
+        sentiment,
+    } = conditions;
     let sc = &cfg.0;
     let st = &sc.startups;
     let lambda = st.entry_rate_per_month

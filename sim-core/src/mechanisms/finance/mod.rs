@@ -182,7 +182,7 @@ pub fn raise_funding(
 pub use crate::state::ExitCause;
 
 /// Firms that ran out of cash, and lessors long below break-even, leave the market.
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+#[allow(clippy::too_many_arguments)]
 pub fn exit_firms(
     mut commands: Commands,
     cfg: Res<Config>,

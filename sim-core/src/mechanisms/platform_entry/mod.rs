@@ -346,7 +346,6 @@ fn traction(sc: &Scenario, b: &Books) -> f64 {
 }
 
 /// Frontier labs buy successful startups; a rival's purchase can cost the startup its API.
-#[allow(clippy::type_complexity)]
 pub fn acquire_startups(
     mut commands: Commands,
     cfg: Res<Config>,
@@ -435,7 +434,7 @@ pub fn acquire_startups(
 
 /// After the month's exits: ends the entries of platforms that left, clears ownership marks of
 /// owners that left, counts each niche's startups and tallies the exit-hazard windows.
-#[allow(clippy::type_complexity, clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)]
 pub fn review_app_niches(
     mut commands: Commands,
     cfg: Res<Config>,

@@ -151,7 +151,7 @@ enum App {
 
 /// App customers come and go, niche by niche; startups earn revenue and pay API fees to their
 /// platform; platforms' own apps earn their customers' revenue.
-#[allow(clippy::type_complexity, clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)]
 pub fn serve_app_customers(
     cfg: Res<Config>,
     clock: Res<Clock>,

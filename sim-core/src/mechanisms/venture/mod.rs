@@ -207,7 +207,6 @@ pub fn update_sentiment(
 }
 
 /// Startups in distress may be bought for their team instead of shutting down.
-#[allow(clippy::type_complexity)]
 pub fn acquihire_startups(
     mut commands: Commands,
     cfg: Res<Config>,

@@ -101,11 +101,6 @@ where
     Ok(())
 }
 
-/// Lengths of the finite runs of a series (for tests).
-pub fn segments_for_test(ys: &[f64]) -> Vec<usize> {
-    segments(ys).iter().map(Vec::len).collect()
-}
-
 /// Splits a series into runs of finite points (NaN months become gaps).
 fn segments(ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
     let mut segs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
@@ -191,4 +186,18 @@ where
         .map_err(|e| err(&e))?;
     root.present().map_err(|e| err(&e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segments;
+
+    #[test]
+    fn nan_months_split_a_series_into_finite_runs() {
+        let lengths: Vec<usize> = segments(&[1.0, f64::NAN, f64::NAN, 2.0, 3.0])
+            .iter()
+            .map(Vec::len)
+            .collect();
+        assert_eq!(lengths, vec![1, 2], "a NaN month must end a line segment");
+    }
 }

@@ -363,7 +363,7 @@ pub mod chart {
     //! The playground's charts: goldrush-charts' live charts drawn on a `<canvas>`.
 
     use goldrush_charts::live;
-    pub use goldrush_charts::live::{Line, segments_for_test, y_range};
+    pub use goldrush_charts::live::{Line, y_range};
     pub use goldrush_charts::tick;
     use plotters::prelude::*;
     use plotters_canvas::CanvasBackend;
@@ -517,10 +517,6 @@ mod tests {
         assert_eq!(chart::tick(40.0), "40");
         let (lo, hi) = chart::y_range(&lines[..1]);
         assert!(lo <= 0.0 && hi > lo);
-        assert_eq!(
-            chart::segments_for_test(&[1.0, f64::NAN, f64::NAN, 2.0, 3.0]),
-            vec![1, 2]
-        );
         let layers = w.share_layers(2);
         assert!(!layers.is_empty() && layers.len() <= 3);
         assert!(layers.iter().all(|l| l.ys.len() == 2));

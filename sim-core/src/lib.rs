@@ -33,6 +33,7 @@ pub mod sim;
 pub mod state;
 pub mod stats;
 
+pub use kernel::calendar::YearMonth;
 pub use metrics::{METRICS, MetricSpec, Metrics};
 pub use params::Scenario;
 pub use sim::{DealRecord, Sim, SimError};

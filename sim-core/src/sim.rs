@@ -87,6 +87,11 @@ impl Sim {
         self.scenario.run.months
     }
 
+    /// The calendar month of simulated month `month` (`run.start + month`).
+    pub fn date(&self, month: u32) -> crate::kernel::calendar::YearMonth {
+        self.scenario.run.start.label_of(month)
+    }
+
     /// The validated scenario.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario

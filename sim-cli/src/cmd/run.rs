@@ -35,7 +35,7 @@ fn human_summary(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding], 
     let _ = writeln!(s, "goldrush {VERSION} (git {GIT_COMMIT})");
     let _ = writeln!(s, "scenario     {} ({})", sc.name, loaded.origin);
     let _ = writeln!(s, "seed         {}", sc.run.seed);
-    let _ = writeln!(s, "months       {} (from {})", sim.month(), sc.run.start_year);
+    let _ = writeln!(s, "months       {} (from {})", sim.month(), sc.run.start);
     let _ = writeln!(s, "user agents  {}", sim.user_agents());
     let _ = writeln!(s, "state hash   {}", hash_hex(f.state_hash));
     let _ = writeln!(s, "setup        {}", secs(t.setup_seconds));

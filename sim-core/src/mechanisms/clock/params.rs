@@ -10,8 +10,9 @@ crate::section! {
         /// Months to simulate (one tick = one month).
         months: u32 = 120;
             unit "months", range [1, 1200], source "ODD §2: default horizon 120 months";
-        /// Calendar year of month 0 (labels only).
-        start_year: u32 = 2026;
-            unit "year", range [1990, 2200], source "ODD §2: the year 2026 onward";
+        /// Calendar month of month 0, `YYYY-MM` (labels only: dates in outputs, charts and
+        /// target moments; no rule reads it).
+        start: crate::kernel::calendar::YearMonth = crate::kernel::calendar::YearMonth { year: 2026, month: 1 };
+            unit "YYYY-MM", range [1900, 3000], source "ODD §2: the baseline starts in January 2026";
     }
 }

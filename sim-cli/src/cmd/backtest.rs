@@ -14,7 +14,7 @@
 //! `--jobs`. With `--markdown` the report is printed as docs/VALIDATION.md (no files written).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
@@ -26,7 +26,7 @@ use sim_core::stats::{mean, quantile};
 use crate::build_info::{GIT_COMMIT, VERSION};
 use crate::errors::{bad_input, emit};
 use crate::evidence::targets::BUILTIN_TARGETS;
-use crate::evidence::{RunRecord, Target, TargetSet, load_builtin_targets, load_targets, record_run, seeds};
+use crate::evidence::{RunRecord, Target, TargetSet, load_builtin_targets, load_targets, moments, record_run, seeds};
 use crate::load::{Loaded, load_scenario, with_run_overrides};
 use crate::output::{prepare_out_dir, write_atomically};
 use crate::simulate::hash_hex;
@@ -64,6 +64,12 @@ pub struct BacktestArgs {
     /// calendar time with the data points and intervals.
     #[arg(long)]
     pub plots: bool,
+    /// Only the targets with these ids (comma-separated, in the file's order).
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Only the targets carrying any of these tags (comma-separated), e.g. prices,compute.
+    #[arg(long, value_name = "TAG,TAG", value_delimiter = ',')]
+    pub tags: Vec<String>,
     /// Print the report as Markdown (docs/VALIDATION.md) on stdout and write no files.
     #[arg(long)]
     pub markdown: bool,
@@ -97,6 +103,8 @@ pub struct Row {
     pub data_file: String,
     pub data_derivation: String,
     pub data_source: String,
+    /// Why the scenario cannot produce the moment, if it cannot (else empty).
+    pub note: String,
 }
 
 /// Verdicts.
@@ -164,15 +172,27 @@ pub fn compare(t: &Target, values: &[f64]) -> Row {
         data_file: t.file.clone(),
         data_derivation: t.derivation.clone(),
         data_source: t.source.clone(),
+        note: String::new(),
     }
 }
 
-/// Loads the targets: `--targets FILE` from disk, else the embedded set.
-pub fn targets_of(arg: Option<&Path>) -> anyhow::Result<TargetSet> {
-    match arg {
-        Some(p) => load_targets(p),
-        None => load_builtin_targets(),
+/// Loads the targets: `--targets FILE` from disk, else the embedded set; then `--only` and
+/// `--tags` pick a subset (an unknown id, or tags no target carries, is bad input).
+pub fn targets_of(opts: &BacktestArgs) -> anyhow::Result<TargetSet> {
+    let mut set = match &opts.targets {
+        Some(p) => load_targets(p)?,
+        None => load_builtin_targets()?,
+    };
+    if !opts.only.is_empty() {
+        set = set.select(&opts.only)?;
     }
+    if !opts.tags.is_empty() {
+        set = set.with_tags(&opts.tags);
+        if set.targets.is_empty() {
+            return Err(bad_input(format!("no target carries any of the tags {:?}", opts.tags)));
+        }
+    }
+    Ok(set)
 }
 
 /// Runs `scenario` once per seed (in parallel on `jobs` threads), in seed order.
@@ -205,16 +225,21 @@ pub struct Backtest {
 
 /// Loads, runs and compares (no output).
 pub fn backtest_of(opts: &BacktestArgs) -> anyhow::Result<Backtest> {
-    let targets = targets_of(opts.targets.as_deref())?;
+    let targets = targets_of(opts)?;
     let loaded = load_scenario(&opts.scenario, &with_run_overrides(&opts.set, None, None))?;
     let seeds = seeds(loaded.scenario.run.seed, opts.seeds);
     let runs = record_seeds(&loaded.scenario, &seeds, opts.jobs.map(|j| j as usize))?;
+    // moments[run][target], reduced per target in seed order.
+    let per_run: Vec<Vec<f64>> = runs.iter().map(|r| moments(&targets, r)).collect();
     let rows = targets
         .targets
         .iter()
-        .map(|t| {
-            let values: Vec<f64> = runs.iter().map(|r| t.simulate(r)).collect();
-            compare(t, &values)
+        .enumerate()
+        .map(|(k, t)| {
+            let values: Vec<f64> = per_run.iter().map(|m| m[k]).collect();
+            let mut row = compare(t, &values);
+            row.note = t.unproducible(&loaded.scenario).unwrap_or_default();
+            row
         })
         .collect();
     Ok(Backtest {
@@ -233,7 +258,7 @@ pub fn backtest(opts: &BacktestArgs) -> anyhow::Result<()> {
     }
     if !opts.markdown {
         // Checked before anything runs; nothing is written on bad input.
-        targets_of(opts.targets.as_deref())?;
+        targets_of(opts)?;
         load_scenario(&opts.scenario, &with_run_overrides(&opts.set, None, None))?;
         prepare_out_dir(&opts.out)?;
     }
@@ -426,6 +451,12 @@ fn csv(rows: &[Row]) -> String {
 }
 
 #[derive(Serialize)]
+struct SeedHash {
+    seed: u64,
+    state_hash: String,
+}
+
+#[derive(Serialize)]
 struct Report<'a> {
     goldrush_version: &'static str,
     git_commit: &'static str,
@@ -433,7 +464,7 @@ struct Report<'a> {
     origin: &'a str,
     targets: String,
     seeds: &'a [u64],
-    state_hashes: Vec<String>,
+    state_hashes: Vec<SeedHash>,
     summary: String,
     /// NaN and infinities are written as null.
     rows: &'a [Row],
@@ -448,7 +479,14 @@ fn json(b: &Backtest, opts: &BacktestArgs) -> anyhow::Result<String> {
         origin: &b.loaded.origin,
         targets: targets_name(opts),
         seeds: &b.seeds,
-        state_hashes: b.runs.iter().map(|r| hash_hex(r.state_hash)).collect(),
+        state_hashes: b
+            .runs
+            .iter()
+            .map(|r| SeedHash {
+                seed: r.seed,
+                state_hash: hash_hex(r.state_hash),
+            })
+            .collect(),
         summary: summary(&b.rows).trim().to_string(),
         rows: &b.rows,
         resolved_scenario: &b.loaded.scenario,
@@ -457,9 +495,6 @@ fn json(b: &Backtest, opts: &BacktestArgs) -> anyhow::Result<String> {
     s.push('\n');
     Ok(s)
 }
-
-/// The command that regenerates docs/VALIDATION.md.
-pub const DOC_COMMAND: &str = "goldrush backtest --markdown";
 
 /// docs/VALIDATION.md: the report as Markdown, with the command that made it (no timings, no
 /// commit: it changes only when the model, the scenario or the targets change).
@@ -474,6 +509,12 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
     }
     if opts.seeds != DEFAULT_SEEDS {
         let _ = write!(cmd, " --seeds {}", opts.seeds);
+    }
+    if !opts.only.is_empty() {
+        let _ = write!(cmd, " --only {}", opts.only.join(","));
+    }
+    if !opts.tags.is_empty() {
+        let _ = write!(cmd, " --tags {}", opts.tags.join(","));
     }
     for s in &opts.set {
         let _ = write!(cmd, " --set {s}");
@@ -538,6 +579,9 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
             let _ = writeln!(s, "- Source: {}.", r.data_source.trim_end_matches('.'));
         }
         let _ = writeln!(s, "- Model: {}.", r.model_quantity);
+        if !r.note.is_empty() {
+            let _ = writeln!(s, "- Not produced: {}.", r.note);
+        }
         let _ = writeln!(
             s,
             "- Fit: data {} [{}, {}]; model mean {} (sd {}, 10-90% [{}, {}], {} of {} seeds); z {}; **{}**.\n",

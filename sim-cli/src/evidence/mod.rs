@@ -14,7 +14,7 @@ pub mod record;
 pub mod targets;
 
 pub use record::{RunRecord, record_run};
-pub use targets::{Quantity, Target, TargetSet, load_builtin_targets, load_targets};
+pub use targets::{Target, TargetSet, load_builtin_targets, load_targets};
 
 /// All moments of a run, in the set's order.
 pub fn moments(set: &TargetSet, run: &RunRecord) -> Vec<f64> {

@@ -118,11 +118,6 @@ impl RunRecord {
         (m >= 0 && (m as usize) < self.months()).then_some(m as usize)
     }
 
-    /// A metric's monthly values (NaN if the name is unknown).
-    pub fn metric(&self, name: &str) -> Vec<f64> {
-        self.metrics.iter().map(|r| r.get(name).unwrap_or(f64::NAN)).collect()
-    }
-
     /// The series' value in month `m`.
     fn series_at(&self, s: &Series, m: usize) -> f64 {
         let metric = |name: &str| self.metrics[m].get(name).unwrap_or(f64::NAN);
@@ -168,6 +163,11 @@ impl RunRecord {
                 if den > 0.0 { num / den } else { f64::NAN }
             }
         }
+    }
+
+    /// The series over the whole run, month by month.
+    pub fn series(&self, s: &Series) -> Vec<f64> {
+        (0..self.months()).map(|m| self.series_at(s, m)).collect()
     }
 
     /// The series over a calendar window as (decimal year, value); `None` unless the run

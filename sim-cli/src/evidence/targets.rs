@@ -318,17 +318,6 @@ impl Quantity {
             Quantity::NotProduced { .. } => Vec::new(),
         }
     }
-
-    /// The metric behind the series, if it is a metric (charts group targets by it).
-    pub fn metric(&self) -> Option<&'static str> {
-        match self {
-            Quantity::Model {
-                series: Series::Metric { metric, over: None },
-                ..
-            } => Some(metric),
-            _ => None,
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1386,6 +1375,7 @@ impl TargetSet {
     /// Exit-2 error if the scenario cannot produce some target: its period lies outside
     /// run.start .. run.start + run.months - 1, a named firm or group does not exist, or the
     /// model has no such quantity.
+    #[allow(dead_code, reason = "the API goldrush calibrate checks its targets with")]
     pub fn check_producible(&self, scenario: &Scenario) -> anyhow::Result<()> {
         let problems: Vec<String> = self
             .targets

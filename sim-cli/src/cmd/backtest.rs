@@ -562,9 +562,10 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
     let _ = writeln!(s, "\n## The moments\n");
     for r in &b.rows {
         let _ = writeln!(s, "### `{}`\n", r.id);
+        let stop = if r.description.ends_with('.') { "" } else { "." };
         let _ = writeln!(
             s,
-            "{} Tags: {}. Weight {}.\n",
+            "{}{stop} Tags: {}. Weight {}.\n",
             r.description,
             r.tags.join(", "),
             r.weight
@@ -579,7 +580,7 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
             let _ = writeln!(s, "- Source: {}.", r.data_source.trim_end_matches('.'));
         }
         let _ = writeln!(s, "- Model: {}.", r.model_quantity);
-        if !r.note.is_empty() {
+        if !r.note.is_empty() && !r.model_quantity.starts_with("not produced") {
             let _ = writeln!(s, "- Not produced: {}.", r.note);
         }
         let _ = writeln!(

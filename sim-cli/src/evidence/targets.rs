@@ -1199,7 +1199,7 @@ fn compute(kind: &str, d: &RawData, table: &Table) -> Result<Computed, String> {
                 Some(t) => *t.get_ref(),
                 None => groups.values().sum(),
             };
-            if !(total > 0.0) {
+            if total.is_nan() || total <= 0.0 {
                 return Err(format!("the total is {total}, not positive"));
             }
             for e in &d.exclude {
@@ -1447,11 +1447,6 @@ impl Target {
             None => None,
         };
         statistic_of(*statistic, &sw, bw.as_deref())
-    }
-
-    /// Whether the data value is a literal (reported figure) rather than derived from a file.
-    pub fn is_literal(&self) -> bool {
-        self.file.is_empty()
     }
 }
 

@@ -139,7 +139,7 @@ fn literal_with_a_stated_interval_and_source() {
     let text = "[[target]]\nid = \"lit\"\ndescription = \"d\"\nweight = 2.0\ntags = [\"prices\"]\nperiod = \"2024-01..2024-12\"\n[target.data]\nderive = \"literal\"\nvalue = 8.0\nlower = 7.0\nupper = 12.0\nsource = \"a report\"\n[target.model]\nmetric = \"spot_price_usd\"\nstatistic = \"max\"\n";
     let t = load(text).expect("valid").remove(0);
     assert_eq!((t.value, t.lower, t.upper, t.weight), (8.0, 7.0, 12.0, 2.0));
-    assert!(t.is_literal());
+    assert!(t.file.is_empty(), "a literal has no file");
     assert_eq!(t.tags, vec!["prices".to_string()]);
 }
 

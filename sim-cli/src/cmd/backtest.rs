@@ -422,13 +422,13 @@ fn table(rows: &[Row]) -> String {
 /// backtest.csv: one row per moment; floats in shortest round-trip form.
 fn csv(rows: &[Row]) -> String {
     let mut s = String::from(
-        "id,tags,period,weight,data_value,data_lower,data_upper,model_mean,model_sd,model_p10,model_p90,seeds_used,distance,verdict,model_quantity,data_file\n",
+        "id,tags,period,weight,data_value,data_lower,data_upper,model_mean,model_sd,model_p10,model_p90,seeds_used,distance,verdict,model_quantity,data_file,note\n",
     );
     let q = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
     for r in rows {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.id,
             q(&r.tags.join(";")),
             r.period,
@@ -444,7 +444,8 @@ fn csv(rows: &[Row]) -> String {
             r.distance,
             r.verdict,
             q(&r.model_quantity),
-            r.data_file
+            r.data_file,
+            q(&r.note)
         );
     }
     s

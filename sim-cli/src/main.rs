@@ -224,8 +224,12 @@ enum Command {
             such quantity, or the run does not cover the period); then how many moments lie in \
             the data interval or within 2 model standard deviations. Writes backtest.csv and \
             backtest.json (rows, seeds, state hashes, the resolved scenario) into --out \
-            atomically; with --plots also charts (PNG and SVG). With --markdown, prints the \
-            report as Markdown (docs/VALIDATION.md) and writes nothing. Runs go in parallel \
+            atomically; with --plots also charts (PNG and SVG): per model series, its mean and \
+            10-90% band over calendar years with the data values and intervals. --only ID,ID \
+            and --tags TAG,TAG pick subsets of the targets. With --markdown, prints the report \
+            as Markdown (docs/VALIDATION.md) and writes nothing. Bad input (a targets file \
+            with an unknown key, metric, derivation or column, a filter matching no row, a \
+            value outside its interval) exits with 2 naming file:line and the field. Runs go in parallel \
             (--jobs); the results are identical for any number of jobs.",
         after_help = "Examples:\n  goldrush backtest\n  goldrush backtest --seeds 5 --set users.consumer_agents=2000 --plots --out out/bt\n  goldrush backtest baseline --set run.start=2023-01 --targets data/targets.toml"
     )]

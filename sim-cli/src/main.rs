@@ -58,11 +58,13 @@ enum Command {
     /// with --plots).
     #[command(
         long_about = "Run a scenario month by month and write metrics.csv (one row per month, \
-            one column per metric; see `goldrush metrics`) and summary.json (version, seed, \
-            state hash, final metrics, platforms, the fully resolved scenario, and timings under \
-            \"timing\") into --out. With --panel, also panel.csv: the firm-level panel, one row \
-            per firm per month (month, id, kind, nation, founded, users, revenue, cash, compute, \
-            employees, talent, quality, alive, exit_cause); a firm that exits appears a last \
+            its calendar date (YYYY-MM, from run.start) after the month, one column per \
+            metric; see `goldrush metrics`) and summary.json (version, seed, calendar start \
+            and final date, state hash, final metrics, platforms, the fully resolved scenario, \
+            and timings under \"timing\") into --out. With --panel, also panel.csv: the \
+            firm-level panel, one row per firm per month (month, date, id, kind, nation, \
+            founded, users, revenue, cash, compute, employees, talent, quality, alive, \
+            exit_cause); a firm that exits appears a last \
             time in its exit month with alive=false and the cause. With --plots, also charts \
             as PNG and SVG: METRIC for the key metrics (those `goldrush compare` compares), \
             spot_vs_contract, platform_shares and startup_survival (see `goldrush plot \
@@ -116,8 +118,9 @@ enum Command {
             (Student's t) and a verdict: higher / lower when the interval excludes zero, no clear \
             difference otherwise. Prints a table and writes compare.csv and compare.json (the \
             table, seeds, both resolved scenarios, version, state hashes per seed), \
-            trajectories.csv (side, seed, month, the compared metrics, then spot_price_usd and \
-            contract_price_usd) and startups.csv (side, seed, entry_age, end_age, exited: the \
+            trajectories.csv (side, seed, month, date, the compared metrics, then \
+            spot_price_usd and contract_price_usd) and startups.csv (side, seed, entry_age, \
+            end_age, exited: the \
             startups observed, for survival curves) into --out, atomically; with --plots also \
             charts as PNG and SVG: METRIC (both scenarios' mean trajectories with 10-90% bands \
             across seeds), spot_vs_contract and startup_survival (Kaplan-Meier, one curve per \

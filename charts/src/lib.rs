@@ -10,8 +10,8 @@
 //!   "others").
 //! - [`Survival`]: Kaplan–Meier survival curves by age ([`kaplan_meier`]), as steps.
 //!
-//! and the bar charts of a sensitivity analysis ([`sensitivity`]) and the browser's live charts
-//! of a run in progress ([`live`]).
+//! and the bar charts of a sensitivity analysis ([`sensitivity`]), the data-over-model charts of
+//! a backtest ([`backtest`]) and the browser's live charts of a run in progress ([`live`]).
 //!
 //! A chart with nothing to draw (a metric NaN throughout, no startups) says so in the picture:
 //! "no data" and why, never an empty frame. With the `bitmap` feature (the CLI; not for wasm),
@@ -29,6 +29,7 @@ use plotters::prelude::*;
 use sim_core::YearMonth;
 use sim_core::stats::{mean_skip_nan, quantile};
 
+pub mod backtest;
 pub mod live;
 pub mod sensitivity;
 

@@ -34,7 +34,10 @@ pub use jacobian::{
     DifferencePoints, LocalSensitivity, difference_points, jacobian, jacobian_steps, local_sensitivity,
 };
 pub use nelder_mead::NelderMead;
-pub use posterior::{Marginal, ess, identified, marginals, weighted_correlation, weighted_mean_cov, weighted_quantile};
+pub use posterior::{
+    Marginal, Pairwise, ess, identified, marginals, pairwise, weighted_correlation, weighted_mean_cov,
+    weighted_quantile,
+};
 pub use prior::{Prior, Scale, from_unit_point, to_unit_point};
 pub use smm::{MomentData, Objective, smm_objective};
 pub use sobol::{sobol, try_sobol};

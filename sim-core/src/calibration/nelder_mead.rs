@@ -12,6 +12,11 @@
 //!   `f_cc < f_{n+1}`; otherwise
 //! - shrink every vertex towards the best, `x_i ← x_1 + σ (x_i − x_1)`.
 //!
+//! Adaptive coefficients (optional, [`NelderMead::adaptive`]): Gao & Han (2012), "Implementing
+//! the Nelder–Mead simplex algorithm with adaptive parameters", Comput. Optim. Appl.
+//! 51:259–277: α = 1, γ = 1 + 2/n, ρ = 0.75 − 1/(2n), σ = 1 − 1/n for `n` parameters, which keep
+//! the simplex from degenerating when `n` is large (identical to the standard ones for n = 2).
+//!
 //! Bounds: every point asked for is clamped to [0, 1] coordinate by coordinate (projection onto
 //! the cube), so the model only ever runs inside the priors' support. The initial simplex is
 //! `x_0` and `x_0 ± step · e_i` (minus where plus would leave the cube).
@@ -75,6 +80,8 @@ pub struct NelderMead {
     iterations: u64,
     best_x: Vec<f64>,
     best_f: f64,
+    /// Reflection, expansion, contraction and shrink coefficients (α, γ, ρ, σ).
+    coefficients: [f64; 4],
 }
 
 fn clamp_unit(x: &mut [f64]) {
@@ -120,7 +127,20 @@ impl NelderMead {
             iterations: 0,
             best_f: f64::MAX,
             best_x: x0,
+            coefficients: [ALPHA, GAMMA, RHO, SIGMA],
         }
+    }
+
+    /// The same run with the adaptive coefficients of Gao & Han (2012) (module docs).
+    pub fn adaptive(mut self) -> Self {
+        let n = self.simplex.len().saturating_sub(1).max(1) as f64;
+        self.coefficients = [1.0, 1.0 + 2.0 / n, 0.75 - 1.0 / (2.0 * n), 1.0 - 1.0 / n];
+        self
+    }
+
+    /// The coefficients in use: (α, γ, ρ, σ).
+    pub fn coefficients(&self) -> [f64; 4] {
+        self.coefficients
     }
 
     /// The points that need an objective now (at least one unless [`NelderMead::done`]; empty
@@ -154,6 +174,7 @@ impl NelderMead {
             }
         }
         let n = self.simplex.len() - 1;
+        let [_, gamma, rho, _] = self.coefficients;
         let phase = std::mem::replace(&mut self.phase, Phase::Done);
         match phase {
             Phase::Init => {
@@ -164,15 +185,15 @@ impl NelderMead {
                 let (xr, fr) = (pts[0].clone(), fs[0]);
                 if fr < self.values[0] {
                     let c = self.centroid();
-                    self.ask_one(Phase::Expand { xr: xr.clone(), fr }, along(&c, &xr, GAMMA));
+                    self.ask_one(Phase::Expand { xr: xr.clone(), fr }, along(&c, &xr, gamma));
                 } else if fr < self.values[n - 1] {
                     self.replace_worst(xr, fr);
                 } else if fr < self.values[n] {
                     let c = self.centroid();
-                    self.ask_one(Phase::ContractOutside { fr }, along(&c, &xr, RHO));
+                    self.ask_one(Phase::ContractOutside { fr }, along(&c, &xr, rho));
                 } else {
                     let c = self.centroid();
-                    let xc = along(&c, &self.simplex[n], RHO);
+                    let xc = along(&c, &self.simplex[n], rho);
                     self.ask_one(Phase::ContractInside, xc);
                 }
             }
@@ -267,7 +288,8 @@ impl NelderMead {
 
     fn ask_shrink(&mut self) {
         let x1 = self.simplex[0].clone();
-        self.pending = self.simplex[1..].iter().map(|v| along(&x1, v, SIGMA)).collect();
+        let sigma = self.coefficients[3];
+        self.pending = self.simplex[1..].iter().map(|v| along(&x1, v, sigma)).collect();
         self.phase = Phase::Shrink;
     }
 
@@ -294,7 +316,7 @@ impl NelderMead {
         }
         let n = self.simplex.len() - 1;
         let c = self.centroid();
-        let xr = along(&self.simplex[n], &c, 1.0 + ALPHA);
+        let xr = along(&self.simplex[n], &c, 1.0 + self.coefficients[0]);
         self.ask_one(Phase::Reflect, xr);
     }
 }

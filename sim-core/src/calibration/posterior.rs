@@ -126,6 +126,24 @@ pub fn weighted_correlation(pop: &Population) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// Pairwise summary of a population for the pair plots: the weighted correlation of every two
+/// parameters (in unit space, i.e. of log values for log priors).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pairwise {
+    /// Parameter paths, in prior order.
+    pub paths: Vec<String>,
+    /// `correlation[i][j]`, symmetric, 1 on the diagonal.
+    pub correlation: Vec<Vec<f64>>,
+}
+
+/// The [`Pairwise`] summary of `pop`.
+pub fn pairwise(priors: &[Prior], pop: &Population) -> Pairwise {
+    Pairwise {
+        paths: priors.iter().map(|p| p.path.clone()).collect(),
+        correlation: weighted_correlation(pop),
+    }
+}
+
 /// One parameter's posterior marginal, in parameter units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Marginal {

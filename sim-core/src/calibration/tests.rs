@@ -208,6 +208,19 @@ fn nelder_mead_finds_the_minimum_of_a_quadratic() {
 }
 
 #[test]
+fn adaptive_nelder_mead_finds_the_minimum_in_eight_dimensions() {
+    let c: Vec<f64> = (0..8).map(|i| 0.1 + 0.1 * i as f64).collect();
+    let f = |u: &[f64]| u.iter().zip(&c).map(|(a, b)| (a - b) * (a - b)).sum::<f64>();
+    assert_eq!(
+        NelderMead::new(vec![0.5; 2], 0.1, 10, 0.0).adaptive().coefficients(),
+        [1.0, 2.0, 0.5, 0.5]
+    );
+    let nm = minimise(NelderMead::new(vec![0.5; 8], 0.2, 20_000, 1e-8).adaptive(), f);
+    let (x, fx) = nm.best();
+    assert!(fx < 1e-10, "{fx} at {x:?} after {} evaluations", nm.evals());
+}
+
+#[test]
 fn nelder_mead_finds_the_minimum_of_rosenbrock() {
     let nm = minimise(NelderMead::new(vec![0.2, 0.3], 0.1, 3000, 1e-9), rosenbrock);
     let (x, fx) = nm.best();
@@ -472,8 +485,13 @@ fn abc_leaves_a_parameter_the_data_ignore_at_its_prior() {
     let u: Vec<f64> = last.particles.iter().map(|p| p[1]).collect();
     let mean_u = u.iter().zip(&last.weights).map(|(a, w)| a * w).sum::<f64>();
     assert!(close(mean_u, 0.5, 0.05), "unit mean {mean_u}");
-    let corr = weighted_correlation(last);
-    assert!(corr[0][1].abs() < 0.15 && corr[0][0] == 1.0, "{corr:?}");
+    let pw = pairwise(&priors, last);
+    let corr = &pw.correlation;
+    assert_eq!(pw.paths, vec!["theta", "ignored"]);
+    assert!(
+        corr[0][1].abs() < 0.15 && corr[0][1] == corr[1][0] && corr[0][0] == 1.0,
+        "{corr:?}"
+    );
 }
 
 #[test]

@@ -200,6 +200,7 @@ pub fn abc_propose(cfg: &AbcConfig, priors: &[Prior], prev: Option<&Population>,
 
 /// Population `generation` from its batch of `proposals` and their `distances` to the data
 /// (module docs). `prev` is population `generation − 1` (`None` for generation 0).
+/// `distances[i]` belongs to `proposals[i]`; extra entries of the longer slice are ignored.
 pub fn abc_update(
     cfg: &AbcConfig,
     priors: &[Prior],

@@ -643,12 +643,23 @@ fn abc_with_too_few_acceptances_keeps_the_previous_tolerance() {
     assert_eq!(p0.epsilon, 5.0);
     assert_eq!(p0.acceptance, 0.9);
     assert!(!abc_done(&cfg, &p0));
+    assert_eq!(abc_stop(&cfg, &p0), None);
     let d1: Vec<f64> = (0..10).map(|i| if i < 2 { 1.0 } else { 9.0 }).collect();
     let p1 = abc_update(&cfg, &priors, Some(&p0), 1, &props, &d1);
     assert_eq!(p1.particles.len(), 2);
     assert_eq!(p1.epsilon, 5.0, "fewer than N within ε_0: the tolerance stays");
     assert_eq!(p1.acceptance, 0.2);
     assert!(abc_done(&cfg, &p1), "acceptance below the floor stops the run");
+    assert_eq!(abc_stop(&cfg, &p1), Some(AbcStop::Acceptance));
+    let none = abc_update(&cfg, &priors, Some(&p1), 2, &props, &[f64::NAN; 10]);
+    assert!(none.particles.is_empty() && none.weights.is_empty() && none.epsilon == 5.0);
+    assert_eq!(abc_stop(&cfg, &none), Some(AbcStop::Empty));
+    let last = Population {
+        acceptance: 1.0,
+        ..p0.clone()
+    };
+    let last = Population { generation: 2, ..last };
+    assert_eq!(abc_stop(&cfg, &last), Some(AbcStop::Generations));
 }
 
 // ---------------------------------------------------------------- JSON

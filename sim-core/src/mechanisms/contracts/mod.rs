@@ -36,9 +36,9 @@ pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
 use bevy_ecs::prelude::*;
 
 use super::auction::{self, Ask, Bid};
+use crate::kernel::by_id::ById;
 use crate::params::FirmKind;
 use crate::rng::{self, Stream};
-use std::collections::BTreeMap;
 
 use crate::state::*;
 
@@ -51,14 +51,19 @@ struct Position {
     committed: f64,
 }
 
+/// The largest firm id among the contracts' parties (0 for an empty book).
+fn max_party(contracts: &[Contract]) -> u64 {
+    contracts.iter().map(|c| c.buyer.0.max(c.seller.0)).max().unwrap_or(0)
+}
+
 /// Sums the book per firm, in contract-id order (so float sums are reproducible).
-fn positions(book: &ContractBook) -> BTreeMap<AgentId, Position> {
-    let mut out: BTreeMap<AgentId, Position> = BTreeMap::new();
+fn positions(book: &ContractBook) -> ById<Position> {
+    let mut out: ById<Position> = ById::with_max_id(max_party(&book.contracts));
     for c in &book.contracts {
-        let b = out.entry(c.buyer).or_default();
+        let b = out.at(c.buyer);
         b.reserved += c.gpus;
         b.reserved_value += c.gpus * c.price;
-        out.entry(c.seller).or_default().committed += c.gpus;
+        out.at(c.seller).committed += c.gpus;
     }
     out
 }
@@ -67,7 +72,7 @@ fn positions(book: &ContractBook) -> BTreeMap<AgentId, Position> {
 pub fn tally_contracts(book: &ContractBook, fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>) {
     let pos = positions(book);
     for (id, _, mut f, _) in fleets.iter_mut() {
-        let p = pos.get(id).copied().unwrap_or_default();
+        let p = *pos.get(*id);
         f.reserved = p.reserved;
         f.committed = p.committed;
         f.reserved_price = if p.reserved > 0.0 {
@@ -80,24 +85,20 @@ pub fn tally_contracts(book: &ContractBook, fleets: &mut Query<(&AgentId, &Firm,
 
 /// Books the take-or-pay payments of `contracts`: each firm pays (or receives) the sum of its
 /// contracts, summed in contract order.
-fn pay_all<'a>(
-    contracts: impl Iterator<Item = &'a Contract>,
-    fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
-) {
-    let mut flows: BTreeMap<AgentId, (f64, f64)> = BTreeMap::new();
+fn pay_all(contracts: &[Contract], fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>) {
+    let mut flows: ById<(f64, f64)> = ById::with_max_id(max_party(contracts));
     for c in contracts {
         let amount = c.gpus * c.price * HOURS_PER_MONTH;
-        flows.entry(c.buyer).or_default().0 += amount;
-        flows.entry(c.seller).or_default().1 += amount;
+        flows.at(c.buyer).0 += amount;
+        flows.at(c.seller).1 += amount;
     }
     for (id, _, _, mut b) in fleets.iter_mut() {
-        if let Some(&(paid, received)) = flows.get(id) {
-            if paid > 0.0 {
-                b.spend(paid);
-            }
-            if received > 0.0 {
-                b.earn(received);
-            }
+        let &(paid, received) = flows.get(*id);
+        if paid > 0.0 {
+            b.spend(paid);
+        }
+        if received > 0.0 {
+            b.earn(received);
         }
     }
 }
@@ -115,7 +116,7 @@ pub fn settle_contracts(
 ) {
     let month = clock.month;
     book.contracts.retain(|c| c.end > month);
-    pay_all(book.contracts.iter(), &mut fleets);
+    pay_all(&book.contracts, &mut fleets);
     tally_contracts(&book, &mut fleets);
 }
 
@@ -212,7 +213,7 @@ pub fn sign_contracts(
         }
     }
     // The first month of every new contract is paid at signing.
-    pay_all(book.contracts[first_new..].iter(), &mut fleets);
+    pay_all(&book.contracts[first_new..], &mut fleets);
     tally_contracts(&book, &mut fleets);
 }
 

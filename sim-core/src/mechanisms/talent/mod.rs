@@ -80,6 +80,7 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 
+use crate::kernel::by_id::ById;
 use crate::math;
 use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Source, Stream};
@@ -194,10 +195,10 @@ pub fn post_wages(
     roster.net_flow_frontier = 0.0;
     roster.acquihired = 0.0;
     roster.departures = 0.0;
-    let mut people: BTreeMap<AgentId, (f64, f64, f64)> = BTreeMap::new();
+    let mut people: ById<(f64, f64, f64)> = ById::default();
     for i in 0..researchers.len() {
         if researchers.status[i] == Status::Employed {
-            let e = people.entry(researchers.employer[i]).or_default();
+            let e = people.at(researchers.employer[i]);
             e.0 += researchers.weight;
             e.1 += researchers.weight * researchers.skill[i];
             e.2 += researchers.weight * researchers.wage[i];
@@ -208,7 +209,7 @@ pub fn post_wages(
         if !employs(firm.kind) {
             continue;
         }
-        let (n, skill, bill) = people.get(id).copied().unwrap_or_default();
+        let (n, skill, bill) = *people.get(*id);
         let heads = n.max(researchers.weight).max(1.0);
         let share = if firm.kind == FirmKind::Startup {
             t.startup_wage_budget_share
@@ -250,9 +251,13 @@ pub fn rehome_researchers(
     let sc = &cfg.0;
     let t = &sc.talent;
     let transfers = std::mem::take(&mut transfers.0);
+    let mut alive: ById<bool> = ById::default();
+    for id in roster.employers.keys() {
+        *alive.at(*id) = true;
+    }
     let mut orphans: BTreeMap<AgentId, Vec<usize>> = BTreeMap::new();
     for i in 0..researchers.len() {
-        if researchers.status[i] == Status::Employed && !roster.employers.contains_key(&researchers.employer[i]) {
+        if researchers.status[i] == Status::Employed && !*alive.get(researchers.employer[i]) {
             orphans.entry(researchers.employer[i]).or_default().push(i);
         }
     }
@@ -546,17 +551,24 @@ pub fn tally_researchers(cfg: Res<Config>, researchers: Res<Researchers>, mut ro
         .iter()
         .map(|h| math::pow((h / t.hub_reference_people).max(1e-9), t.agglomeration_alpha))
         .collect();
-    for e in roster.employers.values_mut() {
+    // Employers by slot (1 + their rank in id order; 0: not an employer), for a dense lookup.
+    let mut slot: ById<u32> = ById::default();
+    let mut stats: Vec<&mut EmployerStats> = Vec::with_capacity(roster.employers.len());
+    for (k, (id, e)) in roster.employers.iter_mut().enumerate() {
         e.people = 0.0;
         e.skill = 0.0;
         e.productivity = 0.0;
         e.wage_bill = 0.0;
+        *slot.at(*id) = k as u32 + 1;
+        stats.push(e);
     }
     for i in 0..researchers.len() {
         if researchers.status[i] != Status::Employed {
             continue;
         }
-        if let Some(e) = roster.employers.get_mut(&researchers.employer[i]) {
+        let k = *slot.get(researchers.employer[i]) as usize;
+        if k > 0 {
+            let e = &mut *stats[k - 1];
             e.people += w;
             e.skill += w * researchers.skill[i];
             e.productivity += w * researchers.skill[i] * agglomeration[researchers.hub[i] as usize];
@@ -607,15 +619,24 @@ pub struct TalentStats {
 /// nation (where researchers are, employed or outside).
 pub fn talent_stats(researchers: &Researchers, employers: &[(AgentId, FirmKind)], nations: usize) -> TalentStats {
     let w = researchers.weight;
-    let mut by_firm: BTreeMap<AgentId, f64> = employers.iter().map(|(id, _)| (*id, 0.0)).collect();
+    // Talent by employer in id order, looked up through a dense slot table (1 + rank; 0: none).
+    let mut ids: Vec<AgentId> = employers.iter().map(|(id, _)| *id).collect();
+    ids.sort();
+    ids.dedup();
+    let mut slot: ById<u32> = ById::default();
+    for (k, id) in ids.iter().enumerate() {
+        *slot.at(*id) = k as u32 + 1;
+    }
+    let mut firm_talent = vec![0.0; ids.len()];
     let mut by_nation = vec![0.0; nations];
     let (mut employed, mut wages) = (0.0, 0.0);
     for i in 0..researchers.len() {
         let talent = w * researchers.skill[i];
         match researchers.status[i] {
             Status::Employed => {
-                if let Some(x) = by_firm.get_mut(&researchers.employer[i]) {
-                    *x += talent;
+                let k = *slot.get(researchers.employer[i]) as usize;
+                if k > 0 {
+                    firm_talent[k - 1] += talent;
                     employed += w;
                     wages += w * researchers.wage[i];
                     by_nation[researchers.hub[i] as usize] += talent;
@@ -625,14 +646,13 @@ pub fn talent_stats(researchers: &Researchers, employers: &[(AgentId, FirmKind)]
             Status::Left => {}
         }
     }
-    let firm_talent: Vec<f64> = by_firm.values().copied().collect();
     let total: f64 = firm_talent.iter().sum();
     let mut sorted = firm_talent.clone();
     sorted.sort_by(|a, b| b.total_cmp(a));
     let frontier: f64 = employers
         .iter()
         .filter(|(_, k)| *k == FirmKind::Frontier)
-        .map(|(id, _)| by_firm[id])
+        .map(|(id, _)| firm_talent[*slot.get(*id) as usize - 1])
         .sum();
     let located: f64 = by_nation.iter().sum();
     let share = |x: f64, of: f64| if of > 0.0 { x / of } else { 0.0 };

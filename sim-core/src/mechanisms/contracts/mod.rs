@@ -83,6 +83,14 @@ pub fn tally_contracts(book: &ContractBook, fleets: &mut Query<(&AgentId, &Firm,
     }
 }
 
+/// What a firm's bid or ask is made of (its fleet's need, owned, reserved and committed GPUs).
+struct Need {
+    need: f64,
+    owned: f64,
+    reserved: f64,
+    committed: f64,
+}
+
 /// Books the take-or-pay payments of `contracts`: each firm pays (or receives) the sum of its
 /// contracts, summed in contract order.
 fn pay_all(contracts: &[Contract], fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>) {
@@ -134,11 +142,26 @@ pub fn sign_contracts(
     let ask_price = market.break_even * (1.0 + c.lessor_margin);
     let mut bids = Vec::new();
     let mut asks = Vec::new();
+    // (id, kind, nation, need, owned, reserved, committed, cash); ids are unique, so an unstable
+    // sort gives the id order.
     let mut rows: Vec<_> = fleets
         .iter()
-        .map(|(id, firm, f, b)| (*id, firm.kind, firm.nation, f.clone(), b.cash))
+        .map(|(id, firm, f, b)| {
+            (
+                *id,
+                firm.kind,
+                firm.nation,
+                Need {
+                    need: f.need,
+                    owned: f.owned,
+                    reserved: f.reserved,
+                    committed: f.committed,
+                },
+                b.cash,
+            )
+        })
         .collect();
-    rows.sort_by_key(|r| r.0);
+    rows.sort_unstable_by_key(|r| r.0);
     for (id, kind, nation, f, cash) in rows {
         let want = match kind {
             FirmKind::Frontier | FirmKind::OpenWeights => {

@@ -354,7 +354,28 @@ pub fn reconsider_employers(
     }
     let month = clock.month;
     let r = &mut *researchers;
-    let ro = &mut *roster;
+    // The employers in id order, each found through a dense slot table (1 + rank; 0: not an
+    // employer): an array access per lookup instead of a tree search.
+    let Roster {
+        employers,
+        outside_skill,
+        moves,
+        net_flow_frontier,
+        departures,
+        ..
+    } = &mut *roster;
+    let ids: Vec<AgentId> = employers.keys().copied().collect();
+    let mut slot: ById<u32> = ById::default();
+    for (k, id) in ids.iter().enumerate() {
+        *slot.at(*id) = k as u32 + 1;
+    }
+    let find = |id: AgentId| match *slot.get(id) {
+        0 => None,
+        k => Some(k as usize - 1),
+    };
+    let mut es: Vec<&mut EmployerStats> = employers.values_mut().collect();
+    let frontier =
+        |es: &[&mut EmployerStats], id: AgentId| find(id).and_then(|j| es[j].kind) == Some(FirmKind::Frontier);
     // Leaving the market.
     let p_leave = monthly(t.leave_per_year);
     let mut skip = rng::fast_stream(sc.run.seed, Stream::TalentLeave, 0, month);
@@ -363,17 +384,18 @@ pub fn reconsider_employers(
         let k = i as usize;
         if r.status[k] != Status::Left {
             if r.status[k] == Status::Employed {
-                if let Some(e) = ro.employers.get_mut(&r.employer[k]) {
+                if let Some(j) = find(r.employer[k]) {
+                    let e = &mut *es[j];
                     e.people -= r.weight;
                     e.skill -= r.weight * r.skill[k];
                     e.wage_bill -= r.weight * r.wage[k];
                 }
-                if ro.employers.get(&r.employer[k]).and_then(|e| e.kind) == Some(FirmKind::Frontier) {
-                    ro.net_flow_frontier -= r.weight;
+                if frontier(&es, r.employer[k]) {
+                    *net_flow_frontier -= r.weight;
                 }
             }
             if r.status[k] == Status::Employed {
-                ro.departures += r.weight;
+                *departures += r.weight;
             }
             r.status[k] = Status::Left;
             r.employer[k] = NO_EMPLOYER;
@@ -382,14 +404,13 @@ pub fn reconsider_employers(
         i += 1 + skip.geometric(p_leave);
     }
     // Sampling weights: research budgets.
-    let ids: Vec<AgentId> = ro.employers.keys().copied().collect();
     let mut cum = Vec::with_capacity(ids.len());
     let mut acc = 0.0;
-    for id in &ids {
-        acc += ro.employers[id].budget.max(0.0);
+    for e in &es {
+        acc += e.budget.max(0.0);
         cum.push(acc);
     }
-    let mut by_cash: Vec<(AgentId, f64)> = ro.employers.iter().map(|(id, e)| (*id, e.cash)).collect();
+    let mut by_cash: Vec<(AgentId, f64)> = ids.iter().zip(&es).map(|(id, e)| (*id, e.cash)).collect();
     by_cash.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let stars: Vec<AgentId> = by_cash.iter().take(t.superstar_firms as usize).map(|x| x.0).collect();
     // Who reconsiders: a skip at the higher of the two rates, thinned by status.
@@ -418,7 +439,7 @@ pub fn reconsider_employers(
         let star = skill >= r.superstar_skill;
         options.clear();
         // The outside option in the researcher's hub (AgentId 0), then the current employer.
-        let outside_peers = ro.outside_skill.get(hub as usize).copied().unwrap_or(0.0);
+        let outside_peers = outside_skill.get(hub as usize).copied().unwrap_or(0.0);
         let visa_here = |nation: u16| {
             if nation == origin {
                 0.0
@@ -433,7 +454,7 @@ pub fn reconsider_employers(
             + if current == NO_EMPLOYER { t.stay_bonus } else { 0.0 };
         options.push((NO_EMPLOYER, u_out));
         let mut candidates: Vec<AgentId> = Vec::with_capacity(options.capacity());
-        if current != NO_EMPLOYER && ro.employers.contains_key(&current) {
+        if current != NO_EMPLOYER && find(current).is_some() {
             candidates.push(current);
         }
         for _ in 0..t.sample_employers {
@@ -448,7 +469,7 @@ pub fn reconsider_employers(
         candidates.dedup();
         let mut offers: Vec<f64> = Vec::with_capacity(candidates.len());
         for &c in &candidates {
-            let e = &ro.employers[&c];
+            let e = &*es[find(c).expect("a candidate is an employer")];
             let mut offer = e.posted_wage * base_offer;
             if star && stars.contains(&c) {
                 offer *= t.superstar_multiple;
@@ -479,8 +500,8 @@ pub fn reconsider_employers(
         let (chosen, _, offer) = best;
         if chosen == current {
             if current != NO_EMPLOYER {
-                if let Some(e) = ro.employers.get_mut(&current) {
-                    e.wage_bill += r.weight * (offer - r.wage[k]);
+                if let Some(j) = find(current) {
+                    es[j].wage_bill += r.weight * (offer - r.wage[k]);
                 }
                 r.wage[k] = offer;
             }
@@ -488,26 +509,25 @@ pub fn reconsider_employers(
         }
         // Move: update the aggregates later choosers see.
         let w = r.weight;
-        let frontier =
-            |ro: &Roster, id: AgentId| ro.employers.get(&id).and_then(|e| e.kind) == Some(FirmKind::Frontier);
         if current != NO_EMPLOYER {
-            ro.departures += w;
-            if frontier(ro, current) {
-                ro.net_flow_frontier -= w;
+            *departures += w;
+            if frontier(&es, current) {
+                *net_flow_frontier -= w;
             }
-            if let Some(e) = ro.employers.get_mut(&current) {
+            if let Some(j) = find(current) {
+                let e = &mut *es[j];
                 e.people -= w;
                 e.skill -= w * skill;
                 e.wage_bill -= w * r.wage[k];
             }
-        } else if let Some(s) = ro.outside_skill.get_mut(hub as usize) {
+        } else if let Some(s) = outside_skill.get_mut(hub as usize) {
             *s -= w * skill;
         }
         if chosen != NO_EMPLOYER {
-            if frontier(ro, chosen) {
-                ro.net_flow_frontier += w;
+            if frontier(&es, chosen) {
+                *net_flow_frontier += w;
             }
-            let e = ro.employers.get_mut(&chosen).expect("chosen employer exists");
+            let e = &mut *es[find(chosen).expect("chosen employer exists")];
             e.people += w;
             e.skill += w * skill;
             e.wage_bill += w * offer;
@@ -515,14 +535,14 @@ pub fn reconsider_employers(
             r.status[k] = Status::Employed;
         } else {
             r.status[k] = Status::Outside;
-            if let Some(s) = ro.outside_skill.get_mut(hub as usize) {
+            if let Some(s) = outside_skill.get_mut(hub as usize) {
                 *s += w * skill;
             }
         }
         r.employer[k] = chosen;
         r.wage[k] = offer;
         r.joined[k] = month as i32;
-        ro.moves += w;
+        *moves += w;
     }
 }
 

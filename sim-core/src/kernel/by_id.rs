@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use super::state::AgentId;
 
-/// Ids below this are stored densely (16 Mi slots at most).
-pub const DENSE_LIMIT: u64 = 1 << 24;
+/// Ids below this are stored densely (1 Mi slots at most).
+pub const DENSE_LIMIT: u64 = 1 << 20;
 
 /// A `T` per agent id, `T::default()` for ids never touched.
 #[derive(Clone, Debug, Default)]

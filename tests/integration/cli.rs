@@ -668,6 +668,42 @@ fn cli_bench_reports_each_run_and_the_median() {
     assert!(leftovers(t.path()).is_empty(), "bench writes no files");
 }
 
+#[test]
+fn cli_bench_phases_times_every_phase_and_the_firm_side() {
+    let t = TempDir::new("bench-phases");
+    let o = goldrush_ok(
+        t.path(),
+        &["bench", "tiny", "--months", "2", "--repeat", "1", "--phases"],
+    );
+    let out = stdout(&o);
+    let phases = [
+        "clock",
+        "supply",
+        "allocation",
+        "contracts",
+        "spot",
+        "research",
+        "talent",
+        "deals",
+        "users",
+        "security",
+        "regulation",
+        "finance",
+        "record",
+    ];
+    for (k, p) in phases.iter().enumerate() {
+        let label = format!("{} {p}", k + 1);
+        assert!(
+            out.lines().any(|l| l.trim_start().starts_with(&label)),
+            "bench --phases lacks the row {label:?}:\n{out}"
+        );
+    }
+    for s in ["same state hash", "µs/month", "firm side (not users)", "all phases"] {
+        assert!(out.contains(s), "bench --phases output lacks {s:?}:\n{out}");
+    }
+    assert!(leftovers(t.path()).is_empty(), "bench writes no files");
+}
+
 /// docs/ODD.md embeds every section's parameter table (with units, ranges, defaults and
 /// sources) next to its submodel, between `<!-- params:SECTION -->` markers; each must match
 /// the code (`bash scripts/docs.sh` regenerates them).

@@ -1,5 +1,11 @@
 //! `goldrush bench`: repeated, timed, single-threaded runs of one scenario.
 //!
+//! With `--phases`: then as many runs again stepped phase by phase
+//! ([`Sim::step_phases`](sim_core::Sim::step_phases)), each phase timed here (sim-core reads no
+//! clock), reported as the median time per month of each phase, its share, and the firm side
+//! (every phase but user choice). A phased run must end in the same state hash as the whole-month
+//! runs (exit 1 otherwise).
+//!
 //! With `--sweep SPEC.toml --jobs 1,2`: the sweep throughput benchmark.
 //!
 //! Runs the whole sweep (planning, the runs with their per-run Parquet files, and the combined
@@ -11,6 +17,7 @@
 //! across job counts is part of what is measured.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::Context;
 
@@ -24,6 +31,8 @@ use crate::load::load_scenario;
 use crate::load::with_run_overrides;
 use crate::progress::Progress;
 use crate::simulate::{hash_hex, secs, si, simulate};
+use sim_core::Sim;
+use sim_core::schedule::Phase;
 
 /// Quotes an argument for a POSIX shell when it needs quoting.
 fn shell_quote(arg: &str) -> String {
@@ -96,6 +105,9 @@ pub struct BenchArgs {
     /// Override a parameter (repeatable), e.g. --set users.consumer_agents=100000.
     #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
     pub set: Vec<String>,
+    /// Also time each phase of the month (as many phase-by-phase runs again).
+    #[arg(long, conflicts_with = "sweep")]
+    pub phases: bool,
     /// Benchmark this sweep spec instead (sweep throughput at each --jobs count).
     #[arg(long, value_name = "SPEC.toml", conflicts_with_all = ["months", "set"])]
     pub sweep: Option<PathBuf>,
@@ -116,11 +128,11 @@ pub fn bench(a: &BenchArgs) -> anyhow::Result<()> {
         return bench_sweep(spec, &jobs, a.repeat);
     }
     let overrides = with_run_overrides(&a.set, None, a.months);
-    bench_runs(&a.scenario, &overrides, a.repeat)
+    bench_runs(&a.scenario, &overrides, a.repeat, a.phases)
 }
 
 /// `goldrush bench SCENARIO`.
-fn bench_runs(scenario: &str, overrides: &[String], repeat: u32) -> anyhow::Result<()> {
+fn bench_runs(scenario: &str, overrides: &[String], repeat: u32, phases: bool) -> anyhow::Result<()> {
     let loaded = load_scenario(scenario, overrides)?;
     let sc = &loaded.scenario;
     let mut head = header();
@@ -138,11 +150,13 @@ fn bench_runs(scenario: &str, overrides: &[String], repeat: u32) -> anyhow::Resu
 
     let (mut setup, mut stepping, mut amps, mut mps) = (vec![], vec![], vec![], vec![]);
     let mut agents = 0;
+    let mut hash = 0;
     for r in 1..=repeat {
         // The schedule is single-threaded (sim-core uses bevy's SingleThreadedExecutor).
         let f = simulate(sc.clone(), Progress::new(sc.run.months, false))?;
         let t = f.timing;
         agents = f.sim.user_agents();
+        hash = f.state_hash;
         setup.push(t.setup_seconds);
         stepping.push(t.stepping_seconds);
         amps.push(t.agent_months_per_second);
@@ -166,7 +180,88 @@ fn bench_runs(scenario: &str, overrides: &[String], repeat: u32) -> anyhow::Resu
         agents,
         si(median(&amps)),
         median(&mps)
-    ))
+    ))?;
+    if phases {
+        bench_phases(sc, repeat, hash)?;
+    }
+    Ok(())
+}
+
+/// `goldrush bench SCENARIO --phases`: `repeat` runs stepped phase by phase, each phase timed;
+/// the median per phase. `hash` is the whole-month runs' state hash, which every phased run must
+/// reproduce.
+fn bench_phases(sc: &sim_core::Scenario, repeat: u32, hash: u64) -> anyhow::Result<()> {
+    let months = sc.run.months;
+    let mut per_phase: Vec<Vec<f64>> = vec![Vec::new(); Phase::ALL.len()];
+    let mut firm_side = Vec::new();
+    let mut totals = Vec::new();
+    for _ in 0..repeat {
+        let mut sim = Sim::new(sc.clone()).map_err(|e| anyhow::anyhow!("cannot build the simulation: {e}"))?;
+        let mut spent = vec![0.0; Phase::ALL.len()];
+        for _ in 0..months {
+            let mut k = 0;
+            let mut t = Instant::now();
+            sim.step_phases(|_| {
+                let now = Instant::now();
+                spent[k] += (now - t).as_secs_f64();
+                t = now;
+                k += 1;
+            })
+            .map_err(|e| anyhow::anyhow!("cannot build the phase schedules: {e}"))?;
+        }
+        let got = sim.state_hash();
+        if got != hash {
+            anyhow::bail!(
+                "stepping phase by phase ended in state hash {} instead of {} (a bug in Sim::step_phases)",
+                hash_hex(got),
+                hash_hex(hash)
+            );
+        }
+        for (k, s) in spent.iter().enumerate() {
+            per_phase[k].push(*s);
+        }
+        let users = Phase::ALL.iter().position(|p| *p == Phase::Users).unwrap_or(usize::MAX);
+        totals.push(spent.iter().sum::<f64>());
+        firm_side.push(
+            spent
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != users)
+                .map(|(_, s)| s)
+                .sum::<f64>(),
+        );
+    }
+    let per_month = |s: f64| s / f64::from(months.max(1)) * 1e6;
+    let total = median(&totals);
+    let mut out = format!(
+        "\nphases ({repeat} phase-by-phase run(s), same state hash; median per phase)\n{:>22}  {:>11}  {:>10}  {:>6}\n",
+        "phase", "per run", "µs/month", "share"
+    );
+    for (k, phase) in Phase::ALL.iter().enumerate() {
+        let m = median(&per_phase[k]);
+        let _ = writeln!(
+            out,
+            "{:>22}  {:>11}  {:>10.1}  {:>5.1}%",
+            format!("{} {}", k + 1, phase.name()),
+            secs(m),
+            per_month(m),
+            100.0 * m / total
+        );
+    }
+    let fs = median(&firm_side);
+    let _ = writeln!(
+        out,
+        "{:>22}  {:>11}  {:>10.1}  {:>5.1}%\n{:>22}  {:>11}  {:>10.1}  {:>5.1}%",
+        "firm side (not users)",
+        secs(fs),
+        per_month(fs),
+        100.0 * fs / total,
+        "all phases",
+        secs(total),
+        per_month(total),
+        100.0
+    );
+    emit(&out)
 }
 
 /// The combined files whose bytes must not depend on the job count.

@@ -2,6 +2,7 @@
 //! fleet, nations, the clock, the id directory, the scenario and the market — with its part of
 //! month 0, of the state hash and of the invariants.
 
+pub mod by_id;
 pub mod calendar;
 pub mod check;
 pub mod hash;

@@ -36,9 +36,9 @@ pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
 use bevy_ecs::prelude::*;
 
 use super::auction::{self, Ask, Bid};
+use crate::kernel::by_id::ById;
 use crate::params::FirmKind;
 use crate::rng::{self, Stream};
-use std::collections::BTreeMap;
 
 use crate::state::*;
 
@@ -51,14 +51,19 @@ struct Position {
     committed: f64,
 }
 
+/// The largest firm id among the contracts' parties (0 for an empty book).
+fn max_party(contracts: &[Contract]) -> u64 {
+    contracts.iter().map(|c| c.buyer.0.max(c.seller.0)).max().unwrap_or(0)
+}
+
 /// Sums the book per firm, in contract-id order (so float sums are reproducible).
-fn positions(book: &ContractBook) -> BTreeMap<AgentId, Position> {
-    let mut out: BTreeMap<AgentId, Position> = BTreeMap::new();
+fn positions(book: &ContractBook) -> ById<Position> {
+    let mut out: ById<Position> = ById::with_max_id(max_party(&book.contracts));
     for c in &book.contracts {
-        let b = out.entry(c.buyer).or_default();
+        let b = out.at(c.buyer);
         b.reserved += c.gpus;
         b.reserved_value += c.gpus * c.price;
-        out.entry(c.seller).or_default().committed += c.gpus;
+        out.at(c.seller).committed += c.gpus;
     }
     out
 }
@@ -67,7 +72,7 @@ fn positions(book: &ContractBook) -> BTreeMap<AgentId, Position> {
 pub fn tally_contracts(book: &ContractBook, fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>) {
     let pos = positions(book);
     for (id, _, mut f, _) in fleets.iter_mut() {
-        let p = pos.get(id).copied().unwrap_or_default();
+        let p = *pos.get(*id);
         f.reserved = p.reserved;
         f.committed = p.committed;
         f.reserved_price = if p.reserved > 0.0 {
@@ -78,26 +83,30 @@ pub fn tally_contracts(book: &ContractBook, fleets: &mut Query<(&AgentId, &Firm,
     }
 }
 
+/// What a firm's bid or ask is made of (its fleet's need, owned, reserved and committed GPUs).
+struct Need {
+    need: f64,
+    owned: f64,
+    reserved: f64,
+    committed: f64,
+}
+
 /// Books the take-or-pay payments of `contracts`: each firm pays (or receives) the sum of its
 /// contracts, summed in contract order.
-fn pay_all<'a>(
-    contracts: impl Iterator<Item = &'a Contract>,
-    fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>,
-) {
-    let mut flows: BTreeMap<AgentId, (f64, f64)> = BTreeMap::new();
+fn pay_all(contracts: &[Contract], fleets: &mut Query<(&AgentId, &Firm, &mut Fleet, &mut Books)>) {
+    let mut flows: ById<(f64, f64)> = ById::with_max_id(max_party(contracts));
     for c in contracts {
         let amount = c.gpus * c.price * HOURS_PER_MONTH;
-        flows.entry(c.buyer).or_default().0 += amount;
-        flows.entry(c.seller).or_default().1 += amount;
+        flows.at(c.buyer).0 += amount;
+        flows.at(c.seller).1 += amount;
     }
     for (id, _, _, mut b) in fleets.iter_mut() {
-        if let Some(&(paid, received)) = flows.get(id) {
-            if paid > 0.0 {
-                b.spend(paid);
-            }
-            if received > 0.0 {
-                b.earn(received);
-            }
+        let &(paid, received) = flows.get(*id);
+        if paid > 0.0 {
+            b.spend(paid);
+        }
+        if received > 0.0 {
+            b.earn(received);
         }
     }
 }
@@ -115,7 +124,7 @@ pub fn settle_contracts(
 ) {
     let month = clock.month;
     book.contracts.retain(|c| c.end > month);
-    pay_all(book.contracts.iter(), &mut fleets);
+    pay_all(&book.contracts, &mut fleets);
     tally_contracts(&book, &mut fleets);
 }
 
@@ -133,11 +142,26 @@ pub fn sign_contracts(
     let ask_price = market.break_even * (1.0 + c.lessor_margin);
     let mut bids = Vec::new();
     let mut asks = Vec::new();
+    // (id, kind, nation, need, owned, reserved, committed, cash); ids are unique, so an unstable
+    // sort gives the id order.
     let mut rows: Vec<_> = fleets
         .iter()
-        .map(|(id, firm, f, b)| (*id, firm.kind, firm.nation, f.clone(), b.cash))
+        .map(|(id, firm, f, b)| {
+            (
+                *id,
+                firm.kind,
+                firm.nation,
+                Need {
+                    need: f.need,
+                    owned: f.owned,
+                    reserved: f.reserved,
+                    committed: f.committed,
+                },
+                b.cash,
+            )
+        })
         .collect();
-    rows.sort_by_key(|r| r.0);
+    rows.sort_unstable_by_key(|r| r.0);
     for (id, kind, nation, f, cash) in rows {
         let want = match kind {
             FirmKind::Frontier | FirmKind::OpenWeights => {
@@ -212,7 +236,7 @@ pub fn sign_contracts(
         }
     }
     // The first month of every new contract is paid at signing.
-    pay_all(book.contracts[first_new..].iter(), &mut fleets);
+    pay_all(&book.contracts[first_new..], &mut fleets);
     tally_contracts(&book, &mut fleets);
 }
 

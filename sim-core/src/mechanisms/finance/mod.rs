@@ -64,7 +64,7 @@ pub fn bill_platform_users(
     let conv = cfg.0.users.paid_conversion;
     let free = free_consumers(&deals, &users, clock.month);
     let mut rows: Vec<_> = platforms.iter_mut().collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     for (_, p, f, b) in &mut rows {
         let free_people = free.get(p.slot as usize).copied().unwrap_or(0.0).min(p.consumers);
         let billed = p.consumers - free_people;

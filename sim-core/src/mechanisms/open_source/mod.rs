@@ -222,7 +222,7 @@ pub fn publish_open_releases(
     let on = funded(sc, month);
     releases.published_month = 0;
     let mut rows: Vec<_> = labs.iter_mut().collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     let makers = rows.iter().filter(|r| r.1.kind == FirmKind::OpenWeights).count();
     let grant = if on && makers > 0 {
         sc.open_source.grant_usd_per_month / makers as f64
@@ -395,7 +395,7 @@ pub fn rebase_open_startups(
 ) {
     let sc = &cfg.0;
     let mut rows: Vec<_> = startups.iter_mut().filter(|r| r.1.base.is_open()).collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     for (id, s) in &mut rows {
         let current = releases.base_release(s.base);
         let forced = !current.is_some_and(OpenRelease::usable);

@@ -76,7 +76,7 @@ pub fn lend_public_compute(
     let sc = &cfg.0;
     let p = &sc.public_compute;
     let mut rows: Vec<_> = firms.iter_mut().collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     for (_, _, f, _) in rows.iter_mut() {
         f.public = 0.0;
     }

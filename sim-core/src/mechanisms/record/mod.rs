@@ -56,7 +56,7 @@ pub struct AppMarket {
 /// order) and the niches' platform apps.
 pub fn app_market(niches: &Niches, apps: &Query<(&AgentId, &Startup, Option<&AppNiche>)>) -> AppMarket {
     let mut rows: Vec<_> = apps.iter().collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     let mut sizes: Vec<Vec<f64>> = vec![Vec::new(); niches.niches.len().max(1)];
     for (_, s, niche) in rows {
         let k = (niche.map_or(0, |n| n.0) as usize).min(sizes.len() - 1);
@@ -139,7 +139,7 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
         apps,
     } = inputs;
     let mut rows: Vec<_> = firms.iter().collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     let people = users.people_by_option();
     let on_platforms = &people[..people.len() - 1];
     let adopted: f64 = on_platforms.iter().sum();
@@ -282,7 +282,7 @@ fn api_fee_paid<'a>(
             Base::Open(_) => None,
         })
         .collect();
-    rows.sort_by_key(|r| r.0);
+    rows.sort_unstable_by_key(|r| r.0);
     let (paid, customers) = rows.iter().fold((0.0, 0.0), |(p, c), r| (p + r.1 * r.2, c + r.1));
     if customers > 0.0 {
         paid / customers

@@ -129,7 +129,7 @@ pub fn draw_incidents(
     let month = clock.month;
     ledger.firms.clear();
     let mut rows: Vec<_> = firms.iter_mut().collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     for (id, books, startup) in rows.iter_mut() {
         let revenue = annual_revenue(books);
         let base = startup.as_ref().map(|st| st.base);

@@ -60,7 +60,7 @@ pub fn clear_spot_market(
 ) {
     let s = &cfg.0.spot;
     let mut rows: Vec<_> = firms.iter_mut().collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     let mut bids = Vec::new();
     let mut bid_rows = Vec::new();
     let mut asks = Vec::new();

@@ -172,7 +172,7 @@ pub fn serve_app_customers(
     let specs = sc.app_niches();
     let share_total: f64 = specs.iter().map(|n| n.demand_share).sum();
     let mut rows: Vec<_> = startups.iter_mut().collect();
-    rows.sort_by_key(|r| *r.0);
+    rows.sort_unstable_by_key(|r| *r.0);
     // Platforms by slot: (quality of the own app, served fraction).
     let mut by_slot = vec![(f64::NEG_INFINITY, 1.0); 256];
     for (_, p, lab, fleet, _) in &platforms {

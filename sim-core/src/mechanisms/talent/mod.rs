@@ -80,6 +80,7 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 
+use crate::kernel::by_id::ById;
 use crate::math;
 use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Source, Stream};
@@ -194,10 +195,10 @@ pub fn post_wages(
     roster.net_flow_frontier = 0.0;
     roster.acquihired = 0.0;
     roster.departures = 0.0;
-    let mut people: BTreeMap<AgentId, (f64, f64, f64)> = BTreeMap::new();
+    let mut people: ById<(f64, f64, f64)> = ById::default();
     for i in 0..researchers.len() {
         if researchers.status[i] == Status::Employed {
-            let e = people.entry(researchers.employer[i]).or_default();
+            let e = people.at(researchers.employer[i]);
             e.0 += researchers.weight;
             e.1 += researchers.weight * researchers.skill[i];
             e.2 += researchers.weight * researchers.wage[i];
@@ -208,7 +209,7 @@ pub fn post_wages(
         if !employs(firm.kind) {
             continue;
         }
-        let (n, skill, bill) = people.get(id).copied().unwrap_or_default();
+        let (n, skill, bill) = *people.get(*id);
         let heads = n.max(researchers.weight).max(1.0);
         let share = if firm.kind == FirmKind::Startup {
             t.startup_wage_budget_share
@@ -250,9 +251,13 @@ pub fn rehome_researchers(
     let sc = &cfg.0;
     let t = &sc.talent;
     let transfers = std::mem::take(&mut transfers.0);
+    let mut alive: ById<bool> = ById::default();
+    for id in roster.employers.keys() {
+        *alive.at(*id) = true;
+    }
     let mut orphans: BTreeMap<AgentId, Vec<usize>> = BTreeMap::new();
     for i in 0..researchers.len() {
-        if researchers.status[i] == Status::Employed && !roster.employers.contains_key(&researchers.employer[i]) {
+        if researchers.status[i] == Status::Employed && !*alive.get(researchers.employer[i]) {
             orphans.entry(researchers.employer[i]).or_default().push(i);
         }
     }
@@ -349,7 +354,28 @@ pub fn reconsider_employers(
     }
     let month = clock.month;
     let r = &mut *researchers;
-    let ro = &mut *roster;
+    // The employers in id order, each found through a dense slot table (1 + rank; 0: not an
+    // employer): an array access per lookup instead of a tree search.
+    let Roster {
+        employers,
+        outside_skill,
+        moves,
+        net_flow_frontier,
+        departures,
+        ..
+    } = &mut *roster;
+    let ids: Vec<AgentId> = employers.keys().copied().collect();
+    let mut slot: ById<u32> = ById::default();
+    for (k, id) in ids.iter().enumerate() {
+        *slot.at(*id) = k as u32 + 1;
+    }
+    let find = |id: AgentId| match *slot.get(id) {
+        0 => None,
+        k => Some(k as usize - 1),
+    };
+    let mut es: Vec<&mut EmployerStats> = employers.values_mut().collect();
+    let frontier =
+        |es: &[&mut EmployerStats], id: AgentId| find(id).and_then(|j| es[j].kind) == Some(FirmKind::Frontier);
     // Leaving the market.
     let p_leave = monthly(t.leave_per_year);
     let mut skip = rng::fast_stream(sc.run.seed, Stream::TalentLeave, 0, month);
@@ -358,17 +384,18 @@ pub fn reconsider_employers(
         let k = i as usize;
         if r.status[k] != Status::Left {
             if r.status[k] == Status::Employed {
-                if let Some(e) = ro.employers.get_mut(&r.employer[k]) {
+                if let Some(j) = find(r.employer[k]) {
+                    let e = &mut *es[j];
                     e.people -= r.weight;
                     e.skill -= r.weight * r.skill[k];
                     e.wage_bill -= r.weight * r.wage[k];
                 }
-                if ro.employers.get(&r.employer[k]).and_then(|e| e.kind) == Some(FirmKind::Frontier) {
-                    ro.net_flow_frontier -= r.weight;
+                if frontier(&es, r.employer[k]) {
+                    *net_flow_frontier -= r.weight;
                 }
             }
             if r.status[k] == Status::Employed {
-                ro.departures += r.weight;
+                *departures += r.weight;
             }
             r.status[k] = Status::Left;
             r.employer[k] = NO_EMPLOYER;
@@ -377,14 +404,13 @@ pub fn reconsider_employers(
         i += 1 + skip.geometric(p_leave);
     }
     // Sampling weights: research budgets.
-    let ids: Vec<AgentId> = ro.employers.keys().copied().collect();
     let mut cum = Vec::with_capacity(ids.len());
     let mut acc = 0.0;
-    for id in &ids {
-        acc += ro.employers[id].budget.max(0.0);
+    for e in &es {
+        acc += e.budget.max(0.0);
         cum.push(acc);
     }
-    let mut by_cash: Vec<(AgentId, f64)> = ro.employers.iter().map(|(id, e)| (*id, e.cash)).collect();
+    let mut by_cash: Vec<(AgentId, f64)> = ids.iter().zip(&es).map(|(id, e)| (*id, e.cash)).collect();
     by_cash.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let stars: Vec<AgentId> = by_cash.iter().take(t.superstar_firms as usize).map(|x| x.0).collect();
     // Who reconsiders: a skip at the higher of the two rates, thinned by status.
@@ -413,7 +439,7 @@ pub fn reconsider_employers(
         let star = skill >= r.superstar_skill;
         options.clear();
         // The outside option in the researcher's hub (AgentId 0), then the current employer.
-        let outside_peers = ro.outside_skill.get(hub as usize).copied().unwrap_or(0.0);
+        let outside_peers = outside_skill.get(hub as usize).copied().unwrap_or(0.0);
         let visa_here = |nation: u16| {
             if nation == origin {
                 0.0
@@ -428,7 +454,7 @@ pub fn reconsider_employers(
             + if current == NO_EMPLOYER { t.stay_bonus } else { 0.0 };
         options.push((NO_EMPLOYER, u_out));
         let mut candidates: Vec<AgentId> = Vec::with_capacity(options.capacity());
-        if current != NO_EMPLOYER && ro.employers.contains_key(&current) {
+        if current != NO_EMPLOYER && find(current).is_some() {
             candidates.push(current);
         }
         for _ in 0..t.sample_employers {
@@ -443,7 +469,7 @@ pub fn reconsider_employers(
         candidates.dedup();
         let mut offers: Vec<f64> = Vec::with_capacity(candidates.len());
         for &c in &candidates {
-            let e = &ro.employers[&c];
+            let e = &*es[find(c).expect("a candidate is an employer")];
             let mut offer = e.posted_wage * base_offer;
             if star && stars.contains(&c) {
                 offer *= t.superstar_multiple;
@@ -474,8 +500,8 @@ pub fn reconsider_employers(
         let (chosen, _, offer) = best;
         if chosen == current {
             if current != NO_EMPLOYER {
-                if let Some(e) = ro.employers.get_mut(&current) {
-                    e.wage_bill += r.weight * (offer - r.wage[k]);
+                if let Some(j) = find(current) {
+                    es[j].wage_bill += r.weight * (offer - r.wage[k]);
                 }
                 r.wage[k] = offer;
             }
@@ -483,26 +509,25 @@ pub fn reconsider_employers(
         }
         // Move: update the aggregates later choosers see.
         let w = r.weight;
-        let frontier =
-            |ro: &Roster, id: AgentId| ro.employers.get(&id).and_then(|e| e.kind) == Some(FirmKind::Frontier);
         if current != NO_EMPLOYER {
-            ro.departures += w;
-            if frontier(ro, current) {
-                ro.net_flow_frontier -= w;
+            *departures += w;
+            if frontier(&es, current) {
+                *net_flow_frontier -= w;
             }
-            if let Some(e) = ro.employers.get_mut(&current) {
+            if let Some(j) = find(current) {
+                let e = &mut *es[j];
                 e.people -= w;
                 e.skill -= w * skill;
                 e.wage_bill -= w * r.wage[k];
             }
-        } else if let Some(s) = ro.outside_skill.get_mut(hub as usize) {
+        } else if let Some(s) = outside_skill.get_mut(hub as usize) {
             *s -= w * skill;
         }
         if chosen != NO_EMPLOYER {
-            if frontier(ro, chosen) {
-                ro.net_flow_frontier += w;
+            if frontier(&es, chosen) {
+                *net_flow_frontier += w;
             }
-            let e = ro.employers.get_mut(&chosen).expect("chosen employer exists");
+            let e = &mut *es[find(chosen).expect("chosen employer exists")];
             e.people += w;
             e.skill += w * skill;
             e.wage_bill += w * offer;
@@ -510,14 +535,14 @@ pub fn reconsider_employers(
             r.status[k] = Status::Employed;
         } else {
             r.status[k] = Status::Outside;
-            if let Some(s) = ro.outside_skill.get_mut(hub as usize) {
+            if let Some(s) = outside_skill.get_mut(hub as usize) {
                 *s += w * skill;
             }
         }
         r.employer[k] = chosen;
         r.wage[k] = offer;
         r.joined[k] = month as i32;
-        ro.moves += w;
+        *moves += w;
     }
 }
 
@@ -546,17 +571,24 @@ pub fn tally_researchers(cfg: Res<Config>, researchers: Res<Researchers>, mut ro
         .iter()
         .map(|h| math::pow((h / t.hub_reference_people).max(1e-9), t.agglomeration_alpha))
         .collect();
-    for e in roster.employers.values_mut() {
+    // Employers by slot (1 + their rank in id order; 0: not an employer), for a dense lookup.
+    let mut slot: ById<u32> = ById::default();
+    let mut stats: Vec<&mut EmployerStats> = Vec::with_capacity(roster.employers.len());
+    for (k, (id, e)) in roster.employers.iter_mut().enumerate() {
         e.people = 0.0;
         e.skill = 0.0;
         e.productivity = 0.0;
         e.wage_bill = 0.0;
+        *slot.at(*id) = k as u32 + 1;
+        stats.push(e);
     }
     for i in 0..researchers.len() {
         if researchers.status[i] != Status::Employed {
             continue;
         }
-        if let Some(e) = roster.employers.get_mut(&researchers.employer[i]) {
+        let k = *slot.get(researchers.employer[i]) as usize;
+        if k > 0 {
+            let e = &mut *stats[k - 1];
             e.people += w;
             e.skill += w * researchers.skill[i];
             e.productivity += w * researchers.skill[i] * agglomeration[researchers.hub[i] as usize];
@@ -607,15 +639,24 @@ pub struct TalentStats {
 /// nation (where researchers are, employed or outside).
 pub fn talent_stats(researchers: &Researchers, employers: &[(AgentId, FirmKind)], nations: usize) -> TalentStats {
     let w = researchers.weight;
-    let mut by_firm: BTreeMap<AgentId, f64> = employers.iter().map(|(id, _)| (*id, 0.0)).collect();
+    // Talent by employer in id order, looked up through a dense slot table (1 + rank; 0: none).
+    let mut ids: Vec<AgentId> = employers.iter().map(|(id, _)| *id).collect();
+    ids.sort();
+    ids.dedup();
+    let mut slot: ById<u32> = ById::default();
+    for (k, id) in ids.iter().enumerate() {
+        *slot.at(*id) = k as u32 + 1;
+    }
+    let mut firm_talent = vec![0.0; ids.len()];
     let mut by_nation = vec![0.0; nations];
     let (mut employed, mut wages) = (0.0, 0.0);
     for i in 0..researchers.len() {
         let talent = w * researchers.skill[i];
         match researchers.status[i] {
             Status::Employed => {
-                if let Some(x) = by_firm.get_mut(&researchers.employer[i]) {
-                    *x += talent;
+                let k = *slot.get(researchers.employer[i]) as usize;
+                if k > 0 {
+                    firm_talent[k - 1] += talent;
                     employed += w;
                     wages += w * researchers.wage[i];
                     by_nation[researchers.hub[i] as usize] += talent;
@@ -625,14 +666,13 @@ pub fn talent_stats(researchers: &Researchers, employers: &[(AgentId, FirmKind)]
             Status::Left => {}
         }
     }
-    let firm_talent: Vec<f64> = by_firm.values().copied().collect();
     let total: f64 = firm_talent.iter().sum();
     let mut sorted = firm_talent.clone();
     sorted.sort_by(|a, b| b.total_cmp(a));
     let frontier: f64 = employers
         .iter()
         .filter(|(_, k)| *k == FirmKind::Frontier)
-        .map(|(id, _)| by_firm[id])
+        .map(|(id, _)| firm_talent[*slot.get(*id) as usize - 1])
         .sum();
     let located: f64 = by_nation.iter().sum();
     let share = |x: f64, of: f64| if of > 0.0 { x / of } else { 0.0 };

@@ -185,7 +185,7 @@ pub fn update_sentiment(
         .filter(|(_, f, _)| f.kind != FirmKind::Neocloud)
         .map(|(id, _, b)| (*id, b.revenue))
         .collect();
-    rows.sort_by_key(|r| r.0);
+    rows.sort_unstable_by_key(|r| r.0);
     let revenue: f64 = rows.iter().map(|r| r.1).sum();
     if revenue > 0.0 && s.sector_revenue > 0.0 {
         let g = math::ln(revenue / s.sector_revenue).clamp(-1.0, 1.0);
@@ -228,7 +228,7 @@ pub fn acquihire_startups(
         .iter()
         .filter_map(|(e, id, b, _, s, _)| s.map(|s| (*id, e, s.quality, s.team, s.customers, b.cash < 0.0)))
         .collect();
-    startups.sort_by_key(|r| r.0);
+    startups.sort_unstable_by_key(|r| r.0);
     if !startups.iter().any(|r| r.5) {
         return;
     }
@@ -239,7 +239,7 @@ pub fn acquihire_startups(
         .filter(|(_, _, b, lab, s, _)| (lab.is_some() || s.is_some()) && b.cash > 0.0)
         .map(|(e, id, b, _, _, _)| (*id, e, b.cash))
         .collect();
-    buyers.sort_by_key(|r| r.0);
+    buyers.sort_unstable_by_key(|r| r.0);
     let p0 = v.acquihire_probability.clamp(1e-9, 1.0 - 1e-9);
     for &(id, entity, quality, team, customers, distressed) in &startups {
         if !distressed || v.acquihire_probability <= 0.0 {

@@ -10,7 +10,8 @@
 //!   "others").
 //! - [`Survival`]: Kaplan–Meier survival curves by age ([`kaplan_meier`]), as steps.
 //!
-//! and the bar charts of a sensitivity analysis ([`sensitivity`]) and the browser's live charts
+//! and the bar charts of a sensitivity analysis ([`sensitivity`]), the objective trace and
+//! posterior pairs plot of a calibration ([`calibration`]) and the browser's live charts
 //! of a run in progress ([`live`]).
 //!
 //! A chart with nothing to draw (a metric NaN throughout, no startups) says so in the picture:
@@ -28,6 +29,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use sim_core::stats::{mean_skip_nan, quantile};
 
+pub mod calibration;
 pub mod live;
 pub mod sensitivity;
 

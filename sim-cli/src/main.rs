@@ -8,6 +8,7 @@
 mod build_info;
 mod charts;
 mod cmd;
+mod engine;
 mod errors;
 mod formats;
 mod load;

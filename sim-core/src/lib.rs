@@ -16,6 +16,7 @@
 // bevy systems take queries of component tuples; naming each would hide what a system reads.
 #![allow(clippy::type_complexity)]
 
+pub mod calibration;
 pub mod hash;
 pub mod kernel;
 pub mod key_metrics;

@@ -88,6 +88,11 @@ pub enum Stream {
     OpenMigration = 52,
     /// Which open release a new startup builds on (one stream per startup, at its founding month).
     OpenBase = 53,
+    /// Calibration (analysis, never the model): ABC-SMC proposals, one stream per proposal index
+    /// (agent key) and generation (month key). See `calibration::abc`.
+    Calibration = 70,
+    /// Calibration designs: the digital shift of a scrambled Sobol design, one stream per seed.
+    CalibrationDesign = 71,
 }
 
 /// A random stream for one agent, one mechanism and one month.

@@ -5,6 +5,7 @@
 //! run sweeps through [`sweep`]; nothing here imports `sensitivity` or `bench`.
 
 pub mod bench;
+pub mod calibrate;
 pub mod compare;
 pub mod docs;
 pub mod plot;

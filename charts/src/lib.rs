@@ -10,9 +10,9 @@
 //!   "others").
 //! - [`Survival`]: Kaplan–Meier survival curves by age ([`kaplan_meier`]), as steps.
 //!
-//! and the bar charts of a sensitivity analysis ([`sensitivity`]), the objective trace and
-//! posterior pairs plot of a calibration ([`calibration`]) and the browser's live charts
-//! of a run in progress ([`live`]).
+//! and the bar charts of a sensitivity analysis ([`sensitivity`]), the data-over-model charts of
+//! a backtest ([`backtest`]), the objective trace and posterior pairs plot of a calibration
+//! ([`calibration`]) and the browser's live charts of a run in progress ([`live`]).
 //!
 //! A chart with nothing to draw (a metric NaN throughout, no startups) says so in the picture:
 //! "no data" and why, never an empty frame. With the `bitmap` feature (the CLI; not for wasm),
@@ -27,8 +27,10 @@ use anyhow::anyhow;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use sim_core::YearMonth;
 use sim_core::stats::{mean_skip_nan, quantile};
 
+pub mod backtest;
 pub mod calibration;
 pub mod live;
 pub mod sensitivity;
@@ -79,6 +81,9 @@ impl Series {
 /// Series over months, each drawn as its mean and 10–90% band across runs.
 pub struct Lines {
     pub title: String,
+    /// The calendar month of month 0 (`run.start`): the x axis is then labelled with dates
+    /// ([`MonthAxis`]); `None` labels month indices.
+    pub start: Option<YearMonth>,
     /// The y-axis label, with its unit.
     pub y_desc: String,
     pub series: Vec<Series>,
@@ -90,6 +95,8 @@ pub struct Lines {
 /// months without data). The last layer is drawn grey when `others` is set.
 pub struct Stacked {
     pub title: String,
+    /// The calendar month of month 0, as in [`Lines`].
+    pub start: Option<YearMonth>,
     pub y_desc: String,
     pub labels: Vec<String>,
     pub layers: Vec<Vec<f64>>,
@@ -317,6 +324,119 @@ fn month_tick(x: &f64) -> String {
     }
 }
 
+/// The x axis of a time chart over month indices `lo..=hi`: ticked and labelled in calendar
+/// time when the run's first month (`run.start`) is known, else in month indices. One rule for
+/// every time chart, in files and in the browser:
+/// - with a start, ticks fall on calendar months every 1, 2, 3 or 6 months (labelled `YYYY-MM`)
+///   or every 1, 2, 5 or 10 years (on January, labelled `YYYY`), the finest step that gives at
+///   most `max_ticks` ticks;
+/// - without, on multiples of 1, 2, 5, 10, 20, 50, … months, labelled with the month index.
+///
+/// Light grid lines fall on the next finer step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MonthAxis {
+    start: Option<YearMonth>,
+    lo: f64,
+    hi: f64,
+    step: u32,
+    light: u32,
+}
+
+/// Calendar steps in months: months, quarters, halves, years, decades.
+const DATE_STEPS: [u32; 9] = [1, 2, 3, 6, 12, 24, 60, 120, 240];
+/// Month-index steps.
+const MONTH_STEPS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+impl MonthAxis {
+    /// The axis of months `lo..=hi` (month indices) of a run starting at `start`.
+    pub fn new(start: Option<YearMonth>, lo: f64, hi: f64, max_ticks: u32) -> Self {
+        let steps: &[u32] = if start.is_some() { &DATE_STEPS } else { &MONTH_STEPS };
+        let span = (hi - lo).max(0.0);
+        let k = steps
+            .iter()
+            .position(|&s| span / f64::from(s) < f64::from(max_ticks.max(2)))
+            .unwrap_or(steps.len() - 1);
+        Self {
+            start,
+            lo,
+            hi,
+            step: steps[k],
+            light: steps[k.saturating_sub(1)],
+        }
+    }
+
+    /// What the axis is labelled with.
+    pub fn desc(&self) -> &'static str {
+        if self.start.is_some() { "date" } else { "month" }
+    }
+
+    /// Month indices in `lo..=hi` on multiples of `step` (of calendar months since year 0 with
+    /// a start, so ticks fall on January, July, …).
+    fn points(&self, step: u32) -> Vec<f64> {
+        let offset = self.start.map_or(0, |s| i64::from(s.ordinal()));
+        let (first, last) = (self.lo.ceil() as i64, self.hi.floor() as i64);
+        (first..=last)
+            .filter(|m| (offset + m).rem_euclid(i64::from(step)) == 0)
+            .map(|m| m as f64)
+            .collect()
+    }
+
+    /// The labelled ticks.
+    pub fn ticks(&self) -> Vec<f64> {
+        self.points(self.step)
+    }
+
+    /// The light grid lines.
+    pub fn light_ticks(&self) -> Vec<f64> {
+        self.points(self.light)
+    }
+
+    /// The label of month index `x`: `YYYY` on a yearly axis, `YYYY-MM` on a finer one, the
+    /// month index without a start.
+    pub fn label(&self, x: f64) -> String {
+        match self.start {
+            None => month_tick(&x),
+            Some(start) => {
+                let date = start.label_of(if x.is_finite() && x >= 0.0 { x.round() as u32 } else { 0 });
+                if self.step >= 12 {
+                    date.year.to_string()
+                } else {
+                    date.to_string()
+                }
+            }
+        }
+    }
+}
+
+/// The axis as a plotters coordinate: positions as a plain `f64` range, key points and labels
+/// from the rule above.
+impl Ranged for MonthAxis {
+    type ValueType = f64;
+    type FormatOption = plotters::coord::ranged1d::NoDefaultFormatting;
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        RangedCoordf64::from(self.lo..self.hi).map(value, limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            self.light_ticks()
+        } else {
+            self.ticks()
+        }
+    }
+}
+
+impl plotters::coord::ranged1d::ValueFormatter<f64> for MonthAxis {
+    fn format_ext(&self, value: &f64) -> String {
+        self.label(*value)
+    }
+}
+
 /// The value range `lo..hi` padded by 5% (a flat line gets a band around it).
 fn padded(lo: f64, hi: f64) -> std::ops::Range<f64> {
     let pad = if hi > lo {
@@ -372,28 +492,30 @@ const LEGEND_FONT: u32 = 14;
 const LEGEND_ROW: i32 = 22;
 
 /// Lays the entries out left to right below the plot, wrapping at the chart's width: each
-/// The axes every time chart shares: a title, months (or ages) on x with compact ticks, the
-/// y axis labelled with its unit.
-fn time_axes<'a, DB: DrawingBackend>(
+/// The axes every time chart shares: a title, months (dates, see [`MonthAxis`]) or ages on x
+/// with compact ticks (`x_label`), the y axis labelled with its unit.
+fn time_axes<'a, DB: DrawingBackend, X>(
     area: &'a Area<DB>,
     title: &str,
     y_label_area: u32,
-    (x, y): (std::ops::Range<f64>, std::ops::Range<f64>),
+    (x, y): (X, std::ops::Range<f64>),
     (x_desc, y_desc): (&str, &str),
-) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>>
+    x_label: &dyn Fn(&f64) -> String,
+) -> anyhow::Result<ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>>
 where
     DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
 {
     let mut ctx = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 22))
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(y_label_area)
-        .build_cartesian_2d(x, y)
+        .build_cartesian_2d(x, RangedCoordf64::from(y))
         .map_err(drawing_error)?;
     ctx.configure_mesh()
         .x_desc(x_desc)
-        .x_label_formatter(&month_tick)
+        .x_label_formatter(x_label)
         .y_label_formatter(&|y| tick(*y))
         .y_desc(y_desc)
         .label_style(("sans-serif", 14))
@@ -487,12 +609,14 @@ where
         hi = hi.max(b.hi).max(b.mean);
         t_max = t_max.max(b.month);
     }
+    let axis = MonthAxis::new(chart.start, 0.0, t_max, 10);
     let mut ctx = time_axes(
         &plot_area,
         &chart.title,
         90,
-        (0.0..t_max, padded(lo, hi)),
-        ("month", &chart.y_desc),
+        (axis, padded(lo, hi)),
+        (axis.desc(), &chart.y_desc),
+        &|x| axis.label(*x),
     )?;
     for ((s, pts), e) in chart.series.iter().zip(&lines).zip(&entries) {
         let c = e.colour;
@@ -530,12 +654,14 @@ where
     }
     let (plot_area, legend_area) = root.split_horizontally(SIZE.0 - LEGEND_W);
     let t_max = present.last().map_or(1.0, |&t| (t as f64).max(1.0));
+    let axis = MonthAxis::new(chart.start, 0.0, t_max, 10);
     let mut ctx = time_axes(
         &plot_area,
         &chart.title,
         70,
-        (0.0..t_max, 0.0..1.0),
-        ("month", &chart.y_desc),
+        (axis, 0.0..1.0),
+        (axis.desc(), &chart.y_desc),
+        &|x| axis.label(*x),
     )?;
     let colour = |k: usize| {
         if chart.others && k + 1 == chart.layers.len() {
@@ -597,8 +723,9 @@ where
         &plot_area,
         &chart.title,
         70,
-        (f64::from(a_min)..x_hi, 0.0..1.05),
+        (RangedCoordf64::from(f64::from(a_min)..x_hi), 0.0..1.05),
         (&chart.x_desc, &chart.y_desc),
+        &month_tick,
     )?;
     for (c, e) in chart.curves.iter().zip(&entries) {
         // A step function: flat at S until the next exit age, then down.
@@ -811,11 +938,39 @@ mod tests {
         assert_eq!(month_tick(&0.5), "0.5");
     }
 
+    #[test]
+    fn the_month_axis_ticks_calendar_years_or_months() {
+        let jan23 = YearMonth::parse("2023-01").ok();
+        // 2023-01 .. 2028-12 (72 months): one tick a year, on January, labelled with the year.
+        let years = MonthAxis::new(jan23, 0.0, 71.0, 10);
+        assert_eq!(years.ticks(), vec![0.0, 12.0, 24.0, 36.0, 48.0, 60.0]);
+        assert_eq!(years.label(36.0), "2026");
+        assert_eq!(years.desc(), "date");
+        // 24 months from 2026-03: quarters on calendar quarters, labelled YYYY-MM.
+        let mar26 = YearMonth::parse("2026-03").ok();
+        let quarters = MonthAxis::new(mar26, 0.0, 23.0, 10);
+        assert_eq!(quarters.ticks()[..2], [1.0, 4.0], "2026-04 and 2026-07");
+        assert_eq!(quarters.label(1.0), "2026-04");
+        assert_eq!(quarters.light_ticks().len(), 12, "light lines every two months");
+        // 120 months: still yearly (at most 10 ticks): 2026 .. 2035.
+        assert_eq!(
+            MonthAxis::new(YearMonth::parse("2026-01").ok(), 0.0, 119.0, 10)
+                .ticks()
+                .len(),
+            10
+        );
+        // No start: month indices on round numbers.
+        let plain = MonthAxis::new(None, 0.0, 119.0, 10);
+        assert_eq!(plain.ticks(), (0..6).map(|k| f64::from(k * 20)).collect::<Vec<_>>());
+        assert_eq!((plain.label(40.0).as_str(), plain.desc()), ("40", "month"));
+    }
+
     #[cfg(feature = "bitmap")]
     #[test]
     fn charts_are_deterministic_and_say_no_data() {
         let chart = Chart::Lines(Lines {
             title: "x: nothing".into(),
+            start: None,
             y_desc: "x (USD)".into(),
             series: vec![Series::new("a", vec![vec![f64::NAN; 5]])],
             no_data: "x is undefined (NaN) in every month".into(),

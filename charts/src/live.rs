@@ -6,7 +6,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::{OTHERS_COLOUR, PALETTE, tick};
+use sim_core::YearMonth;
+
+use crate::{MonthAxis, OTHERS_COLOUR, PALETTE, tick};
 
 /// One series of a chart: its metric name (the legend), unit and monthly values.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,11 +40,12 @@ pub fn y_range(lines: &[Line]) -> (f64, f64) {
 }
 
 /// Draws the layers stacked (each on top of the previous ones) as filled areas, with a
-/// legend; the y axis runs from 0 to 1 (shares).
+/// legend; the y axis runs from 0 to 1 (shares), the x axis as in [`draw_lines`].
 pub fn draw_stacked<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     horizon: u32,
+    start: Option<YearMonth>,
     layers: &[Line],
 ) -> Result<(), String>
 where
@@ -55,15 +58,13 @@ where
         .margin(6)
         .x_label_area_size(30)
         .y_label_area_size(52)
-        .build_cartesian_2d(0.0..f64::from(horizon.max(1)), 0.0..1.0)
+        .build_cartesian_2d(MonthAxis::new(start, 0.0, f64::from(horizon.max(1)), 7), 0.0..1.0)
         .map_err(|e| err(&e))?;
     chart
         .configure_mesh()
-        .x_desc("month")
+        .x_desc(if start.is_some() { "date" } else { "month" })
         .y_desc("share of users")
-        .x_labels(7)
         .y_labels(6)
-        .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| tick(*y))
         .light_line_style(RGBColor(238, 238, 238))
         .draw()
@@ -117,13 +118,15 @@ fn segments(ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
     segs
 }
 
-/// Draws the lines against the month (x from 0 to `horizon`) with a title, axis labels with
+/// Draws the lines against the month (x from 0 to `horizon`, labelled with dates from `start`
+/// by [`MonthAxis`] when it is given) with a title, axis labels with
 /// units and a legend; `reference` lines (same order and colours) are drawn faint and thin
 /// underneath.
 pub fn draw_lines<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     horizon: u32,
+    start: Option<YearMonth>,
     lines: &[Line],
     reference: &[Line],
 ) -> Result<(), String>
@@ -141,15 +144,13 @@ where
         .margin(6)
         .x_label_area_size(30)
         .y_label_area_size(52)
-        .build_cartesian_2d(0.0..x_max, lo..hi)
+        .build_cartesian_2d(MonthAxis::new(start, 0.0, x_max, 7), lo..hi)
         .map_err(|e| err(&e))?;
     chart
         .configure_mesh()
-        .x_desc("month")
+        .x_desc(if start.is_some() { "date" } else { "month" })
         .y_desc(unit)
-        .x_labels(7)
         .y_labels(6)
-        .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| tick(*y))
         .light_line_style(RGBColor(238, 238, 238))
         .draw()

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use sim_core::key_metrics::KEY_METRICS;
 use sim_core::sim::PlatformStanding;
-use sim_core::{METRICS, MetricSpec, Metrics};
+use sim_core::{METRICS, MetricSpec, Metrics, YearMonth};
 
 use goldrush_charts::{self as plot, Chart, Curve, Life, Lines, Series, Stacked, Survival};
 
@@ -149,10 +149,17 @@ fn count(n: usize, unit: &str) -> String {
 }
 
 /// A metric's trajectories, one series per label.
-pub fn metric_chart(m: &MetricSpec, mut series: Vec<Series>, one_run: &str, unit: &str) -> Chart {
+pub fn metric_chart(
+    m: &MetricSpec,
+    mut series: Vec<Series>,
+    one_run: &str,
+    unit: &str,
+    start: Option<YearMonth>,
+) -> Chart {
     let what = describe(&mut series, one_run, unit);
     Chart::Lines(Lines {
         title: format!("{}: {what}", m.name),
+        start,
         y_desc: format!("{} ({})", m.name, m.unit),
         series,
         no_data: format!("{} is undefined (NaN) in every month of every run", m.name),
@@ -161,7 +168,7 @@ pub fn metric_chart(m: &MetricSpec, mut series: Vec<Series>, one_run: &str, unit
 
 /// The spot and contract GPU price on one chart: `groups` is (label, spot runs, contract runs);
 /// one group gives the series "spot" and "contract", several "LABEL: spot" and so on.
-pub fn price_chart(groups: Vec<(String, Runs, Runs)>, one_run: &str, unit: &str) -> Chart {
+pub fn price_chart(groups: Vec<(String, Runs, Runs)>, one_run: &str, unit: &str, start: Option<YearMonth>) -> Chart {
     // One colour per group: spot solid, contract dashed.
     let single = groups.len() == 1;
     let mut series = Vec::new();
@@ -187,6 +194,7 @@ pub fn price_chart(groups: Vec<(String, Runs, Runs)>, one_run: &str, unit: &str)
     let spot_unit = metric(SPOT).map_or("USD/GPU-h", |m| m.unit);
     Chart::Lines(Lines {
         title: format!("Spot vs contract GPU price: {what}"),
+        start,
         y_desc: format!("price ({spot_unit})"),
         series,
         no_data: "both prices are undefined (NaN) in every month".into(),
@@ -194,7 +202,7 @@ pub fn price_chart(groups: Vec<(String, Runs, Runs)>, one_run: &str, unit: &str)
 }
 
 /// Platform user shares as stacked areas, averaged over the runs.
-pub fn share_chart(runs: &[Vec<BTreeMap<String, f64>>], what: &str) -> Chart {
+pub fn share_chart(runs: &[Vec<BTreeMap<String, f64>>], what: &str, start: Option<YearMonth>) -> Chart {
     let (labels, layers, others) = plot::stacked_shares(runs, TOP_PLATFORMS);
     let over = if runs.len() > 1 {
         format!(", mean over {} runs", runs.len())
@@ -203,6 +211,7 @@ pub fn share_chart(runs: &[Vec<BTreeMap<String, f64>>], what: &str) -> Chart {
     };
     Chart::Stacked(Stacked {
         title: format!("Platform user shares: {what}{over}"),
+        start,
         y_desc: "share of platform users (consumers + seats)".into(),
         labels,
         layers,
@@ -271,11 +280,14 @@ pub struct Group {
 /// charts of single runs; `unit` names what the runs are (`seeds`, `replicates`). What cannot
 /// be drawn is explained in `notes` (`missing_panel` says why firm-level data is missing and
 /// how to get it). Metrics missing from a run are skipped here: callers check the names first.
+/// `start` is the calendar month of month 0 when every run shares it (dates on the x axes),
+/// `None` otherwise (month indices).
 pub fn charts_for(
     groups: &[Group],
     metrics: &[&'static MetricSpec],
     one_run: &str,
     unit: &str,
+    start: Option<YearMonth>,
     missing_panel: &str,
     notes: &mut Vec<String>,
 ) -> Vec<(String, Chart)> {
@@ -289,7 +301,7 @@ pub fn charts_for(
             .map(|g| Some(Series::new(g.label.clone(), runs_of(m.name, g)?)))
             .collect();
         if let Some(series) = series {
-            out.push((m.name.to_string(), metric_chart(m, series, one_run, unit)));
+            out.push((m.name.to_string(), metric_chart(m, series, one_run, unit, start)));
         }
     }
     let prices: Option<Vec<_>> = groups
@@ -297,7 +309,7 @@ pub fn charts_for(
         .map(|g| Some((g.label.clone(), runs_of(SPOT, g)?, runs_of(CONTRACT, g)?)))
         .collect();
     match prices {
-        Some(p) => out.push((PRICES.to_string(), price_chart(p, one_run, unit))),
+        Some(p) => out.push((PRICES.to_string(), price_chart(p, one_run, unit, start))),
         None => notes.push(format!(
             "no {PRICES} chart: it needs both {SPOT} and {CONTRACT} in the data"
         )),
@@ -310,7 +322,7 @@ pub fn charts_for(
             } else {
                 (format!("{SHARES}_{}", k + 1), g.label.clone())
             };
-            out.push((stem, share_chart(&users, &what)));
+            out.push((stem, share_chart(&users, &what, start)));
         }
     } else {
         notes.push(format!("no {SHARES} chart: {missing_panel}"));
@@ -376,7 +388,7 @@ impl Formats {
 /// Why a run folder has no firm-level charts.
 pub const MISSING_PANEL: &str = "it needs the firm panel (panel.csv): re-run with `goldrush run --panel`";
 
-/// Every metric's trajectory by name (`month` left out).
+/// Every metric's trajectory by name (`month` left out; metrics.csv's `date` is not a metric).
 pub fn trajectories(rows: &[Metrics]) -> BTreeMap<String, Vec<f64>> {
     METRICS
         .iter()
@@ -399,15 +411,22 @@ pub fn platform_names(platforms: &[PlatformStanding]) -> BTreeMap<u64, String> {
 /// The charts of the runs of one scenario (`goldrush run --plots`, and `goldrush plot` on run
 /// folders of one scenario): the key metrics ([`KEY_METRICS`], those `goldrush compare`
 /// compares), spot vs contract price, platform shares and startup survival. One run is titled
-/// `SCENARIO, seed S`; several are drawn as mean and band across seeds.
-pub fn run_charts(scenario: &str, seed: u64, runs: Vec<RunData>, notes: &mut Vec<String>) -> Vec<(String, Chart)> {
+/// `SCENARIO, seed S`; several are drawn as mean and band across seeds. `start`: the runs'
+/// `run.start` when they share it.
+pub fn run_charts(
+    scenario: &str,
+    seed: u64,
+    start: Option<YearMonth>,
+    runs: Vec<RunData>,
+    notes: &mut Vec<String>,
+) -> Vec<(String, Chart)> {
     let metrics: Vec<_> = KEY_METRICS.iter().filter_map(|n| metric(n)).collect();
     let group = Group {
         label: scenario.to_string(),
         runs,
     };
     let one_run = format!("{scenario}, seed {seed}");
-    charts_for(&[group], &metrics, &one_run, "seeds", MISSING_PANEL, notes)
+    charts_for(&[group], &metrics, &one_run, "seeds", start, MISSING_PANEL, notes)
 }
 
 /// Why a comparison has no platform share charts.
@@ -419,6 +438,7 @@ pub const NO_SHARES: &str = "goldrush compare keeps no firm panel; plot run fold
 pub fn compare_charts(
     labels: [String; 2],
     first_seed: u64,
+    start: Option<YearMonth>,
     metrics: &[&'static MetricSpec],
     sides: [Vec<RunData>; 2],
     notes: &mut Vec<String>,
@@ -429,7 +449,7 @@ pub fn compare_charts(
         .map(|(label, runs)| Group { label, runs })
         .collect();
     let one_run = format!("seed {first_seed}");
-    charts_for(&groups, metrics, &one_run, "seeds", NO_SHARES, notes)
+    charts_for(&groups, metrics, &one_run, "seeds", start, NO_SHARES, notes)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::cmd::backtest::BacktestArgs;
 use crate::cmd::bench::BenchArgs;
 use crate::cmd::calibrate::CalibrateArgs;
 use crate::cmd::compare::CompareArgs;
@@ -240,6 +241,29 @@ enum Command {
         after_help = "Examples:\n  goldrush sensitivity scenarios/sweeps/sensitivity-classroom.toml --out out/sens\n  goldrush sweep spec.toml --out out/s0 --shard 0/2; goldrush sweep spec.toml --out out/s1 --shard 1/2\n  goldrush merge out/s0 out/s1 --out out/all && goldrush sensitivity spec.toml --out out/all"
     )]
     Sensitivity(SensitivityArgs),
+    /// Compare the model with the data: every target moment over N seeds, with verdicts.
+    #[command(
+        long_about = "Backtest: run a scenario (default: history) over N seeds (--seeds, default \
+            20, derived from the scenario's run.seed) and compare every target moment of the \
+            targets file (default: data/targets.toml as embedded in goldrush; --targets FILE \
+            reads a file, its data files relative to it) with the model. Each target names \
+            the data behind it (a CSV of data/, a filter and a derivation: a share of owners, a \
+            growth ratio, a sum, a mean over cohorts, an OLS slope; or a reported figure), its \
+            interval, its calendar period and the model quantity (a metric or a firm group's \
+            share, and a statistic over the period). Prints one row per moment: the data value \
+            and interval, the model's mean and 10-90% band over seeds, the standardised \
+            distance z = (model mean - data) / sqrt(sd_data^2 + sd_model^2) (sd_data = the \
+            interval's half-width / 1.645) and a verdict: in data interval, in model band (the \
+            data value lies in the model's 10-90% band), off, or not produced (the model has no \
+            such quantity, or the run does not cover the period); then how many moments lie in \
+            the data interval or within 2 model standard deviations. Writes backtest.csv and \
+            backtest.json (rows, seeds, state hashes, the resolved scenario) into --out \
+            atomically; with --plots also charts (PNG and SVG). With --markdown, prints the \
+            report as Markdown (docs/VALIDATION.md) and writes nothing. Runs go in parallel \
+            (--jobs); the results are identical for any number of jobs.",
+        after_help = "Examples:\n  goldrush backtest\n  goldrush backtest --seeds 5 --set users.consumer_agents=2000 --plots --out out/bt\n  goldrush backtest baseline --set run.start=2023-01 --targets data/targets.toml"
+    )]
+    Backtest(BacktestArgs),
 }
 
 /// Hands the parsed command line to its command.
@@ -258,6 +282,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calibrate(a) => cmd::calibrate::calibrate(&a),
         Command::Sensitivity(a) => cmd::sensitivity::sensitivity(&a),
         Command::Plot(a) => cmd::plot::plot(&a),
+        Command::Backtest(a) => cmd::backtest::backtest(&a),
     }
 }
 

@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use crate::kernel::calendar::YearMonth;
+use crate::metrics::MetricSpec;
 use crate::{METRICS, Metrics};
 
 /// Metrics compared when `--metrics` is not given: concentration of users and compute, prices,
@@ -36,23 +38,56 @@ pub const SENSITIVITY_OUTPUTS: &[&str] = &[
     "haves_compute_share",
 ];
 
-/// metrics.csv: a header of metric names, then one row per month; floats in Rust's shortest
-/// round-trip `{}` form so the file is byte-for-byte deterministic.
-pub fn to_csv(rows: &[Metrics]) -> String {
-    let mut s = METRICS.iter().map(|m| m.name).collect::<Vec<_>>().join(",");
+/// The `date` column of metrics.csv and panel.csv: the calendar month of the row's `month`,
+/// `run.start + month`. A label, not a metric: no rule reads it and `Metrics` does not hold it.
+pub const DATE_COLUMN: MetricSpec = MetricSpec {
+    name: "date",
+    unit: "YYYY-MM",
+    doc: "Calendar month of the row: run.start + month (a label; no rule reads it).",
+};
+
+/// The columns of metrics.csv, in order: `month`, then [`DATE_COLUMN`], then every other metric.
+pub fn csv_columns() -> Vec<MetricSpec> {
+    let mut cols = Vec::with_capacity(METRICS.len() + 1);
+    for m in METRICS {
+        cols.push(*m);
+        if m.name == "month" {
+            cols.push(DATE_COLUMN);
+        }
+    }
+    cols
+}
+
+/// metrics.csv: a header of column names ([`csv_columns`]), then one row per month, its date
+/// (YYYY-MM, months counted from `start`, the scenario's `run.start`) right after `month`;
+/// floats in Rust's shortest round-trip `{}` form so the file is byte-for-byte deterministic.
+pub fn to_csv(rows: &[Metrics], start: YearMonth) -> String {
+    let mut s = csv_columns().iter().map(|m| m.name).collect::<Vec<_>>().join(",");
     s.push('\n');
+    let month_col = METRICS.iter().position(|m| m.name == "month");
     for row in rows {
-        let mut first = true;
-        for v in row.values() {
-            if !first {
+        for (i, v) in row.values().into_iter().enumerate() {
+            if i > 0 {
                 s.push(',');
             }
-            first = false;
             let _ = write!(s, "{v}");
+            if Some(i) == month_col {
+                let _ = write!(s, ",{}", date_of(start, v));
+            }
         }
         s.push('\n');
     }
     s
+}
+
+/// The calendar month of month index `month` (a metrics row's `month`) of a run starting at `start`.
+pub fn date_of(start: YearMonth, month: f64) -> YearMonth {
+    // Month indices are small whole numbers; anything else saturates (never in a real run).
+    start.label_of(if month.is_finite() && month >= 0.0 {
+        month as u32
+    } else {
+        0
+    })
 }
 
 #[cfg(test)]
@@ -67,5 +102,27 @@ mod tests {
                 "{name} is listed as a key metric but is not a metrics.csv column"
             );
         }
+    }
+
+    #[test]
+    fn metrics_csv_has_the_date_after_the_month() {
+        let start = YearMonth::parse("2023-11").unwrap();
+        let rows: Vec<Metrics> = (0..3)
+            .map(|m| Metrics {
+                month: f64::from(m),
+                ..Default::default()
+            })
+            .collect();
+        let csv = to_csv(&rows, start);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].starts_with("month,date,"), "header: {}", lines[0]);
+        let dates: Vec<&str> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap()).collect();
+        assert_eq!(dates, ["2023-11", "2023-12", "2024-01"], "month m is run.start + m");
+        let width = lines[0].split(',').count();
+        assert!(
+            lines.iter().all(|l| l.split(',').count() == width),
+            "every row has the header's width"
+        );
+        assert_eq!(width, METRICS.len() + 1, "one column more than the metrics: the date");
     }
 }

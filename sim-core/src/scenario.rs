@@ -22,6 +22,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "compute-antitrust",
         include_str!("../../scenarios/compute-antitrust.toml"),
     ),
+    ("history", include_str!("../../scenarios/history.toml")),
     ("interop-mandate", include_str!("../../scenarios/interop-mandate.toml")),
     (
         "nation-deal-rules",

@@ -327,7 +327,7 @@ impl WebSim {
 
     /// metrics.csv of the months so far (the same bytes as `goldrush run` writes for them).
     pub fn metrics_csv(&self) -> String {
-        sim_core::key_metrics::to_csv(self.sim.metrics())
+        sim_core::key_metrics::to_csv(self.sim.metrics(), self.sim.scenario().run.start)
     }
 
     /// Draws several metrics (comma-separated names) as a line chart with a legend on the
@@ -335,13 +335,28 @@ impl WebSim {
     /// labelled with the first metric's unit. Months where a metric is not defined (NaN) are gaps.
     pub fn draw_chart(&self, canvas_id: &str, title: &str, metrics: &str) -> Result<(), JsValue> {
         let lines = self.chart_lines(metrics).map_err(to_js)?;
-        chart::draw_lines(canvas_id, title, self.sim.horizon(), &lines, &[]).map_err(to_js)
+        chart::draw_lines(
+            canvas_id,
+            title,
+            self.sim.horizon(),
+            Some(self.sim.scenario().run.start),
+            &lines,
+            &[],
+        )
+        .map_err(to_js)
     }
 
     /// Draws the platforms' user shares as a stacked area chart (the largest platforms, then
     /// "others") on the `<canvas>` with this element id.
     pub fn draw_user_shares(&self, canvas_id: &str, title: &str) -> Result<(), JsValue> {
-        chart::draw_stacked(canvas_id, title, self.sim.horizon(), &self.share_layers(6)).map_err(to_js)
+        chart::draw_stacked(
+            canvas_id,
+            title,
+            self.sim.horizon(),
+            Some(self.sim.scenario().run.start),
+            &self.share_layers(6),
+        )
+        .map_err(to_js)
     }
 
     /// Like [`WebSim::draw_chart`], with the same metrics of `reference` (e.g. the baseline run
@@ -355,7 +370,15 @@ impl WebSim {
     ) -> Result<(), JsValue> {
         let lines = self.chart_lines(metrics).map_err(to_js)?;
         let refs = reference.chart_lines(metrics).map_err(to_js)?;
-        chart::draw_lines(canvas_id, title, self.sim.horizon(), &lines, &refs).map_err(to_js)
+        chart::draw_lines(
+            canvas_id,
+            title,
+            self.sim.horizon(),
+            Some(self.sim.scenario().run.start),
+            &lines,
+            &refs,
+        )
+        .map_err(to_js)
     }
 }
 
@@ -374,8 +397,14 @@ pub mod chart {
     }
 
     /// [`live::draw_stacked`] on the `<canvas>` with this element id.
-    pub fn draw_stacked(canvas_id: &str, title: &str, horizon: u32, layers: &[Line]) -> Result<(), String> {
-        live::draw_stacked(&canvas(canvas_id)?, title, horizon, layers)
+    pub fn draw_stacked(
+        canvas_id: &str,
+        title: &str,
+        horizon: u32,
+        start: Option<sim_core::YearMonth>,
+        layers: &[Line],
+    ) -> Result<(), String> {
+        live::draw_stacked(&canvas(canvas_id)?, title, horizon, start, layers)
     }
 
     /// [`live::draw_lines`] on the `<canvas>` with this element id.
@@ -383,10 +412,11 @@ pub mod chart {
         canvas_id: &str,
         title: &str,
         horizon: u32,
+        start: Option<sim_core::YearMonth>,
         lines: &[Line],
         reference: &[Line],
     ) -> Result<(), String> {
-        live::draw_lines(&canvas(canvas_id)?, title, horizon, lines, reference)
+        live::draw_lines(&canvas(canvas_id)?, title, horizon, start, lines, reference)
     }
 }
 
@@ -506,8 +536,13 @@ mod tests {
         let csv = w.metrics_csv();
         let rows: Vec<&str> = csv.lines().collect();
         assert_eq!(rows.len(), 3);
-        assert!(rows[0].starts_with("month,"));
-        assert_eq!(rows[1].split(',').count(), sim_core::METRICS.len());
+        assert!(rows[0].starts_with("month,date,"));
+        assert_eq!(
+            rows[1].split(',').count(),
+            sim_core::METRICS.len() + 1,
+            "the metrics and the date"
+        );
+        assert!(rows[1].starts_with("0,2026-01,"), "tiny starts in 2026-01: {}", rows[1]);
         let lines = w.chart_lines("users_hhi, spot_price_usd").unwrap();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1].unit, "USD/GPU-h");

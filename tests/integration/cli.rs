@@ -148,19 +148,28 @@ fn cli_run_tiny_writes_outputs_deterministically() {
     goldrush_ok(t.path(), &["run", "tiny", "--out", "b", "--quiet"]);
     goldrush_ok(t.path(), &["run", "tiny", "--out", "c", "-q", "--seed", "7"]);
 
-    // metrics.csv: header of METRICS names, one row per month, every row complete.
+    // metrics.csv: header of METRICS names with the date after the month, one row per month,
+    // every row complete.
     let csv = fs::read_to_string(t.path().join("a/metrics.csv")).expect("metrics.csv");
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+    let names: Vec<&str> = sim_core::key_metrics::csv_columns().iter().map(|m| m.name).collect();
     assert_eq!(header, names);
+    assert_eq!(&header[..2], ["month", "date"], "the date comes right after the month");
+    assert_eq!(names.len(), METRICS.len() + 1, "the metrics and the date");
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 36, "tiny runs 36 months");
+    let start = sim_core::YearMonth::parse("2026-01").unwrap();
     for (i, row) in rows.iter().enumerate() {
         let cells: Vec<&str> = row.split(',').collect();
         assert_eq!(cells.len(), names.len(), "row {i}: {row}");
         assert_eq!(cells[0], i.to_string(), "the month column counts from 0");
-        for c in &cells {
+        assert_eq!(
+            cells[1],
+            start.label_of(i as u32).to_string(),
+            "row {i}: the date is run.start + month"
+        );
+        for c in cells.iter().enumerate().filter(|(j, _)| *j != 1).map(|(_, c)| c) {
             c.parse::<f64>()
                 .unwrap_or_else(|e| panic!("row {i}: {c:?} is not a number: {e}"));
         }
@@ -239,11 +248,12 @@ fn cli_run_panel_writes_one_row_per_alive_firm_per_month_and_one_per_exit() {
     assert_eq!(header, sim_core::state::PANEL_COLUMNS);
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let (month, kind, alive, cause) = (col("month"), col("kind"), col("alive"), col("exit_cause"));
+    assert_eq!(col("date"), month + 1, "the panel's date comes right after its month");
     let metrics = fs::read_to_string(t.path().join("a/metrics.csv")).expect("metrics.csv");
     let mut mlines = metrics.lines();
     let mhead: Vec<&str> = mlines.next().unwrap().split(',').collect();
     let mrows: Vec<Vec<f64>> = mlines
-        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .map(|l| l.split(',').map(|c| c.parse().unwrap_or(f64::NAN)).collect())
         .collect();
     let metric = |m: usize, name: &str| mrows[m][mhead.iter().position(|h| *h == name).unwrap()];
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
@@ -251,6 +261,14 @@ fn cli_run_panel_writes_one_row_per_alive_firm_per_month_and_one_per_exit() {
     for m in 0..36usize {
         let of_month: Vec<&Vec<&str>> = rows.iter().filter(|r| r[month] == m.to_string()).collect();
         assert!(!of_month.is_empty(), "month {m} has rows");
+        let date = sim_core::YearMonth::parse("2026-01")
+            .unwrap()
+            .label_of(m as u32)
+            .to_string();
+        assert!(
+            of_month.iter().all(|r| r[month + 1] == date),
+            "month {m}: every panel row is dated {date}"
+        );
         let count = |k: &str, a: &str| of_month.iter().filter(|r| r[kind] == k && r[alive] == a).count() as f64;
         assert_eq!(
             count("startup", "true"),

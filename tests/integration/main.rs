@@ -10,6 +10,8 @@
 //!   a paired-seed confidence interval (`sim_core::stats::Paired`, as every paired test uses).
 //! - `deals`: nation-state partnerships and national lock-in (stylized fact 7).
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
+//! - `backtest`: `goldrush backtest` end to end (every target written, job counts, a targets
+//!   file on disk, bad targets files, charts, docs/VALIDATION.md up to date).
 //! - `compare`: `goldrush compare` end to end (paired seeds, verdicts, job counts, bad input, plots).
 //! - `open_source`: open models trail the frontier by months; the open-source funding lever.
 //! - `plot`: `goldrush run --plots`, `compare --plots` and `goldrush plot` (charts from run,
@@ -22,6 +24,7 @@
 //! - `sensitivity`: `goldrush sensitivity` (Saltelli/Sobol and Morris) end to end; the indices it
 //!   writes equal those recomputed from the sweep's own per-run outputs.
 
+mod backtest;
 mod calibrate;
 mod cli;
 mod compare;

@@ -439,7 +439,9 @@ pub fn compare(opts: &CompareArgs) -> anyhow::Result<()> {
             side_runs(&kept, &pairs, Arm::Base),
             side_runs(&kept, &pairs, Arm::Policy),
         ];
-        let charts = compare_charts(labels, seeds[0], &metrics, sides, &mut Vec::new());
+        let (b, p) = (base.scenario.run.start, policy.scenario.run.start);
+        let start = (b == p).then_some(b);
+        let charts = compare_charts(labels, seeds[0], start, &metrics, sides, &mut Vec::new());
         files.extend(charts::render(&charts, charts::Formats::BOTH)?);
     }
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();

@@ -5,9 +5,9 @@ use clap::Args;
 use std::fmt::Write as _;
 
 use anyhow::Context;
+use sim_core::Scenario;
 use sim_core::params::{FieldSpec, FirmSpec, NationSpec, NicheSpec, SECTIONS, SupplyShock, fmt_num};
 use sim_core::scenario::{self, BUILTIN};
-use sim_core::{METRICS, Scenario};
 use toml::Value;
 
 use crate::errors::emit;
@@ -225,6 +225,7 @@ pub fn metrics(a: &DocArgs) -> anyhow::Result<()> {
 
 /// The text `goldrush metrics` prints.
 pub fn metrics_text(markdown: bool) -> String {
+    let columns = sim_core::key_metrics::csv_columns();
     let mut s = String::new();
     if markdown {
         s.push_str("# goldrush metrics\n\n");
@@ -235,18 +236,19 @@ pub fn metrics_text(markdown: bool) -> String {
         s.push_str(
             "The columns of `metrics.csv` written by `goldrush run`, in order: one row per \
              simulated month. Recording is read-only (it never draws random numbers or changes \
-             the state). The last row is also in `summary.json` under `final_metrics`.\n\n",
+             the state). The last row is also in `summary.json` under `final_metrics` (its date as \
+             `final_date`).\n\n",
         );
         s.push_str("| Column | Unit | Meaning |\n|---|---|---|\n");
-        for m in METRICS {
+        for m in &columns {
             let _ = writeln!(s, "| `{}` | {} | {} |", m.name, md_cell(m.unit), md_cell(m.doc));
         }
         return s;
     }
-    let wn = METRICS.iter().map(|m| m.name.len()).max().unwrap_or(0).max(6);
-    let wu = METRICS.iter().map(|m| m.unit.chars().count()).max().unwrap_or(0).max(4);
+    let wn = columns.iter().map(|m| m.name.len()).max().unwrap_or(0).max(6);
+    let wu = columns.iter().map(|m| m.unit.chars().count()).max().unwrap_or(0).max(4);
     let _ = writeln!(s, "{:<wn$}  {:<wu$}  meaning", "column", "unit");
-    for m in METRICS {
+    for m in &columns {
         let _ = writeln!(s, "{:<wn$}  {:<wu$}  {}", m.name, m.unit, m.doc);
     }
     s

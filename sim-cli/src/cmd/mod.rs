@@ -4,6 +4,8 @@
 //! Commands may use each other's engines in one direction only: `sensitivity` and `bench --sweep`
 //! run sweeps through [`sweep`]; nothing here imports `sensitivity` or `bench`.
 
+pub mod backtest;
+pub mod backtest_plots;
 pub mod bench;
 pub mod calibrate;
 pub mod compare;

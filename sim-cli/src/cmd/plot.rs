@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde_json::Value;
-use sim_core::{METRICS, MetricSpec};
+use sim_core::{METRICS, MetricSpec, YearMonth};
 
 use crate::charts::{self, Formats, Group, RunData};
 use crate::charts::{MISSING_PANEL, compare_charts};
@@ -163,6 +163,7 @@ struct RunFolder {
     seed: u64,
     /// The resolved scenario without its seed: runs with equal keys form one series.
     key: String,
+    start: Option<YearMonth>,
     data: RunData,
     has_panel: bool,
 }
@@ -189,6 +190,7 @@ fn read_run(dir: &Path) -> anyhow::Result<RunFolder> {
         scenario: summary.scenario,
         seed: summary.seed,
         key: summary.key,
+        start: summary.start,
         data,
         has_panel,
     })
@@ -263,6 +265,7 @@ fn plot_runs(dirs: &[PathBuf], opts: &PlotArgs, notes: &mut Vec<String>) -> anyh
         .and_then(|(_, runs)| runs.first())
         .map(|f| format!("{}, seed {}", f.scenario, f.seed))
         .unwrap_or_default();
+    let start = common_start(groups.iter().flat_map(|(_, runs)| runs.iter().map(|f| f.start)));
     let groups: Vec<Group> = groups
         .into_iter()
         .zip(labels)
@@ -276,9 +279,17 @@ fn plot_runs(dirs: &[PathBuf], opts: &PlotArgs, notes: &mut Vec<String>) -> anyh
         &metrics,
         &one_run,
         "seeds",
+        start,
         MISSING_PANEL,
         notes,
     ))
+}
+
+/// The calendar start every run shares, or `None` (month indices on the x axis) when one is
+/// unknown or they differ.
+fn common_start(mut starts: impl Iterator<Item = Option<YearMonth>>) -> Option<YearMonth> {
+    let first = starts.next()??;
+    starts.all(|s| s == Some(first)).then_some(first)
 }
 
 // ---- comparison folders --------------------------------------------------------------------
@@ -292,6 +303,11 @@ fn plot_compare(dir: &Path, opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow:
         Ok(format!("{side}: {}", if name.is_empty() { arg } else { name }))
     };
     let labels = [label("base")?, label("policy")?];
+    let start = common_start(["base", "policy"].iter().map(|side| {
+        report
+            .pointer(&format!("/{side}/resolved_scenario"))
+            .and_then(summary_json::start_of)
+    }));
     let seeds: Vec<u64> = field(&report, &json_path, "/seeds")?
         .as_array()
         .and_then(|a| a.iter().map(Value::as_u64).collect())
@@ -356,7 +372,7 @@ fn plot_compare(dir: &Path, opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow:
             });
         }
     }
-    Ok(compare_charts(labels, seeds[0], &metrics, sides, notes))
+    Ok(compare_charts(labels, seeds[0], start, &metrics, sides, notes))
 }
 
 // ---- sweep folders -----------------------------------------------------------------------
@@ -488,6 +504,8 @@ fn plot_sweep(dir: &Path, opts: &PlotArgs, notes: &mut Vec<String>) -> anyhow::R
         &metrics,
         &one_run,
         unit,
+        // A sweep's manifest names its base scenario but not its resolved start: month indices.
+        None,
         "a sweep keeps no firm panel; plot run folders made with `goldrush run --panel`",
         notes,
     ))

@@ -151,7 +151,7 @@ pub fn run(opts: &RunArgs) -> anyhow::Result<()> {
         }
         let rows = sim.panel();
         if let Some(f) = panel.as_mut() {
-            f.write(&panel_csv::rows(&rows))?;
+            f.write(&panel_csv::rows(&rows, sim.scenario().run.start))?;
         }
         if let Some(log) = firms.as_mut() {
             for r in &rows {
@@ -161,7 +161,7 @@ pub fn run(opts: &RunArgs) -> anyhow::Result<()> {
         Ok(())
     })?;
     let platforms = platforms_by_share(&finished.sim);
-    let csv = metrics_csv::write(finished.sim.metrics());
+    let csv = metrics_csv::write(finished.sim.metrics(), finished.sim.scenario().run.start);
     let json = summary_json::write(&loaded, &finished, &platforms);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("metrics.csv".into(), csv.into_bytes()),
@@ -171,7 +171,13 @@ pub fn run(opts: &RunArgs) -> anyhow::Result<()> {
         let sim = &finished.sim;
         let data = RunData::with_firms(trajectories(sim.metrics()), &log, &platform_names(&platforms));
         let mut notes = Vec::new();
-        let charts = run_charts(&sim.scenario().name, sim.scenario().run.seed, vec![data], &mut notes);
+        let charts = run_charts(
+            &sim.scenario().name,
+            sim.scenario().run.seed,
+            Some(sim.scenario().run.start),
+            vec![data],
+            &mut notes,
+        );
         files.extend(charts::render(&charts, Formats::BOTH)?);
     }
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();

@@ -1,4 +1,5 @@
-//! metrics.csv (`goldrush run`): a header of metric names, then one row per month. The writer
+//! metrics.csv (`goldrush run`): a header of metric names, then one row per month (its
+//! calendar `date` right after `month`). The writer
 //! is sim-core's [`sim_core::key_metrics::to_csv`] (the browser downloads the same bytes); the
 //! reader gives `goldrush plot` each metric's trajectory.
 
@@ -11,7 +12,7 @@ use crate::errors::bad_input;
 /// metrics.csv of a run's monthly metrics.
 pub use sim_core::key_metrics::to_csv as write;
 
-/// Every metric's trajectory by name (`month` left out). `months` gives the number of months
+/// Every metric's trajectory by name (`month` and the `date` label left out). `months` gives the number of months
 /// the run's summary records (asked after the file is read); a file with another number of
 /// rows is truncated.
 pub fn read(path: &Path, months: impl FnOnce() -> anyhow::Result<u64>) -> anyhow::Result<BTreeMap<String, Vec<f64>>> {
@@ -26,7 +27,7 @@ pub fn read(path: &Path, months: impl FnOnce() -> anyhow::Result<u64>) -> anyhow
     }
     let mut metrics: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for (c, name) in csv.header.iter().enumerate() {
-        if name == "month" {
+        if name == "month" || name == "date" {
             continue;
         }
         let mut traj = Vec::with_capacity(csv.rows.len());

@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use sim_core::YearMonth;
 use sim_core::state::{PANEL_COLUMNS, PanelRow};
 
 use super::{number, shown};
@@ -17,11 +18,11 @@ pub fn header() -> String {
     format!("{}\n", PANEL_COLUMNS.join(","))
 }
 
-/// The lines of one month's rows.
-pub fn rows(rows: &[PanelRow]) -> String {
+/// The lines of one month's rows, dated from `start` (the scenario's `run.start`).
+pub fn rows(rows: &[PanelRow], start: YearMonth) -> String {
     let mut chunk = String::new();
     for row in rows {
-        chunk.push_str(&row.csv_line());
+        chunk.push_str(&row.csv_line(start));
     }
     chunk
 }

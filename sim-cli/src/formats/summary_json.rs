@@ -1,5 +1,5 @@
-//! summary.json (`goldrush run`): version, seed, state hash, final metrics, platforms, the
-//! fully resolved scenario and the timings. Read back by `goldrush plot` for the run's identity
+//! summary.json (`goldrush run`): version, seed, calendar start and final date, state hash,
+//! final metrics, platforms, the fully resolved scenario and the timings. Read back by `goldrush plot` for the run's identity
 //! (scenario, seed, the resolved scenario that groups runs into series) and platform names.
 
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 use sim_core::sim::PlatformStanding;
-use sim_core::{Metrics, Scenario};
+use sim_core::{Metrics, Scenario, YearMonth, key_metrics};
 
 use super::{field, read_json, str_field, u64_field};
 use crate::build_info::{GIT_COMMIT, VERSION};
@@ -25,6 +25,10 @@ struct Summary<'a> {
     scenario_origin: &'a str,
     seed: u64,
     months: u32,
+    /// The calendar month of month 0 (`run.start`, YYYY-MM).
+    start: YearMonth,
+    /// The calendar month of the last recorded month (the date of `final_metrics`).
+    final_date: Option<YearMonth>,
     user_agents: u64,
     state_hash: String,
     final_metrics: Option<&'a Metrics>,
@@ -42,6 +46,11 @@ pub fn write(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding]) -> S
         scenario_origin: &loaded.origin,
         seed: sim.scenario().run.seed,
         months: sim.month(),
+        start: sim.scenario().run.start,
+        final_date: sim
+            .metrics()
+            .last()
+            .map(|m| key_metrics::date_of(sim.scenario().run.start, m.month)),
         user_agents: sim.user_agents(),
         state_hash: hash_hex(f.state_hash),
         final_metrics: sim.metrics().last(),
@@ -63,6 +72,9 @@ pub struct SummaryFile {
     pub key: String,
     /// Platform names by firm id.
     pub platform_names: BTreeMap<u64, String>,
+    /// The calendar month of month 0 (`run.start` of the resolved scenario); `None` in the
+    /// summary of a goldrush from before calendar time.
+    pub start: Option<YearMonth>,
     path: std::path::PathBuf,
     doc: Value,
 }
@@ -95,12 +107,19 @@ pub fn read(path: &Path) -> anyhow::Result<SummaryFile> {
             }
         }
     }
+    let start = start_of(&resolved);
     Ok(SummaryFile {
         scenario,
         seed,
         key,
         platform_names: names,
+        start,
         path: path.to_path_buf(),
         doc: summary,
     })
+}
+
+/// `run.start` of a resolved scenario in JSON, if it is there and valid.
+pub fn start_of(resolved: &Value) -> Option<YearMonth> {
+    resolved.pointer("/run/start")?.as_str()?.parse().ok()
 }

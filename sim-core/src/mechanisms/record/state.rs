@@ -106,6 +106,7 @@ pub struct PanelRow {
 /// The columns of a [`PanelRow`], in order.
 pub const PANEL_COLUMNS: &[&str] = &[
     "month",
+    "date",
     "id",
     "kind",
     "nation",
@@ -160,11 +161,13 @@ impl PanelRow {
         }
     }
 
-    /// The row as CSV fields (floats in Rust's shortest round-trip form).
-    pub fn csv_line(&self) -> String {
+    /// The row as CSV fields (floats in Rust's shortest round-trip form); its `date` is the
+    /// calendar month of `month` in a run starting at `start` (the scenario's `run.start`).
+    pub fn csv_line(&self, start: crate::kernel::calendar::YearMonth) -> String {
         format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             self.month,
+            start.label_of(self.month),
             self.id,
             self.kind,
             self.nation,

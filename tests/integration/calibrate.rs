@@ -119,7 +119,7 @@ fn spec(method: &str) -> String {
     let tail = if method == "smm" {
         "\n[smm]\npoints = 16\nmax_evals = 40\nstep = 0.2\n"
     } else {
-        "\n[abc]\nparticles = 24\nbatch = 48\ngenerations = 4\n"
+        "\n[abc]\nparticles = 30\nbatch = 90\ngenerations = 6\n"
     };
     format!("{head}{PARAMS}{tail}")
 }
@@ -234,7 +234,7 @@ fn same_bytes(a: &Path, b: &Path) {
 /// A small ABC calibration (2 generations of 8) for the byte-identity checks.
 fn small_abc(dir: &Path) {
     let small = spec("abc-smc").replace(
-        "particles = 24\nbatch = 48\ngenerations = 4",
+        "particles = 30\nbatch = 90\ngenerations = 6",
         "particles = 4\nbatch = 8\ngenerations = 2",
     );
     fs::write(dir.join("small.toml"), small).unwrap();

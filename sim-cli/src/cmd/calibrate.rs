@@ -700,10 +700,24 @@ fn population_record(setup: &Setup, pop: &cal::Population) -> PopulationRecord {
     }
 }
 
+/// How the runs of this invocation go.
+struct RunHow {
+    shard: Option<(u64, u64)>,
+    jobs: usize,
+    quiet: bool,
+}
+
+/// What this invocation ran.
+#[derive(Default)]
+struct Tally {
+    ran: usize,
+    run_seconds: f64,
+}
+
 /// Where the calibration stands.
 enum Progress {
     /// Every stage done.
-    Complete(Vec<StageRecord>, Driver),
+    Complete(Vec<StageRecord>, Box<Driver>),
     /// Stage `stage` has `done` of `total` runs.
     Waiting {
         stage: usize,
@@ -715,16 +729,7 @@ enum Progress {
 
 /// Replays the finished stages from disk; runs the first unfinished one (`run` false: only
 /// reports it). With a shard, runs that shard of the current stage and stops.
-fn advance(
-    setup: &Setup,
-    out: &Path,
-    run: bool,
-    shard: Option<(u64, u64)>,
-    jobs: usize,
-    quiet: bool,
-    ran: &mut usize,
-    run_seconds: &mut f64,
-) -> anyhow::Result<Progress> {
+fn advance(setup: &Setup, out: &Path, run: bool, how: &RunHow, tally: &mut Tally) -> anyhow::Result<Progress> {
     let runs_dir = out.join("runs");
     let mut driver = Driver::new(setup);
     let mut stages = Vec::new();
@@ -748,7 +753,7 @@ fn advance(
             .collect();
         let done = jobs_list.iter().filter(|j| engine::is_done(&runs_dir, *j)).count();
         if done < jobs_list.len() {
-            if !run || (shard.is_some() && ran_here) {
+            if !run || (how.shard.is_some() && ran_here) {
                 return Ok(Progress::Waiting {
                     stage,
                     kind: plan.kind,
@@ -756,9 +761,9 @@ fn advance(
                     total: jobs_list.len(),
                 });
             }
-            let e = engine::execute(&runs_dir, &jobs_list, shard, jobs, quiet)?;
-            *ran += e.ran;
-            *run_seconds += e.seconds;
+            let e = engine::execute(&runs_dir, &jobs_list, how.shard, how.jobs, how.quiet)?;
+            tally.ran += e.ran;
+            tally.run_seconds += e.seconds;
             ran_here = true;
             let done = jobs_list.iter().filter(|j| engine::is_done(&runs_dir, *j)).count();
             if done < jobs_list.len() {
@@ -781,7 +786,7 @@ fn advance(
         stages.push(driver.tell(setup, stage, &plan, evals));
         stage += 1;
     }
-    Ok(Progress::Complete(stages, driver))
+    Ok(Progress::Complete(stages, Box::new(driver)))
 }
 
 /// `goldrush calibrate`.
@@ -841,17 +846,14 @@ pub fn calibrate(opts: &CalibrateArgs) -> anyhow::Result<()> {
     }
     claim(&opts.out, &setup.manifest)?;
     let jobs = opts.jobs.map_or_else(engine::default_jobs, |j| j as usize);
-    let (mut ran, mut run_seconds) = (0usize, 0.0f64);
-    let progress = advance(
-        &setup,
-        &opts.out,
-        !opts.status,
+    let how = RunHow {
         shard,
         jobs,
-        opts.quiet,
-        &mut ran,
-        &mut run_seconds,
-    )?;
+        quiet: opts.quiet,
+    };
+    let mut tally = Tally::default();
+    let progress = advance(&setup, &opts.out, !opts.status, &how, &mut tally)?;
+    let (ran, run_seconds) = (tally.ran, tally.run_seconds);
     let rate = if run_seconds > 0.0 {
         ran as f64 / run_seconds
     } else {
@@ -888,7 +890,7 @@ pub fn calibrate(opts: &CalibrateArgs) -> anyhow::Result<()> {
                 ))?;
                 return Ok(());
             }
-            let summary = finish(&setup, &opts.out, stages, driver)?;
+            let summary = finish(&setup, &opts.out, stages, *driver)?;
             if !opts.quiet {
                 emit(&format!(
                     "{summary}ran {ran} runs in {run_seconds:.2} s ({rate:.2} runs/s, {jobs} jobs); total {:.2} s\n",

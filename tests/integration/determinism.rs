@@ -21,6 +21,7 @@ const GOLDEN: &[(&str, u64)] = &[
     ("no-export-controls", 0x1300_5fea_2edc_ddad),
     ("self-preferencing-ban", 0xa915_d545_b710_4feb),
     ("open-source-funding", 0x77f4_e8e4_dff0_854f),
+    ("history", 0x206a_79bf_422f_655b),
 ];
 
 #[test]

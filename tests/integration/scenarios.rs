@@ -56,3 +56,48 @@ fn classroom_runs_its_full_horizon() {
     let sim = run(builtin("classroom", &[]));
     assert_eq!(sim.metrics().len(), 120);
 }
+
+#[test]
+fn history_runs_in_calendar_time_from_january_2023() {
+    let sc = builtin("history", &["run.months=3"]);
+    assert_eq!(sc.run.start.to_string(), "2023-01", "history starts in January 2023");
+    let sim = run(sc);
+    assert_eq!(
+        (sim.date(0).to_string(), sim.date(2).to_string()),
+        ("2023-01".into(), "2023-03".into()),
+        "month m is 2023-01 + m"
+    );
+    let csv = sim_core::key_metrics::to_csv(sim.metrics(), sim.scenario().run.start);
+    let dates: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(dates, ["2023-01", "2023-02", "2023-03"], "metrics.csv dates");
+    // The full scenario runs five years, to December 2027.
+    let full = builtin("history", &[]);
+    assert_eq!(full.run.start.label_of(full.run.months - 1).to_string(), "2027-12");
+}
+
+#[test]
+fn history_starts_with_an_early_leader_and_scarce_compute() {
+    let sim = run(builtin("history", &["run.months=1"]));
+    let m = &sim.metrics()[0];
+    assert!(
+        m.users_cr1 > 0.6,
+        "the early leader holds most users in 2023-01: CR1 {}",
+        m.users_cr1
+    );
+    assert!(
+        m.adoption_rate < 0.1,
+        "few people use AI assistants in 2023-01: {}",
+        m.adoption_rate
+    );
+    assert!(
+        m.installed_gpus < 1e6,
+        "well under a million H100e installed at the start of 2023: {}",
+        m.installed_gpus
+    );
+    let leader = sim
+        .platforms()
+        .into_iter()
+        .max_by(|a, b| a.share.total_cmp(&b.share))
+        .unwrap();
+    assert_eq!(leader.name, "Apex", "Apex (the ChatGPT archetype) leads in 2023-01");
+}

@@ -200,6 +200,7 @@ pub fn abc_propose(cfg: &AbcConfig, priors: &[Prior], prev: Option<&Population>,
 
 /// Population `generation` from its batch of `proposals` and their `distances` to the data
 /// (module docs). `prev` is population `generation − 1` (`None` for generation 0).
+/// `distances[i]` belongs to `proposals[i]`; extra entries of the longer slice are ignored.
 pub fn abc_update(
     cfg: &AbcConfig,
     priors: &[Prior],
@@ -289,8 +290,46 @@ fn log_sum_exp(xs: &[f64]) -> f64 {
     max + math::ln(xs.iter().map(|&x| math::exp(x - max)).sum::<f64>())
 }
 
+/// Why an ABC-SMC run stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbcStop {
+    /// The last generation allowed by [`AbcConfig::generations`] is done.
+    Generations,
+    /// The share of the batch within the previous tolerance fell below
+    /// [`AbcConfig::min_acceptance`].
+    Acceptance,
+    /// No proposal had a finite distance within the previous tolerance.
+    Empty,
+}
+
+impl AbcStop {
+    /// A short description for reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbcStop::Generations => "generations",
+            AbcStop::Acceptance => "acceptance below the floor",
+            AbcStop::Empty => "no proposal accepted",
+        }
+    }
+}
+
+/// Why the run stops after population `pop`, or `None` if it goes on (module docs); the first
+/// of: nothing accepted, acceptance below the floor, last generation.
+pub fn abc_stop(cfg: &AbcConfig, pop: &Population) -> Option<AbcStop> {
+    if pop.particles.is_empty() {
+        Some(AbcStop::Empty)
+    } else if pop.acceptance < cfg.min_acceptance {
+        Some(AbcStop::Acceptance)
+    } else if pop.generation + 1 >= cfg.generations {
+        Some(AbcStop::Generations)
+    } else {
+        None
+    }
+}
+
 /// Whether the run stops after population `pop` (module docs): the last generation is done, the
 /// acceptance fell below the floor, or nothing was accepted.
 pub fn abc_done(cfg: &AbcConfig, pop: &Population) -> bool {
-    pop.generation + 1 >= cfg.generations || pop.acceptance < cfg.min_acceptance || pop.particles.is_empty()
+    abc_stop(cfg, pop).is_some()
 }

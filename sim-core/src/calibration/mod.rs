@@ -29,7 +29,7 @@ pub mod prior;
 pub mod smm;
 pub mod sobol;
 
-pub use abc::{AbcConfig, Population, abc_done, abc_propose, abc_update};
+pub use abc::{AbcConfig, AbcStop, Population, abc_done, abc_propose, abc_stop, abc_update};
 pub use jacobian::{
     DifferencePoints, LocalSensitivity, difference_points, jacobian, jacobian_steps, local_sensitivity,
 };

@@ -162,7 +162,8 @@ pub struct Marginal {
     pub unit_width: f64,
 }
 
-/// Each parameter's marginal (module docs), in prior order.
+/// Each parameter's marginal (module docs), in prior order. Needs a non-empty population with
+/// positive total weight (the values are NaN otherwise).
 pub fn marginals(priors: &[Prior], pop: &Population) -> Vec<Marginal> {
     priors
         .iter()

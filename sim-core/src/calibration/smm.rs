@@ -81,8 +81,10 @@ pub struct Objective {
     pub mean: Vec<f64>,
     /// `V_k = sd_data_k² + v_k/S_k`, the variance of `m_k − d_k`.
     pub variance: Vec<f64>,
-    /// Seeds in which the moment was NaN or infinite.
+    /// Seeds in which the moment was NaN or infinite (all of them: `mean` is not a model value).
     pub missing: Vec<u32>,
+    /// The effective weight `W_k = w_k / V_k`, so that `c_k = W_k (m_k − d_k)²`.
+    pub weights: Vec<f64>,
 }
 
 /// The SMM objective of simulated moments `sim[seed][moment]` against `data` (module docs).
@@ -96,6 +98,7 @@ pub fn smm_objective(sim: &[Vec<f64>], data: &[MomentData]) -> Objective {
         mean: Vec::with_capacity(k),
         variance: Vec::with_capacity(k),
         missing: Vec::with_capacity(k),
+        weights: Vec::with_capacity(k),
     };
     for (j, d) in data.iter().enumerate() {
         let vals: Vec<f64> = sim
@@ -127,6 +130,7 @@ pub fn smm_objective(sim: &[Vec<f64>], data: &[MomentData]) -> Objective {
         out.mean.push(mean);
         out.variance.push(var);
         out.missing.push(missing);
+        out.weights.push(w / var);
     }
     out
 }

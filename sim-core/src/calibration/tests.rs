@@ -1,5 +1,6 @@
 //! The estimators on problems with known answers.
 
+use super::smm::Z90;
 use super::sobol::digital_shift;
 use super::*;
 use crate::rng::{Source as _, Stream, fast_stream};
@@ -145,6 +146,10 @@ fn smm_objective_matches_a_hand_computation() {
     assert!(close(data[1].sd(), 0.005, 1e-15));
     assert_eq!(o.contributions[1], 0.0);
     assert_eq!(o.value, o.contributions[0] + o.contributions[1]);
+    assert!(
+        close(o.weights[0] * 2.0 * 2.0, o.contributions[0], 1e-12),
+        "c = W (m − d)²"
+    );
 }
 
 #[test]
@@ -323,6 +328,77 @@ fn local_sensitivity_flags_a_parameter_no_moment_moves() {
     assert!(close(s.se_unit[0], 1.0 / 128f64.sqrt(), 1e-9), "{:?}", s.se_unit);
     assert!(close(s.se_unit[1], 1.0 / 12f64.sqrt(), 1e-9), "{:?}", s.se_unit);
     assert_eq!(s.identified, vec![true, false]);
+}
+
+// ---------------------------------------------------------------- SMM end to end
+
+/// A toy stochastic model: moments `(a + 0.3 z₁, b (1 + 0.1 z₂), a b / 10 + 0.2 z₃)` of
+/// parameters `a` (linear prior [0, 10]), `b` (log prior [0.1, 10]) and `c` ([0, 1], unused),
+/// with `z` standard normals that depend only on the seed (common random numbers).
+fn toy_moments(x: &[f64], seeds: u64) -> Vec<Vec<f64>> {
+    (0..seeds)
+        .map(|s| {
+            let mut r = fast_stream(7, Stream::Calibration, s, 2000);
+            let (z1, z2, z3) = (r.normal(), r.normal(), r.normal());
+            vec![x[0] + 0.3 * z1, x[1] * (1.0 + 0.1 * z2), x[0] * x[1] / 10.0 + 0.2 * z3]
+        })
+        .collect()
+}
+
+#[test]
+fn smm_recovers_a_toy_models_parameters_and_flags_the_unused_one() {
+    let priors = [
+        Prior::new("a", 0.0, 10.0, Scale::Linear),
+        Prior::new("b", 0.1, 10.0, Scale::Log),
+        Prior::new("c", 0.0, 1.0, Scale::Linear),
+    ];
+    let truth = [4.0, 2.0, 0.5];
+    // "Data": the model's expected moments, with 90% intervals of its own noise.
+    let data: Vec<MomentData> = [(4.0, 0.3), (2.0, 0.2), (0.8, 0.2)]
+        .iter()
+        .map(|&(v, sd)| MomentData {
+            value: v,
+            lower: v - Z90 * sd,
+            upper: v + Z90 * sd,
+            weight: 1.0,
+        })
+        .collect();
+    let seeds = 10;
+    let objective = |u: &[f64]| smm_objective(&toy_moments(&from_unit_point(&priors, u), seeds), &data);
+    let mean_moments = |u: &[f64]| objective(u).mean;
+    // Stage 1: 64 design points; stage 2: Nelder–Mead from the best.
+    let design = sobol(64, 3, 5);
+    let start = design
+        .iter()
+        .min_by(|p, q| objective(p).value.total_cmp(&objective(q).value))
+        .unwrap()
+        .clone();
+    let nm = minimise(NelderMead::new(start, 0.1, 600, 1e-7), |u| objective(u).value);
+    let (u_hat, j_hat) = nm.best();
+    assert!(j_hat < 3.0, "a fitting model gives J about χ²: {j_hat}");
+    // Stage 3: the Jacobian at the optimum and the identification verdicts.
+    let d = difference_points(&u_hat, 0.01);
+    let fp: Vec<Vec<f64>> = d.plus.iter().map(|p| mean_moments(p)).collect();
+    let fm: Vec<Vec<f64>> = d.minus.iter().map(|p| mean_moments(p)).collect();
+    let jac = jacobian_steps(&mean_moments(&u_hat), &fp, &fm, &d.h_plus, &d.h_minus);
+    let s = local_sensitivity(&jac, &objective(&u_hat), &data, 0.5);
+    let u_true = to_unit_point(&priors, &truth);
+    eprintln!("û {u_hat:?}, truth {u_true:?}, se {:?}, J {j_hat}", s.se_unit);
+    for j in 0..2 {
+        assert!(s.identified[j], "{} is identified: se {:?}", priors[j].path, s.se_unit);
+        assert!(
+            (u_hat[j] - u_true[j]).abs() <= Z90 * s.se_unit[j],
+            "{}: the truth {} is inside the local 90% interval {} ± {}",
+            priors[j].path,
+            u_true[j],
+            u_hat[j],
+            Z90 * s.se_unit[j]
+        );
+    }
+    assert!(!s.identified[2], "c moves no moment: se {}", s.se_unit[2]);
+    assert_eq!(s.pinned_by(0, 1.0)[0], 0, "m1 pins a");
+    assert_eq!(s.pinned_by(1, 1.0), vec![1], "m2 pins b alone");
+    assert!(s.pins(2, 1.0).is_empty());
 }
 
 // ---------------------------------------------------------------- weighted summaries
@@ -567,12 +643,23 @@ fn abc_with_too_few_acceptances_keeps_the_previous_tolerance() {
     assert_eq!(p0.epsilon, 5.0);
     assert_eq!(p0.acceptance, 0.9);
     assert!(!abc_done(&cfg, &p0));
+    assert_eq!(abc_stop(&cfg, &p0), None);
     let d1: Vec<f64> = (0..10).map(|i| if i < 2 { 1.0 } else { 9.0 }).collect();
     let p1 = abc_update(&cfg, &priors, Some(&p0), 1, &props, &d1);
     assert_eq!(p1.particles.len(), 2);
     assert_eq!(p1.epsilon, 5.0, "fewer than N within ε_0: the tolerance stays");
     assert_eq!(p1.acceptance, 0.2);
     assert!(abc_done(&cfg, &p1), "acceptance below the floor stops the run");
+    assert_eq!(abc_stop(&cfg, &p1), Some(AbcStop::Acceptance));
+    let none = abc_update(&cfg, &priors, Some(&p1), 2, &props, &[f64::NAN; 10]);
+    assert!(none.particles.is_empty() && none.weights.is_empty() && none.epsilon == 5.0);
+    assert_eq!(abc_stop(&cfg, &none), Some(AbcStop::Empty));
+    let last = Population {
+        acceptance: 1.0,
+        ..p0.clone()
+    };
+    let last = Population { generation: 2, ..last };
+    assert_eq!(abc_stop(&cfg, &last), Some(AbcStop::Generations));
 }
 
 // ---------------------------------------------------------------- JSON
@@ -587,9 +674,64 @@ fn f64_round_trips_exactly_through_serde_json() {
             _ => f64::from_bits(s.next_u64() >> 2), // any exponent (positive, finite)
         })
         .collect();
-    xs.extend([f64::MAX, f64::MIN_POSITIVE, 5e-324, 0.1 + 0.2, -0.0]);
+    // 130.65331632653061 parses one ULP low without serde_json's `float_roundtrip` (reported by
+    // launchdarkly/rust-server-sdk#184 against serde_json 1.0.150).
+    xs.extend([
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        0.1 + 0.2,
+        -0.0,
+        130.653_316_326_530_61,
+    ]);
     let back: Vec<f64> = serde_json::from_str(&serde_json::to_string(&xs).unwrap()).unwrap();
     for (a, b) in xs.iter().zip(&back) {
         assert_eq!(a.to_bits(), b.to_bits(), "{a:e} came back as {b:e}");
     }
+}
+
+// ---------------------------------------------------------------- golden
+
+/// A digest of the bits of a Sobol design, an ABC-SMC run and a Nelder–Mead run.
+fn calibration_digest() -> u64 {
+    let mut h = 0u64;
+    let mut eat = |x: f64| h = crate::rng::mix(h, x.to_bits());
+    for p in sobol(8, 3, 1) {
+        p.into_iter().for_each(&mut eat);
+    }
+    let priors = [
+        Prior::new("theta", -5.0, 5.0, Scale::Linear),
+        Prior::new("b", 0.1, 10.0, Scale::Log),
+    ];
+    let cfg = AbcConfig {
+        particles: 20,
+        batch: 60,
+        generations: 3,
+        ..abc_config()
+    };
+    for pop in run_abc(&cfg, &priors) {
+        pop.particles.into_iter().flatten().for_each(&mut eat);
+        pop.weights.into_iter().for_each(&mut eat);
+        eat(pop.epsilon);
+    }
+    let nm = minimise(NelderMead::new(vec![0.2, 0.3], 0.1, 200, 1e-9), rosenbrock);
+    nm.best().0.into_iter().for_each(&mut eat);
+    eat(nm.best().1);
+    h
+}
+
+/// Pins the estimators' bits: a change here invalidates calibration state saved by an older
+/// build (a resumed calibration would no longer match a fresh one) and must be deliberate. The
+/// same digest is expected on every target (libm maths, keyed streams, fixed-order sums): when
+/// it was pinned, this code built as a wasm32-unknown-unknown cdylib and run under node gave
+/// the same value.
+const GOLDEN_CALIBRATION: u64 = 0x93a0_23e8_b952_321e;
+
+#[test]
+fn golden_calibration_digest_is_stable() {
+    let d = calibration_digest();
+    assert_eq!(
+        d, GOLDEN_CALIBRATION,
+        "got {d:#018x}, expected {GOLDEN_CALIBRATION:#018x}"
+    );
 }

@@ -643,21 +643,24 @@ impl Driver {
                     let distances: Vec<f64> = evals.iter().map(|e| e.objective).collect();
                     let pop = cal::abc_update(&a.cfg, &setup.priors, a.pops.last(), g, &plan.candidates, &distances);
                     population = Some(population_record(setup, &pop));
-                    let last = g + 1 >= a.cfg.generations;
-                    let stop = cal::abc_done(&a.cfg, &pop);
+                    let stop = cal::abc_stop(&a.cfg, &pop);
+                    let acceptance = pop.acceptance;
                     a.pops.push(pop);
-                    if stop {
-                        a.stop_reason = if last {
-                            format!("{} generations done", g + 1)
-                        } else {
-                            format!(
-                                "acceptance {:.3} below min_acceptance {} in generation {g}",
-                                a.pops[g].acceptance, a.cfg.min_acceptance
-                            )
-                        };
-                        a.phase = AbcPhase::Estimate;
-                    } else {
-                        a.phase = AbcPhase::Generation(g + 1);
+                    match stop {
+                        Some(why) => {
+                            a.stop_reason = match why {
+                                cal::abc::AbcStop::Generations => format!("{} generations done", g + 1),
+                                cal::abc::AbcStop::Acceptance => format!(
+                                    "acceptance {acceptance:.3} below min_acceptance {} in generation {g}",
+                                    a.cfg.min_acceptance
+                                ),
+                                cal::abc::AbcStop::Empty => {
+                                    format!("no proposal within the last tolerance in generation {g}")
+                                }
+                            };
+                            a.phase = AbcPhase::Estimate;
+                        }
+                        None => a.phase = AbcPhase::Generation(g + 1),
                     }
                 }
                 AbcPhase::Estimate => {
@@ -1101,6 +1104,7 @@ fn finish(setup: &Setup, out: &Path, stages: Vec<StageRecord>, driver: Driver) -
                 "acceptance": a.pops.iter().map(|p| p.acceptance).collect::<Vec<_>>(),
                 "posterior": population_record(setup, pop),
                 "marginals": marg,
+                "pairwise": cal::pairwise(&setup.priors, pop),
             });
             let names: Vec<String> = setup.spec.params.iter().map(|p| p.path.clone()).collect();
             let particles: Vec<Vec<f64>> = pop.particles.iter().map(|u| setup.values(u)).collect();

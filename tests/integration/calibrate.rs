@@ -6,12 +6,13 @@
 //! - the same bytes for one and two jobs, after a resume from a half-finished folder (as
 //!   `kill -9` leaves it: lost runs, a half-written temporary file), and for shards run one by
 //!   one and then advanced without `--shard`;
-//! - bad specs exit 2 naming file:line and write nothing; estimate.toml runs with `goldrush run`.
+//! - bad specs exit 2 naming file:line and write nothing; estimate.toml runs with `goldrush run`;
+//! - the shipped example specs (scenarios/calibrations/) are valid.
 
 use std::fs;
 use std::path::Path;
 
-use crate::cli::{TempDir, files_under, goldrush, goldrush_ok, read_json, stderr, stdout};
+use crate::cli::{TempDir, files_under, goldrush, goldrush_ok, read_json, stderr, stdout, workspace};
 
 /// The truth the synthetic data come from.
 const TRUE_ADOPTION: f64 = 0.35;
@@ -356,4 +357,22 @@ fn calibrate_bad_specs_exit_2_naming_file_line_and_write_nothing() {
     let o = goldrush(d, &["calibrate", "small.toml", "--out", "nothing", "--resume"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!d.join("nothing").exists());
+}
+
+#[test]
+fn calibrate_shipped_example_specs_are_valid() {
+    let dir = workspace().join("scenarios/calibrations");
+    let mut n = 0;
+    for e in fs::read_dir(&dir).expect("scenarios/calibrations exists").flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let o = goldrush_ok(&workspace(), &["calibrate", p.to_str().unwrap(), "--dry-run"]);
+            let text = stdout(&o);
+            assert!(text.starts_with("OK: "), "{text}");
+            let params = text.split(": ").nth(1).unwrap_or("");
+            assert!(params.contains("parameters"), "{text}");
+            n += 1;
+        }
+    }
+    assert!(n >= 2, "expected the ABC and SMM examples in {}", dir.display());
 }

@@ -1204,7 +1204,7 @@ fn abc_charts(
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     use goldrush_charts::calibration::{Pairs, pairs_png, pairs_svg};
     let chart = Pairs {
-        title: "ABC-SMC posterior (last generation, weighted)".into(),
+        title: "ABC-SMC posterior (last generation, weighted; log priors on log10 axes)".into(),
         names,
         ranges,
         particles,

@@ -525,6 +525,6 @@ generations = 3
         let e = err(OK.replace("seeds = 2", "seeds = 2\nbogus = 1"));
         assert!(e.contains("c.toml:4:1") && e.contains("bogus"), "{e}");
         let e = err(OK.replace("particles = 10", "particles = 10\nbatch = 5"));
-        assert!(e.contains("c.toml:20:9") && e.contains("abc.batch = 5"), "{e}");
+        assert!(e.contains("c.toml:19:9") && e.contains("abc.batch = 5"), "{e}");
     }
 }

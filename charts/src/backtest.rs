@@ -123,11 +123,10 @@ where
         }
         ctx.draw_series(std::iter::once(Circle::new((mid, m.value), 5, DATA.filled())))
             .map_err(drawing_error)?;
-        ctx.draw_series(std::iter::once(Text::new(
-            m.label.clone(),
-            (mid, m.upper),
-            font.clone(),
-        )))
+        // The label sits just right of the whisker's top, clear of the line.
+        ctx.draw_series(std::iter::once(
+            EmptyElement::at((mid, m.upper)) + Text::new(m.label.clone(), (6, -6), font.clone()),
+        ))
         .map_err(drawing_error)?;
     }
     let lf = ("sans-serif", 14).into_font().color(&BLACK);

@@ -61,11 +61,13 @@ enum Command {
     /// with --plots).
     #[command(
         long_about = "Run a scenario month by month and write metrics.csv (one row per month, \
-            one column per metric; see `goldrush metrics`) and summary.json (version, seed, \
-            state hash, final metrics, platforms, the fully resolved scenario, and timings under \
-            \"timing\") into --out. With --panel, also panel.csv: the firm-level panel, one row \
-            per firm per month (month, id, kind, nation, founded, users, revenue, cash, compute, \
-            employees, talent, quality, alive, exit_cause); a firm that exits appears a last \
+            its calendar date (YYYY-MM, from run.start) after the month, one column per \
+            metric; see `goldrush metrics`) and summary.json (version, seed, calendar start \
+            and final date, state hash, final metrics, platforms, the fully resolved scenario, \
+            and timings under \"timing\") into --out. With --panel, also panel.csv: the \
+            firm-level panel, one row per firm per month (month, date, id, kind, nation, \
+            founded, users, revenue, cash, compute, employees, talent, quality, alive, \
+            exit_cause); a firm that exits appears a last \
             time in its exit month with alive=false and the cause. With --plots, also charts \
             as PNG and SVG: METRIC for the key metrics (those `goldrush compare` compares), \
             spot_vs_contract, platform_shares and startup_survival (see `goldrush plot \
@@ -119,8 +121,9 @@ enum Command {
             (Student's t) and a verdict: higher / lower when the interval excludes zero, no clear \
             difference otherwise. Prints a table and writes compare.csv and compare.json (the \
             table, seeds, both resolved scenarios, version, state hashes per seed), \
-            trajectories.csv (side, seed, month, the compared metrics, then spot_price_usd and \
-            contract_price_usd) and startups.csv (side, seed, entry_age, end_age, exited: the \
+            trajectories.csv (side, seed, month, date, the compared metrics, then \
+            spot_price_usd and contract_price_usd) and startups.csv (side, seed, entry_age, \
+            end_age, exited: the \
             startups observed, for survival curves) into --out, atomically; with --plots also \
             charts as PNG and SVG: METRIC (both scenarios' mean trajectories with 10-90% bands \
             across seeds), spot_vs_contract and startup_survival (Kaplan-Meier, one curve per \
@@ -258,8 +261,12 @@ enum Command {
             such quantity, or the run does not cover the period); then how many moments lie in \
             the data interval or within 2 model standard deviations. Writes backtest.csv and \
             backtest.json (rows, seeds, state hashes, the resolved scenario) into --out \
-            atomically; with --plots also charts (PNG and SVG). With --markdown, prints the \
-            report as Markdown (docs/VALIDATION.md) and writes nothing. Runs go in parallel \
+            atomically; with --plots also charts (PNG and SVG): per model series, its mean and \
+            10-90% band over calendar years with the data values and intervals. --only ID,ID \
+            and --tags TAG,TAG pick subsets of the targets. With --markdown, prints the report \
+            as Markdown (docs/VALIDATION.md) and writes nothing. Bad input (a targets file \
+            with an unknown key, metric, derivation or column, a filter matching no row, a \
+            value outside its interval) exits with 2 naming file:line and the field. Runs go in parallel \
             (--jobs); the results are identical for any number of jobs.",
         after_help = "Examples:\n  goldrush backtest\n  goldrush backtest --seeds 5 --set users.consumer_agents=2000 --plots --out out/bt\n  goldrush backtest baseline --set run.start=2023-01 --targets data/targets.toml"
     )]

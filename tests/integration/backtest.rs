@@ -39,11 +39,17 @@ fn backtest_writes_both_files_with_every_target() {
     let out = backtest(t.path(), "bt", &[]);
     let n = shipped_targets();
     assert!(n >= 15, "data/targets.toml declares {n} targets");
-    assert!(out.contains("moments in the data interval or within 2 model sds"), "{out}");
+    assert!(
+        out.contains("moments in the data interval or within 2 model sds"),
+        "{out}"
+    );
     let csv = fs::read_to_string(t.path().join("bt/backtest.csv")).expect("backtest.csv");
     let mut lines = csv.lines();
     assert!(
-        lines.next().expect("header").starts_with("id,tags,period,weight,data_value,data_lower,data_upper,model_mean"),
+        lines
+            .next()
+            .expect("header")
+            .starts_with("id,tags,period,weight,data_value,data_lower,data_upper,model_mean"),
         "{csv}"
     );
     assert_eq!(lines.count(), n, "one row per target:\n{csv}");
@@ -64,9 +70,18 @@ fn backtest_writes_both_files_with_every_target() {
         .iter()
         .find(|r| r["id"] == "paid_conversion_2026")
         .expect("paid conversion is declared");
-    assert_eq!(paid["verdict"], "not produced", "the model has no free tier yet: {paid}");
-    let cr5 = rows.iter().find(|r| r["id"] == "compute_cr5_2025").expect("compute_cr5_2025");
-    assert_eq!(cr5["seeds_used"], 3, "the model produces compute_cr5 in every seed: {cr5}");
+    assert_eq!(
+        paid["verdict"], "not produced",
+        "the model has no free tier yet: {paid}"
+    );
+    let cr5 = rows
+        .iter()
+        .find(|r| r["id"] == "compute_cr5_2025")
+        .expect("compute_cr5_2025");
+    assert_eq!(
+        cr5["seeds_used"], 3,
+        "the model produces compute_cr5 in every seed: {cr5}"
+    );
 }
 
 #[test]
@@ -87,7 +102,11 @@ fn backtest_reads_a_targets_file_and_its_data_from_disk() {
     let t = TempDir::new("backtest-disk");
     let d = t.path().join("mydata");
     fs::create_dir_all(&d).expect("mkdir");
-    fs::write(d.join("prices.csv"), "date,variable,value\n2024-06-30,spot,2.0\n2024-06-30,spot,4.0\n").expect("csv");
+    fs::write(
+        d.join("prices.csv"),
+        "date,variable,value\n2024-06-30,spot,2.0\n2024-06-30,spot,4.0\n",
+    )
+    .expect("csv");
     fs::write(
         d.join("t.toml"),
         "[[target]]\nid = \"spot_2024\"\ndescription = \"mean spot price\"\ntags = [\"prices\"]\nweight = 1.0\nperiod = \"2024-06\"\n[target.data]\nfile = \"prices.csv\"\nderive = \"mean\"\nwhere = { variable = \"spot\" }\ndate = \"2024-06\"\ninterval = \"range\"\n[target.model]\nmetric = \"spot_price_usd\"\nstatistic = \"value\"\n",
@@ -96,7 +115,14 @@ fn backtest_reads_a_targets_file_and_its_data_from_disk() {
     backtest(t.path(), "disk", &["--targets", "mydata/t.toml"]);
     let json = read_json(&t.path().join("disk/backtest.json"));
     let r = &json["rows"][0];
-    assert_eq!((r["data_value"].as_f64(), r["data_lower"].as_f64(), r["data_upper"].as_f64()), (Some(3.0), Some(2.0), Some(4.0)));
+    assert_eq!(
+        (
+            r["data_value"].as_f64(),
+            r["data_lower"].as_f64(),
+            r["data_upper"].as_f64()
+        ),
+        (Some(3.0), Some(2.0), Some(4.0))
+    );
     assert_eq!(json["targets"], "mydata/t.toml");
     backtest(t.path(), "only", &["--only", "compute_cr5_2025,deals_active_2026"]);
     let json = read_json(&t.path().join("only/backtest.json"));
@@ -118,7 +144,10 @@ fn backtest_bad_targets_file_exits_2_with_file_line_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("bad.toml:4:") && e.contains("weight"), "{e}");
-    assert!(e.contains("bad.toml:12:") && e.contains("unknown statistic \"mean\""), "{e}");
+    assert!(
+        e.contains("bad.toml:12:") && e.contains("unknown statistic \"mean\""),
+        "{e}"
+    );
     assert!(!t.path().join("out").exists(), "nothing is written on bad input");
     fs::write(t.path().join("syntax.toml"), "[[target]]\nid = \"x\"\nweight = \n").expect("write");
     let o = goldrush(t.path(), &["backtest", "--targets", "syntax.toml", "--out", "out"]);
@@ -131,7 +160,11 @@ fn backtest_bad_targets_file_exits_2_with_file_line_and_writes_nothing() {
     .expect("write");
     let o = goldrush(t.path(), &["backtest", "--targets", "nofile.toml", "--out", "out"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("nofile.toml:7:") && stderr(&o).contains("missing.csv"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nofile.toml:7:") && stderr(&o).contains("missing.csv"),
+        "{}",
+        stderr(&o)
+    );
     let o = goldrush(t.path(), &["backtest", "--targets", "absent.toml", "--out", "out"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("absent.toml"), "{}", stderr(&o));
@@ -146,11 +179,18 @@ fn backtest_plots_draw_the_model_band_with_the_data() {
         .iter()
         .filter_map(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
         .collect();
-    for f in ["backtest-spot_price_usd.png", "backtest-spot_price_usd.svg", "backtest-contract_price_usd.png"] {
+    for f in [
+        "backtest-spot_price_usd.png",
+        "backtest-spot_price_usd.svg",
+        "backtest-contract_price_usd.png",
+    ] {
         assert!(files.iter().any(|x| x == f), "{f} missing among {files:?}");
     }
     let svg = fs::read_to_string(t.path().join("p/backtest-spot_price_usd.svg")).expect("svg");
-    assert!(svg.contains("h100_peak_2023") && svg.contains("calendar year"), "data labelled on the chart");
+    assert!(
+        svg.contains("h100_peak_2023") && svg.contains("calendar year"),
+        "data labelled on the chart"
+    );
 }
 
 /// docs/VALIDATION.md is exactly what `goldrush backtest --markdown` prints (the command it

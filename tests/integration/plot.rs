@@ -222,11 +222,16 @@ fn plot_of_a_comparison_folder_gives_the_compare_plots_charts() {
     let c = t.path().join("c");
     let traj = fs::read_to_string(c.join("trajectories.csv")).expect("trajectories.csv");
     assert!(
-        traj.starts_with("side,seed,month,users_hhi,startups_alive,spot_price_usd,contract_price_usd\n"),
+        traj.starts_with("side,seed,month,date,users_hhi,startups_alive,spot_price_usd,contract_price_usd\n"),
         "{}",
         traj.lines().next().unwrap_or_default()
     );
     assert_eq!(traj.lines().count(), 1 + 2 * 2 * 12, "a row per side, seed and month");
+    assert!(
+        traj.lines().nth(1).is_some_and(|l| l.contains(",0,2026-01,")),
+        "month 0 is dated from run.start: {:?}",
+        traj.lines().nth(1)
+    );
     assert!(c.join("startups.csv").is_file());
     let svg = svg_text(&c.join("spot_vs_contract.svg"));
     assert!(

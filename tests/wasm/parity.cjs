@@ -28,6 +28,12 @@ for (const name of names) {
     console.error(`${name}: month ${sim.month()} != horizon ${sim.horizon()}`);
     process.exit(1);
   }
+  // metrics.csv (the same text as `goldrush run` writes): the date right after the month.
+  const csv = sim.metrics_csv().split("\n");
+  if (!csv[0].startsWith("month,date,") || csv.length !== sim.horizon() + 2 || !/^0,\d{4}-\d{2},/.test(csv[1])) {
+    console.error(`${name}: metrics_csv has no dated rows (header ${csv[0].slice(0, 30)}, ${csv.length} lines)`);
+    process.exit(1);
+  }
   sim.free();
   console.log(`${name} ${hash}`);
   console.error(`  (${name}: ${ms.toFixed(0)} ms in wasm)`);

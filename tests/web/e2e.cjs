@@ -196,6 +196,11 @@ async function main() {
       execFileSync(cli, ["run", toml, "--out", path.join(OUT, "native"), "--quiet"], { stdio: "inherit" });
       const summary = JSON.parse(fs.readFileSync(path.join(OUT, "native", "summary.json"), "utf8"));
       check(summary.state_hash === run2.hash, `goldrush run on the page's scenario TOML gives the page's hash (${summary.state_hash})`);
+      const pageCsv = await page.evaluate(() => window.goldrush.csv());
+      const nativeCsv = fs.readFileSync(path.join(OUT, "native", "metrics.csv"), "utf8");
+      check(pageCsv === nativeCsv, "the page's metrics.csv is byte-identical to goldrush run's (dates included)");
+      check(pageCsv.startsWith("month,date,") && pageCsv.split("\n")[1].startsWith(`0,${summary.start},`),
+        `metrics.csv dates its months from run.start (${summary.start})`);
     } else {
       skip(`native check: ${cli} is not built (cargo build --release -p sim-cli, or set GOLDRUSH_BIN)`);
     }

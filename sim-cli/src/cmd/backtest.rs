@@ -422,13 +422,13 @@ fn table(rows: &[Row]) -> String {
 /// backtest.csv: one row per moment; floats in shortest round-trip form.
 fn csv(rows: &[Row]) -> String {
     let mut s = String::from(
-        "id,tags,period,weight,data_value,data_lower,data_upper,model_mean,model_sd,model_p10,model_p90,seeds_used,distance,verdict,model_quantity,data_file\n",
+        "id,tags,period,weight,data_value,data_lower,data_upper,model_mean,model_sd,model_p10,model_p90,seeds_used,distance,verdict,model_quantity,data_file,note\n",
     );
     let q = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
     for r in rows {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.id,
             q(&r.tags.join(";")),
             r.period,
@@ -444,7 +444,8 @@ fn csv(rows: &[Row]) -> String {
             r.distance,
             r.verdict,
             q(&r.model_quantity),
-            r.data_file
+            r.data_file,
+            q(&r.note)
         );
     }
     s
@@ -562,9 +563,10 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
     let _ = writeln!(s, "\n## The moments\n");
     for r in &b.rows {
         let _ = writeln!(s, "### `{}`\n", r.id);
+        let stop = if r.description.ends_with('.') { "" } else { "." };
         let _ = writeln!(
             s,
-            "{} Tags: {}. Weight {}.\n",
+            "{}{stop} Tags: {}. Weight {}.\n",
             r.description,
             r.tags.join(", "),
             r.weight
@@ -579,7 +581,7 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
             let _ = writeln!(s, "- Source: {}.", r.data_source.trim_end_matches('.'));
         }
         let _ = writeln!(s, "- Model: {}.", r.model_quantity);
-        if !r.note.is_empty() {
+        if !r.note.is_empty() && !r.model_quantity.starts_with("not produced") {
             let _ = writeln!(s, "- Not produced: {}.", r.note);
         }
         let _ = writeln!(

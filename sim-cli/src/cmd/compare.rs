@@ -430,7 +430,8 @@ pub fn compare(opts: &CompareArgs) -> anyhow::Result<()> {
     ];
     files.push((
         "trajectories.csv".into(),
-        compare_files::trajectories_csv(&kept, &pairs).into_bytes(),
+        compare_files::trajectories_csv(&kept, &pairs, [base.scenario.run.start, policy.scenario.run.start])
+            .into_bytes(),
     ));
     files.push(("startups.csv".into(), compare_files::startups_csv(&pairs).into_bytes()));
     if opts.plots {

@@ -953,6 +953,8 @@ fn derive_data(
         return None;
     }
     // The value and the values behind it (for `range`).
+    // The rows' own `source` cells, shown when the target states no source.
+    let mut found_sources = String::new();
     let (value, contributing, row_interval, rows, file, how) = if kind == "literal" {
         let Some(v) = &d.value else {
             err(span, "data.value", "a literal needs value".into());
@@ -995,7 +997,12 @@ fn derive_data(
             }
         };
         match compute(kind, d, table) {
-            Ok(c) => (c.0, c.1, c.2, c.3, name, c.4),
+            Ok(c) => {
+                if d.source.trim().is_empty() {
+                    found_sources = row_sources(d, table);
+                }
+                (c.0, c.1, c.2, c.3, name, c.4)
+            }
             Err(e) => {
                 err(span, &format!("data ({kind})"), e);
                 return None;
@@ -1099,8 +1106,46 @@ fn derive_data(
         rows,
         file,
         derivation,
-        source: d.source.trim().to_string(),
+        source: if d.source.trim().is_empty() {
+            found_sources
+        } else {
+            d.source.trim().to_string()
+        },
     })
+}
+
+/// The distinct `source` cells of the rows a derivation reads (main and base selections), in
+/// file order, joined by "; " (at most three, then how many more); empty without that column.
+fn row_sources(d: &RawData, table: &Table) -> String {
+    let Ok(col) = table.column("source") else {
+        return String::new();
+    };
+    let date_col = d.date_column.as_deref().unwrap_or("date");
+    let mut rows: Vec<&(u64, Vec<String>)> = Vec::new();
+    if let Ok(w) = window_of(d.date.as_ref(), &d.from, &d.to)
+        && let Ok(s) = Selection::select(table, &d.filter, date_col, w)
+    {
+        rows.extend(s.rows);
+        if let Ok(b) = window_of(None, &d.base_from, &d.base_to)
+            && let Ok(sb) = Selection::select(table, d.base_where.as_ref().unwrap_or(&d.filter), date_col, b.or(w))
+        {
+            rows.extend(sb.rows);
+        }
+    }
+    rows.sort_by_key(|r| r.0);
+    let mut seen: Vec<&str> = Vec::new();
+    for r in rows {
+        let c = r.1[col].trim();
+        if !c.is_empty() && !seen.contains(&c) {
+            seen.push(c);
+        }
+    }
+    let n = seen.len();
+    let mut out = seen.into_iter().take(3).collect::<Vec<_>>().join("; ");
+    if n > 3 {
+        out.push_str(&format!("; and {} more", n - 3));
+    }
+    out
 }
 
 type Computed = (f64, Vec<f64>, Option<(f64, f64)>, usize, String);
@@ -1199,7 +1244,7 @@ fn compute(kind: &str, d: &RawData, table: &Table) -> Result<Computed, String> {
                 Some(t) => *t.get_ref(),
                 None => groups.values().sum(),
             };
-            if !(total > 0.0) {
+            if total.is_nan() || total <= 0.0 {
                 return Err(format!("the total is {total}, not positive"));
             }
             for e in &d.exclude {
@@ -1447,11 +1492,6 @@ impl Target {
             None => None,
         };
         statistic_of(*statistic, &sw, bw.as_deref())
-    }
-
-    /// Whether the data value is a literal (reported figure) rather than derived from a file.
-    pub fn is_literal(&self) -> bool {
-        self.file.is_empty()
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use sim_core::MetricSpec;
+use sim_core::{MetricSpec, YearMonth};
 
 use super::{number, read_csv, shown};
 use crate::errors::bad_input;
@@ -42,10 +42,11 @@ impl Arm {
     }
 }
 
-/// trajectories.csv: `side,seed,month,<metrics>`, one row per side, seed and month (base
-/// first, seeds in order); the compared metrics, then the spot and contract prices.
-pub fn trajectories_csv(kept: &[&MetricSpec], pairs: &[PairRun]) -> String {
-    let mut s = String::from("side,seed,month");
+/// trajectories.csv: `side,seed,month,date,<metrics>`, one row per side, seed and month (base
+/// first, seeds in order; `date` is the month's calendar month from that side's `run.start`,
+/// `starts` = [base, policy]); the compared metrics, then the spot and contract prices.
+pub fn trajectories_csv(kept: &[&MetricSpec], pairs: &[PairRun], starts: [YearMonth; 2]) -> String {
+    let mut s = String::from("side,seed,month,date");
     for m in kept {
         s.push(',');
         s.push_str(m.name);
@@ -53,10 +54,15 @@ pub fn trajectories_csv(kept: &[&MetricSpec], pairs: &[PairRun]) -> String {
     s.push('\n');
     for side in [Arm::Base, Arm::Policy] {
         for p in pairs {
-            let traj = if side == Arm::Base { &p.base } else { &p.policy };
+            let (traj, start) = if side == Arm::Base {
+                (&p.base, starts[0])
+            } else {
+                (&p.policy, starts[1])
+            };
             let months = traj.first().map_or(0, Vec::len);
             for t in 0..months {
-                let _ = write!(s, "{},{},{t}", side.name(), p.seed);
+                let date = start.label_of(t as u32);
+                let _ = write!(s, "{},{},{t},{date}", side.name(), p.seed);
                 for series in traj {
                     let _ = write!(s, ",{}", series[t]);
                 }
@@ -89,8 +95,9 @@ pub fn startups_csv(pairs: &[PairRun]) -> String {
 /// The trajectories of every run by `(side, seed)`, one per metric in `names` order.
 pub type Trajectories = BTreeMap<(String, u64), Vec<Vec<f64>>>;
 
-/// Reads trajectories.csv: the metric names (after side,seed,month) and every run's
-/// trajectories; bad input naming the line for a malformed row or months out of order.
+/// Reads trajectories.csv: the metric names (after side,seed,month and the `date` label, which
+/// folders from before calendar time lack) and every run's trajectories; bad input naming the
+/// line for a malformed row or months out of order.
 pub fn read_trajectories(path: &Path) -> anyhow::Result<(Vec<String>, Trajectories)> {
     let csv = read_csv(path)?;
     if csv.header.len() < 3 || csv.header[..3] != ["side", "seed", "month"] {
@@ -99,7 +106,12 @@ pub fn read_trajectories(path: &Path) -> anyhow::Result<(Vec<String>, Trajectori
             shown(path)
         )));
     }
-    let names: Vec<String> = csv.header[3..].to_vec();
+    let first = if csv.header.get(3).is_some_and(|h| h == "date") {
+        4
+    } else {
+        3
+    };
+    let names: Vec<String> = csv.header[first..].to_vec();
     // (side, seed) → metric → trajectory.
     let mut runs: BTreeMap<(String, u64), Vec<Vec<f64>>> = BTreeMap::new();
     for (i, row) in csv.rows.iter().enumerate() {
@@ -128,7 +140,7 @@ pub fn read_trajectories(path: &Path) -> anyhow::Result<(Vec<String>, Trajectori
             )));
         }
         for (k, name) in names.iter().enumerate() {
-            traj[k].push(number(path, n, name, &row[3 + k])?);
+            traj[k].push(number(path, n, name, &row[first + k])?);
         }
     }
     Ok((names, runs))

@@ -59,7 +59,8 @@ impl YearMonth {
 
     /// The label of simulated month `month` of a run starting at `self` (saturating at 2999-12).
     pub fn label_of(self, month: u32) -> Self {
-        self.plus(i32::try_from(month).unwrap_or(i32::MAX)).unwrap_or(Self { year: 2999, month: 12 })
+        self.plus(i32::try_from(month).unwrap_or(i32::MAX))
+            .unwrap_or(Self { year: 2999, month: 12 })
     }
 
     /// Calendar years as a decimal (2026-01 → 2026.0, 2026-07 → 2026.5), for chart axes.
@@ -125,7 +126,17 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_month() {
-        for bad in ["2023-13", "2023-00", "23-01", "2023/01", "2023-1", "1899-12", "3000-01", "2023-01-01", ""] {
+        for bad in [
+            "2023-13",
+            "2023-00",
+            "23-01",
+            "2023/01",
+            "2023-1",
+            "1899-12",
+            "3000-01",
+            "2023-01-01",
+            "",
+        ] {
             assert!(YearMonth::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }

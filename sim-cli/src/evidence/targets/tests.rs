@@ -139,7 +139,7 @@ fn literal_with_a_stated_interval_and_source() {
     let text = "[[target]]\nid = \"lit\"\ndescription = \"d\"\nweight = 2.0\ntags = [\"prices\"]\nperiod = \"2024-01..2024-12\"\n[target.data]\nderive = \"literal\"\nvalue = 8.0\nlower = 7.0\nupper = 12.0\nsource = \"a report\"\n[target.model]\nmetric = \"spot_price_usd\"\nstatistic = \"max\"\n";
     let t = load(text).expect("valid").remove(0);
     assert_eq!((t.value, t.lower, t.upper, t.weight), (8.0, 7.0, 12.0, 2.0));
-    assert!(t.is_literal());
+    assert!(t.file.is_empty(), "a literal has no file");
     assert_eq!(t.tags, vec!["prices".to_string()]);
 }
 
@@ -198,4 +198,38 @@ fn the_builtin_targets_load() {
     let sel = set.select(&["compute_cr5_2025".to_string()]).expect("known id");
     assert_eq!(sel.targets.len(), 1);
     assert!(set.select(&["nope".to_string()]).is_err());
+}
+
+/// A scenario that does not cover a target's period, or lacks a named firm, cannot produce it;
+/// nor can any scenario produce a moment the model has no quantity for.
+#[test]
+fn check_producible_names_what_the_scenario_lacks() {
+    let set = load_builtin_targets().expect("builtin targets");
+    let mut sc = crate::load::load_scenario("tiny", &[]).expect("tiny").scenario;
+    sc.run.start = YearMonth::parse("2023-01").expect("date");
+    sc.run.months = 48;
+    let ok = set
+        .select(&["compute_cr5_2025".into(), "leader_share_2026_01".into()])
+        .expect("ids");
+    ok.check_producible(&sc)
+        .expect("tiny from 2023-01 covers 2025-12 and has Apex");
+    let late = set.select(&["compute_hhi_2023".into()]).expect("id");
+    sc.run.start = YearMonth::parse("2024-01").expect("date");
+    let e = format!(
+        "{:#}",
+        late.check_producible(&sc).expect_err("2023-12 is before the run")
+    );
+    assert!(crate::errors::is_bad_input(
+        &late.check_producible(&sc).expect_err("bad")
+    ));
+    assert!(
+        e.contains("compute_hhi_2023") && e.contains("outside the run (2024-01..2027-12)"),
+        "{e}"
+    );
+    sc.firms.retain(|f| f.name != "Apex");
+    let e = format!("{:#}", ok.check_producible(&sc).expect_err("no Apex"));
+    assert!(e.contains("no firm named \"Apex\""), "{e}");
+    let paid = set.select(&["paid_conversion_2026".into()]).expect("id");
+    let e = format!("{:#}", paid.check_producible(&sc).expect_err("not produced"));
+    assert!(e.contains("does not produce it"), "{e}");
 }

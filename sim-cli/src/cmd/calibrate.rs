@@ -1369,7 +1369,10 @@ fn estimate_toml(setup: &Setup, out: &Path, estimates: &[Estimate]) -> anyhow::R
     }
     let mut text = format!(
         "# The estimate of goldrush calibrate {} ({}), goldrush {VERSION}.\n# Run it: goldrush run estimate.toml; check it: goldrush backtest estimate.toml\nextends = {}\n",
-        setup.origin,
+        // The spec's file name only: the file's bytes do not depend on where it was invoked from.
+        Path::new(&setup.origin)
+            .file_name()
+            .map_or(setup.origin.clone(), |n| n.to_string_lossy().to_string()),
         setup.spec.method.name(),
         toml::Value::String(extends)
     );

@@ -6,7 +6,8 @@
 //! - the same bytes for one and two jobs, after a resume from a half-finished folder (as
 //!   `kill -9` leaves it: lost runs, a half-written temporary file), and for shards run one by
 //!   one and then advanced without `--shard`;
-//! - bad specs exit 2 naming file:line and write nothing; estimate.toml runs with `goldrush run`;
+//! - bad specs exit 2 naming file:line and write nothing; estimate.toml runs with `goldrush run`
+//!   and `goldrush backtest`;
 //! - the shipped example specs (scenarios/calibrations/) are valid.
 
 use std::fs;
@@ -210,6 +211,24 @@ fn calibrate_recovers_known_parameters_with_both_methods_and_flags_the_unidentif
     // The estimate is a scenario `goldrush run` accepts, with the estimated values.
     let run = stdout(&goldrush_ok(d, &["run", "abc/estimate.toml", "--out", "est-run"]));
     assert!(!run.is_empty());
+    // ... and `goldrush backtest` too, against the synthetic targets.
+    goldrush_ok(
+        d,
+        &[
+            "backtest",
+            "abc/estimate.toml",
+            "--targets",
+            "targets.toml",
+            "--seeds",
+            "2",
+            "--out",
+            "est-bt",
+        ],
+    );
+    assert!(
+        d.join("est-bt").join("backtest.json").is_file(),
+        "backtest of estimate.toml wrote nothing"
+    );
     let shown = stdout(&goldrush_ok(d, &["show", "abc/estimate.toml"]));
     let adoption = estimates(&d.join("abc"))[0].1;
     assert!(

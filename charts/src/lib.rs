@@ -11,7 +11,8 @@
 //! - [`Survival`]: Kaplan–Meier survival curves by age ([`kaplan_meier`]), as steps.
 //!
 //! and the bar charts of a sensitivity analysis ([`sensitivity`]), the data-over-model charts of
-//! a backtest ([`backtest`]) and the browser's live charts of a run in progress ([`live`]).
+//! a backtest ([`backtest`]), the objective trace and posterior pairs plot of a calibration
+//! ([`calibration`]) and the browser's live charts of a run in progress ([`live`]).
 //!
 //! A chart with nothing to draw (a metric NaN throughout, no startups) says so in the picture:
 //! "no data" and why, never an empty frame. With the `bitmap` feature (the CLI; not for wasm),
@@ -30,6 +31,7 @@ use sim_core::YearMonth;
 use sim_core::stats::{mean_skip_nan, quantile};
 
 pub mod backtest;
+pub mod calibration;
 pub mod live;
 pub mod sensitivity;
 

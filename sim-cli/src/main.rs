@@ -6,8 +6,10 @@
 //! directory that cannot be written), 1 for anything else. clap's usage errors keep clap's 2.
 
 mod build_info;
+mod calibrate_spec;
 mod charts;
 mod cmd;
+mod engine;
 mod errors;
 mod evidence;
 mod formats;
@@ -23,6 +25,7 @@ use clap::{Parser, Subcommand};
 
 use crate::cmd::backtest::BacktestArgs;
 use crate::cmd::bench::BenchArgs;
+use crate::cmd::calibrate::CalibrateArgs;
 use crate::cmd::compare::CompareArgs;
 use crate::cmd::docs::{DocArgs, ParamsArgs};
 use crate::cmd::plot::PlotArgs;
@@ -188,6 +191,37 @@ enum Command {
             manifest.json, byte for byte what a single-machine sweep writes. Fails (exit 2) if \
             the folders hold different sweeps or any run is missing.")]
     Merge(MergeArgs),
+    /// Estimate parameters from target moments: SMM or ABC-SMC, every run through the sweep engine.
+    #[command(
+        long_about = "Calibrate a scenario against target moments (a targets file such as \
+            data/targets.toml). SPEC.toml names the scenario (built-in or file, with fixed `set` \
+            overrides), [[params]] with prior ranges (path, min, max, scale = \"linear\" or \
+            \"log\"), the targets file and target_ids (default: all), seeds per candidate \
+            (common random numbers: every candidate runs the same seeds) and the method: \
+            method = \"smm\" (simulated method of moments: a Sobol or LHS design, Nelder-Mead \
+            from its best point, then a local sensitivity stage of +/- steps around the optimum \
+            for the Jacobian; [smm] design, points, max_evals, step, tol, sensitivity_step) or \
+            method = \"abc-smc\" (population Monte Carlo with an adaptive tolerance; [abc] \
+            particles, batch, generations, min_acceptance), ending with a run of the posterior \
+            median. The calibration is a sequence of stages, each a batch of runs decided only \
+            by the spec and the earlier stages' results, so it is deterministic for any --jobs, \
+            resumable after a kill (run the same command again: finished runs are read back, \
+            never redone) and shardable per stage: --shard I/N runs shard I of the current \
+            stage and exits; the next invocation sees the stage complete and moves on (a Slurm \
+            array per stage: deploy/slurm/calibrate.sh). Each run's moments are kept in \
+            OUT/runs/<id>.json. When every stage is done, an invocation without --shard writes \
+            calibrate.json (spec, version, every stage's candidates and objectives or \
+            distances, the estimate with 90% intervals and identification verdicts, each \
+            moment's fit, the local sensitivity matrix (SMM) or the posterior with weights, ESS \
+            per generation and marginals (ABC)), calibrate.parquet (every run: stage, \
+            candidate, replicate, seed, parameter values, moments m:<id>, objective), \
+            estimate.toml (a scenario that extends the calibrated one with the estimated \
+            values: goldrush run estimate.toml), and charts (objective_trace for SMM, posterior \
+            for ABC; PNG and SVG), and prints a summary table. Bad specs exit 2 naming \
+            file:line and write nothing.",
+        after_help = "Examples:\n  goldrush calibrate scenarios/calibrations/history-abc.toml --out cal --jobs 2\n  goldrush calibrate SPEC.toml --out cal --dry-run\n  goldrush calibrate SPEC.toml --out cal --shard 0/4   (then 1/4 ... and again without --shard)\n  goldrush calibrate SPEC.toml --out cal --status"
+    )]
+    Calibrate(CalibrateArgs),
     /// Sobol (saltelli design) or Morris sensitivity indices of a sweep's outputs.
     #[command(
         long_about = "Global sensitivity analysis. SPEC.toml is a sweep spec with design = \
@@ -252,6 +286,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(a) => cmd::compare::compare(&a),
         Command::Sweep(a) => cmd::sweep::sweep(&a).map(|_| ()),
         Command::Merge(a) => cmd::sweep::merge(&a),
+        Command::Calibrate(a) => cmd::calibrate::calibrate(&a),
         Command::Sensitivity(a) => cmd::sensitivity::sensitivity(&a),
         Command::Plot(a) => cmd::plot::plot(&a),
         Command::Backtest(a) => cmd::backtest::backtest(&a),

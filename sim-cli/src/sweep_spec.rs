@@ -666,7 +666,7 @@ fn grid(lists: &[Vec<String>]) -> Vec<Vec<String>> {
 }
 
 /// Latin hypercube (see the module docs).
-fn lhs(master: u64, n: u64, ranges: &[(f64, f64, bool)]) -> Vec<Vec<String>> {
+pub(crate) fn lhs(master: u64, n: u64, ranges: &[(f64, f64, bool)]) -> Vec<Vec<String>> {
     let n_us = n as usize;
     let mut cols = Vec::new();
     for (k, &(lo, hi, int)) in ranges.iter().enumerate() {

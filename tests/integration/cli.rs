@@ -585,7 +585,16 @@ fn cli_scenarios_lists_every_builtin() {
 fn cli_help_works_for_every_command() {
     let t = TempDir::new("help");
     let top = stdout(&goldrush_ok(t.path(), &["--help"]));
-    let commands = ["run", "scenarios", "show", "validate", "params", "metrics", "bench"];
+    let commands = [
+        "run",
+        "scenarios",
+        "show",
+        "validate",
+        "params",
+        "metrics",
+        "bench",
+        "calibrate",
+    ];
     for c in commands {
         assert!(top.contains(c), "--help does not mention {c}:\n{top}");
         let h = stdout(&goldrush_ok(t.path(), &[c, "--help"]));

@@ -18,10 +18,14 @@
 //!   comparison and sweep folders; same bytes from memory and from files; bad input).
 //! - `sweep`: `goldrush sweep`/`merge`: identical bytes across job counts, resumes and shards;
 //!   bad specs; Parquet read by pyarrow.
+//! - `calibrate`: `goldrush calibrate` (SMM and ABC-SMC) end to end: recovery of known parameters
+//!   from synthetic data, an unidentified parameter flagged, identical bytes across job counts,
+//!   resumes and shards; bad specs.
 //! - `sensitivity`: `goldrush sensitivity` (Saltelli/Sobol and Morris) end to end; the indices it
 //!   writes equal those recomputed from the sweep's own per-run outputs.
 
 mod backtest;
+mod calibrate;
 mod cli;
 mod compare;
 mod deals;

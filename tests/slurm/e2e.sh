@@ -3,8 +3,10 @@
 # sweep with deploy/slurm/submit.sh (job array of shards + dependent merge job) in which one
 # shard crashes: the merge must fail naming that shard. Submit again, as the README says: the
 # merged results must equal a one-machine `goldrush sweep` byte for byte. Then lose a shard's
-# runs, resubmit that shard alone (explicit shard count) and check the merge again. Every
-# daemon started here is stopped by its PID on exit.
+# runs, resubmit that shard alone (explicit shard count) and check the merge again. Last, a
+# small calibration through deploy/slurm/calibrate.sh (one job array per stage) must equal a
+# one-machine `goldrush calibrate` byte for byte. Every daemon started here is stopped by its
+# PID on exit.
 #
 #   bash tests/slurm/e2e.sh [path/to/goldrush]     (default: target/release/goldrush)
 #
@@ -146,4 +148,67 @@ wait_jobs "${A%%;*},${M%%;*}"
 same
 T4=$(ms)
 echo "resubmitted shard 1 alone + merge: identical again ($((T4 - T3)) ms)"
-echo "Slurm end-to-end test passed in $(((T4 - T0) / 1000)) s"
+
+# 4. A small calibration through deploy/slurm/calibrate.sh: one array of 2 shards per stage
+#    (ABC-SMC: 2 generations of 8 proposals, then the posterior median), sharing one folder;
+#    the results equal a one-machine `goldrush calibrate` byte for byte.
+cat >targets.toml <<'TARGETS'
+[[target]]
+id = "adoption"
+description = "adoption rate, synthetic"
+tags = ["test"]
+weight = 1.0
+period = "2026-01..2026-03"
+[target.data]
+derive = "literal"
+value = 0.3
+lower = 0.27
+upper = 0.33
+source = "synthetic"
+[target.model]
+metric = "adoption_rate"
+statistic = "value"
+
+[[target]]
+id = "spot"
+description = "spot price, synthetic"
+tags = ["test"]
+weight = 1.0
+period = "2026-01..2026-12"
+[target.data]
+derive = "literal"
+value = 2.0
+lower = 1.8
+upper = 2.2
+source = "synthetic"
+[target.model]
+metric = "spot_price_usd"
+statistic = "value"
+TARGETS
+cat >cal.toml <<'SPEC'
+scenario = "tiny"
+set = ["run.months=12", "users.consumer_agents=950", "users.enterprise_agents=50"]
+targets = "targets.toml"
+seeds = 1
+seed = 3
+method = "abc-smc"
+
+[[params]]
+path = "users.initial_adoption_consumer"
+min = 0.1
+max = 0.6
+
+[abc]
+particles = 4
+batch = 8
+generations = 2
+SPEC
+"$GOLDRUSH" calibrate cal.toml --out cal-local --jobs 2 --quiet
+bash "$ROOT/deploy/slurm/calibrate.sh" cal.toml cal-cluster 2 --cpus-per-task=1
+for f in calibrate.json calibrate.parquet estimate.toml posterior.png; do
+  cmp "cal-local/$f" "cal-cluster/$f" || { echo "error: cal-cluster/$f differs from the one-machine calibration" >&2; exit 1; }
+done
+[ "$(ls cal-cluster/logs/calibrate-*.log | wc -l)" -ge 6 ] || { echo "error: expected an array of 2 shards per stage (3 stages)" >&2; ls cal-cluster/logs >&2; exit 1; }
+T5=$(ms)
+echo "calibration as one Slurm array per stage: identical to the one-machine calibration ($((T5 - T4)) ms)"
+echo "Slurm end-to-end test passed in $(((T5 - T0) / 1000)) s"

@@ -7,6 +7,7 @@
 pub mod backtest;
 pub mod backtest_plots;
 pub mod bench;
+pub mod calibrate;
 pub mod compare;
 pub mod docs;
 pub mod plot;

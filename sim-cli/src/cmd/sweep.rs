@@ -14,10 +14,9 @@
 //!   the spec and the binary, never on job count, completion order, resumes or shards.
 
 use clap::Args;
-use std::io::{IsTerminal, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -25,9 +24,9 @@ use arrow_array::builder::{Float64Builder, StringBuilder, UInt64Builder};
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use rayon::prelude::*;
 
 use crate::build_info::{GIT_COMMIT, VERSION};
+use crate::engine;
 use crate::errors::{bad_input, emit, io_message};
 use crate::formats::manifest_json::{self, Manifest, ManifestRun, RunSummary, same_sweep};
 use crate::formats::parquet::{
@@ -51,71 +50,6 @@ pub(crate) fn fnv1a_from(h: u64, bytes: &[u8]) -> u64 {
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     fnv1a_from(FNV_OFFSET, bytes)
-}
-
-/// Parses `I/N` (0-based I < N).
-pub fn parse_shard(s: &str) -> Result<(u64, u64), String> {
-    let (i, n) = s
-        .split_once('/')
-        .ok_or_else(|| format!("{s:?}: expected I/N, e.g. 0/4"))?;
-    let i: u64 = i.trim().parse().map_err(|_| format!("{s:?}: I is not a number"))?;
-    let n: u64 = n.trim().parse().map_err(|_| format!("{s:?}: N is not a number"))?;
-    if n == 0 || i >= n {
-        return Err(format!("{s:?}: need 0 <= I < N"));
-    }
-    Ok((i, n))
-}
-
-/// The shard from Slurm's job-array variables, when present and unambiguous.
-///
-/// Inside an array task `SLURM_ARRAY_TASK_ID` is the shard index, but the shard count cannot be
-/// read from the environment in general: `SLURM_ARRAY_TASK_COUNT` counts the tasks of *this*
-/// submission, so a resubmission of failed shards (`--array=3,7`) would silently run the wrong
-/// runs. Only a whole array `--array=0-(N-1)` (MIN 0, MAX = COUNT - 1) is taken as shard I/N;
-/// anything else is an error asking for an explicit `--shard` (as deploy/slurm's script passes).
-fn shard_from_slurm() -> anyhow::Result<Option<(u64, u64)>> {
-    if std::env::var_os("SLURM_ARRAY_TASK_ID").is_none() {
-        return Ok(None);
-    }
-    let var = |name: &str| -> anyhow::Result<Option<u64>> {
-        match std::env::var(name) {
-            Err(_) => Ok(None),
-            Ok(v) => v
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| bad_input(format!("{name}={v:?} is not a number"))),
-        }
-    };
-    let id = var("SLURM_ARRAY_TASK_ID")?.unwrap_or_default();
-    let (count, min, max) = (
-        var("SLURM_ARRAY_TASK_COUNT")?,
-        var("SLURM_ARRAY_TASK_MIN")?,
-        var("SLURM_ARRAY_TASK_MAX")?,
-    );
-    match (count, min, max) {
-        (Some(n), Some(0), Some(max)) if n > 0 && max == n - 1 => parse_shard(&format!("{id}/{n}"))
-            .map(Some)
-            .map_err(|e| bad_input(format!("Slurm array task: {e}"))),
-        _ => Err(bad_input(format!(
-            "SLURM_ARRAY_TASK_ID={id} is set but this is not a whole array --array=0-(N-1) \
-             (SLURM_ARRAY_TASK_COUNT={}, MIN={}, MAX={}), so the shard count is unknown: pass \
-             it explicitly, e.g. --shard \"$SLURM_ARRAY_TASK_ID/N\" (deploy/slurm/sweep-array.sbatch does)",
-            count.map_or("unset".into(), |v| v.to_string()),
-            min.map_or("unset".into(), |v| v.to_string()),
-            max.map_or("unset".into(), |v| v.to_string()),
-        ))),
-    }
-}
-
-/// Runs at a time when `--jobs` is not given: the CPUs Slurm gave this task
-/// (`SLURM_CPUS_PER_TASK`) inside a Slurm job, else every core this process may use.
-fn default_jobs() -> usize {
-    std::env::var("SLURM_CPUS_PER_TASK")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Loads the spec file and resolves its base relative to the spec's folder.
@@ -209,59 +143,63 @@ pub(crate) fn is_complete(spec: &Spec, out: &Path) -> anyhow::Result<bool> {
 
 /// Refuses a folder that holds another sweep (or other files); nothing is written before.
 fn claim_out_dir(out: &Path, manifest: &Manifest) -> anyhow::Result<()> {
-    match manifest_json::read(out)? {
-        Some(old) => {
-            if !same_sweep(&old, manifest) {
-                return Err(bad_input(format!(
-                    "output folder {:?} holds a different sweep (its manifest.json has another \
-                     spec or base scenario); use another --out, or delete the folder to start over",
-                    out.display().to_string()
-                )));
-            }
-            Ok(())
-        }
-        None => {
-            if out.join("runs").exists() {
-                return Err(bad_input(format!(
-                    "output folder {:?} has a runs/ folder but no manifest.json; refusing to mix \
-                     sweeps (use another --out)",
-                    out.display().to_string()
-                )));
-            }
-            prepare_out_dir(out)?;
-            write_atomically(
-                out,
-                &[("manifest.json", manifest_json::to_json(manifest).as_bytes())],
-                Vec::new(),
-            )?;
-            Ok(())
-        }
-    }
+    let shown = out.display().to_string();
+    let same = |text: &str| -> anyhow::Result<bool> {
+        let old: Manifest = serde_json::from_str(text).map_err(|e| {
+            bad_input(format!(
+                "{}: not a goldrush sweep manifest: {e}",
+                out.join("manifest.json").display()
+            ))
+        })?;
+        Ok(same_sweep(&old, manifest))
+    };
+    engine::claim_folder(
+        out,
+        &engine::Claim {
+            manifest: "manifest.json",
+            contents: manifest_json::to_json(manifest).as_bytes(),
+            same: &same,
+            different: format!(
+                "output folder {shown:?} holds a different sweep (its manifest.json has another \
+                 spec or base scenario); use another --out, or delete the folder to start over"
+            ),
+            orphan_runs: format!(
+                "output folder {shown:?} has a runs/ folder but no manifest.json; refusing to mix \
+                 sweeps (use another --out)"
+            ),
+        },
+    )
 }
 
 fn run_done(runs_dir: &Path, id: &str) -> bool {
     runs_dir.join(format!("{id}.json")).is_file() && runs_dir.join(format!("{id}.parquet")).is_file()
 }
 
-/// Removes temporary files of runs this process will redo (a killed earlier attempt).
-fn remove_stale_temps(runs_dir: &Path, mine: &dyn Fn(&str) -> bool) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(runs_dir).with_context(|| format!("cannot list {}", runs_dir.display()))? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().to_string();
-        if let Some(rest) = name.strip_prefix('.')
-            && name.contains(".tmp-")
-        {
-            let id = rest.split('.').next().unwrap_or("");
-            if mine(id) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
-    Ok(())
+/// One sweep member as a job of the run engine: its files are `<id>.parquet` (monthly metrics)
+/// and `<id>.json` (the summary, the completion marker).
+struct SweepJob<'a> {
+    spec: &'a Spec,
+    plan: &'a RunPlan,
 }
 
-/// Runs one sweep member and writes its two files atomically.
-fn run_one(spec: &Spec, runs_dir: &Path, plan: &RunPlan) -> anyhow::Result<String> {
+impl engine::RunJob for SweepJob<'_> {
+    fn id(&self) -> String {
+        self.plan.id.clone()
+    }
+    fn index(&self) -> u64 {
+        self.plan.index
+    }
+    fn files(&self) -> Vec<String> {
+        vec![format!("{}.parquet", self.plan.id), format!("{}.json", self.plan.id)]
+    }
+    fn run(&self) -> anyhow::Result<Vec<Vec<u8>>> {
+        let (pq, json) = run_one(self.spec, self.plan)?;
+        Ok(vec![pq, json.into_bytes()])
+    }
+}
+
+/// Runs one sweep member; returns its two files' contents (Parquet metrics, JSON summary).
+fn run_one(spec: &Spec, plan: &RunPlan) -> anyhow::Result<(Vec<u8>, String)> {
     let loaded = load_scenario(&spec.base, &spec.overrides(plan))?;
     let finished = simulate(loaded.scenario, Progress::new(0, false))?;
     let rows = finished.sim.metrics();
@@ -287,15 +225,7 @@ fn run_one(spec: &Spec, runs_dir: &Path, plan: &RunPlan) -> anyhow::Result<Strin
         final_metrics,
     };
     let json = serde_json::to_string_pretty(&summary)? + "\n";
-    let pq_name = format!("{}.parquet", plan.id);
-    let json_name = format!("{}.json", plan.id);
-    // The summary is renamed last: its presence marks the run complete.
-    write_atomically(
-        runs_dir,
-        &[(pq_name.as_str(), pq.as_slice()), (json_name.as_str(), json.as_bytes())],
-        Vec::new(),
-    )?;
-    Ok(state_hash)
+    Ok((pq, json))
 }
 
 /// What a sweep did (for `goldrush bench --sweep`).
@@ -320,7 +250,7 @@ pub struct SweepArgs {
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub jobs: Option<u64>,
     /// Run only the runs whose index mod N is I (0-based), e.g. --shard 0/4.
-    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    #[arg(long, value_name = "I/N", value_parser = engine::parse_shard)]
     pub shard: Option<(u64, u64)>,
     /// Also write metrics.csv and summary.csv.
     #[arg(long)]
@@ -341,7 +271,7 @@ pub fn sweep(opts: &SweepArgs) -> anyhow::Result<SweepReport> {
     let manifest = plan_sweep(&spec, &origin)?;
     let shard = match opts.shard {
         Some(s) => Some(s),
-        None => shard_from_slurm()?,
+        None => engine::shard_from_slurm()?,
     };
     if opts.dry_run {
         if opts.quiet {
@@ -367,51 +297,23 @@ pub fn sweep(opts: &SweepArgs) -> anyhow::Result<SweepReport> {
     }
     claim_out_dir(&opts.out, &manifest)?;
     let runs_dir = opts.out.join("runs");
-    std::fs::create_dir_all(&runs_dir)
-        .map_err(|e| bad_input(format!("cannot create {}: {}", runs_dir.display(), io_message(&e))))?;
-    let in_shard = |i: u64| shard.is_none_or(|(k, n)| i % n == k);
-    let ids: Vec<&ManifestRun> = manifest.runs.iter().filter(|r| in_shard(r.plan.index)).collect();
-    remove_stale_temps(&runs_dir, &|id| {
-        ids.iter().any(|r| r.plan.id == id && !run_done(&runs_dir, id))
-    })?;
-    let pending: Vec<&RunPlan> = ids
+    let jobs = opts.jobs.map_or_else(engine::default_jobs, |j| j as usize);
+    let plan: Vec<SweepJob<'_>> = manifest
+        .runs
         .iter()
-        .filter(|r| !run_done(&runs_dir, &r.plan.id))
-        .map(|r| &r.plan)
-        .collect();
-    let skipped = ids.len() - pending.len();
-    let jobs = opts.jobs.map_or_else(default_jobs, |j| j as usize);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .context("cannot start the thread pool")?;
-    let show_bar = !opts.quiet && std::io::stderr().is_terminal();
-    let progress = Mutex::new((Progress::with_unit(pending.len() as u32, show_bar, "runs"), 0u32));
-    let t0 = Instant::now();
-    pool.install(|| {
-        pending.par_iter().try_for_each(|plan| -> anyhow::Result<()> {
-            run_one(&spec, &runs_dir, plan).with_context(|| format!("run {} failed", plan.id))?;
-            let mut p = progress.lock().unwrap_or_else(|e| e.into_inner());
-            p.1 += 1;
-            let done = p.1;
-            p.0.update(done);
-            Ok(())
+        .map(|r| SweepJob {
+            spec: &spec,
+            plan: &r.plan,
         })
-    })?;
-    let seconds = t0.elapsed().as_secs_f64();
-    progress.lock().unwrap_or_else(|e| e.into_inner()).0.finish();
-    let rate = if seconds > 0.0 {
-        pending.len() as f64 / seconds
-    } else {
-        0.0
-    };
-    let ran = pending.len();
+        .collect();
+    let done = engine::execute(&runs_dir, &plan, shard, jobs, opts.quiet)?;
+    let (seconds, rate, skipped, ran) = (done.seconds, done.rate(), done.skipped, done.ran);
     let all_done = manifest.runs.iter().all(|r| run_done(&runs_dir, &r.plan.id));
     let mut msg = format!(
         "sweep {origin}: {} runs{}; ran {} in {seconds:.2} s ({rate:.2} runs/s, {jobs} jobs), {skipped} already done\n",
         manifest.runs.len(),
-        shard.map_or(String::new(), |(k, n)| format!(", shard {k}/{n} has {}", ids.len())),
-        pending.len(),
+        shard.map_or(String::new(), |(k, n)| format!(", shard {k}/{n} has {}", done.in_shard)),
+        ran,
     );
     if all_done {
         let written = combine(&opts.out, manifest, &[runs_dir], opts.csv)?;
@@ -669,18 +571,4 @@ fn combine(out: &Path, mut manifest: Manifest, dirs: &[PathBuf], csv: bool) -> a
     )?;
     written.push(out.join("manifest.json").display().to_string());
     Ok(written)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shard_is_i_of_n_zero_based() {
-        assert_eq!(parse_shard("0/4"), Ok((0, 4)));
-        assert_eq!(parse_shard("3/4"), Ok((3, 4)));
-        for bad in ["4/4", "1/0", "x/2", "2", "-1/3"] {
-            assert!(parse_shard(bad).is_err(), "{bad} should be refused");
-        }
-    }
 }

@@ -102,3 +102,27 @@ pub fn secs(s: f64) -> String {
         format!("{s:.2} s")
     }
 }
+
+/// Rows of cells as a text table: each column as wide as its widest cell, the columns in
+/// `right` right-aligned (numbers), the others left-aligned, two spaces between columns.
+pub fn aligned_table<const N: usize>(rows: &[[String; N]], right: std::ops::RangeInclusive<usize>) -> String {
+    use std::fmt::Write as _;
+    let widths: Vec<usize> = (0..N)
+        .map(|c| rows.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut s = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let w = widths[c];
+            if right.contains(&c) {
+                let _ = write!(line, "{cell:>w$}  ");
+            } else {
+                let _ = write!(line, "{cell:<w$}  ");
+            }
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s
+}

@@ -399,24 +399,7 @@ const HEAD: [&str; 7] = [
 fn table(rows: &[Row]) -> String {
     let mut all: Vec<[String; 7]> = vec![HEAD.map(String::from)];
     all.extend(rows.iter().map(cells));
-    let widths: Vec<usize> = (0..7)
-        .map(|c| all.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut s = String::new();
-    for row in &all {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            let w = widths[c];
-            if (2..=5).contains(&c) {
-                let _ = write!(line, "{cell:>w$}  ");
-            } else {
-                let _ = write!(line, "{cell:<w$}  ");
-            }
-        }
-        s.push_str(line.trim_end());
-        s.push('\n');
-    }
-    s
+    crate::simulate::aligned_table(&all, 2..=5)
 }
 
 /// backtest.csv: one row per moment; floats in shortest round-trip form.

@@ -277,24 +277,7 @@ fn table(rows: &[Row], n_seeds: usize) -> String {
             r.verdict.to_string(),
         ]);
     }
-    let widths: Vec<usize> = (0..8)
-        .map(|c| cells.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut s = String::new();
-    for row in &cells {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            let w = widths[c];
-            if (2..=6).contains(&c) {
-                let _ = write!(line, "{cell:>w$}  ");
-            } else {
-                let _ = write!(line, "{cell:<w$}  ");
-            }
-        }
-        s.push_str(line.trim_end());
-        s.push('\n');
-    }
-    s
+    crate::simulate::aligned_table(&cells, 2..=6)
 }
 
 /// `goldrush compare`.

@@ -293,21 +293,65 @@ pub fn utilities(
     class: u8,
     month: u32,
 ) -> Vec<f64> {
-    let u = &sc.users;
-    let theta_network = u.theta_network
-        * if interop_active(sc, month) {
-            sc.interop.network_factor
-        } else {
-            1.0
-        };
-    let s = sensitivity(u.price_sensitivity_sigma, class) * group.income_factor;
-    let mut v: Vec<f64> = table
-        .slots
-        .iter()
-        .enumerate()
-        .map(|(j, slot)| {
+    let terms = UtilityTerms::new(sc, table, month);
+    let mut slots = Vec::new();
+    terms.group_slots(sc, table, deals, group, month, &mut slots);
+    let mut v = Vec::new();
+    terms.utilities_into(sc, &slots, group, class, &mut v);
+    v
+}
+
+/// The month's terms of [`utilities`] that depend on neither the group nor the class, computed
+/// once: the network term of each slot and the 16 class sensitivities. The utilities built from
+/// them are the same floats as computing every term afresh (the same operations in the same
+/// order), at one `ln_1p` per slot instead of one per slot, group and class.
+struct UtilityTerms {
+    /// `θ_Q · quality` of each slot.
+    quality: Vec<f64>,
+    /// `θ_N · ln(1 + people/1e6)` of each slot.
+    network: Vec<f64>,
+    /// `sensitivity(σ, c)` of each class.
+    sensitivity: [f64; SENSITIVITY_CLASSES],
+}
+
+/// One group's view of a slot: `None` if not allowed, else (θ_P, price, default utility).
+type GroupSlot = Option<(f64, f64, f64)>;
+
+impl UtilityTerms {
+    fn new(sc: &Scenario, table: &PlatformTable, month: u32) -> Self {
+        let u = &sc.users;
+        let theta_network = u.theta_network
+            * if interop_active(sc, month) {
+                sc.interop.network_factor
+            } else {
+                1.0
+            };
+        Self {
+            quality: table.slots.iter().map(|slot| u.theta_quality * slot.quality).collect(),
+            network: table
+                .slots
+                .iter()
+                .map(|slot| theta_network * math::ln_1p(slot.people / 1e6))
+                .collect(),
+            sensitivity: std::array::from_fn(|c| sensitivity(u.price_sensitivity_sigma, c as u8)),
+        }
+    }
+
+    /// The class-independent part of each slot for `group` (into `out`).
+    fn group_slots(
+        &self,
+        sc: &Scenario,
+        table: &PlatformTable,
+        deals: &Partnerships,
+        group: &UserGroup,
+        month: u32,
+        out: &mut Vec<GroupSlot>,
+    ) {
+        let u = &sc.users;
+        out.clear();
+        out.extend(table.slots.iter().enumerate().map(|(j, slot)| {
             if !allowed(group, slot) {
-                return f64::NEG_INFINITY;
+                return None;
             }
             let (is_default, free) = if group.enterprise {
                 (false, false)
@@ -322,15 +366,27 @@ pub fn utilities(
                 (u.theta_price_consumer, slot.consumer_price)
             };
             let default = if is_default { sc.deals.default_utility } else { 0.0 };
-            u.theta_quality * slot.quality - theta_p * s * price
-                + theta_network * math::ln_1p(slot.people / 1e6)
-                + default
-        })
-        .collect();
-    v.push(u.outside_utility);
-    v
-}
+            Some((theta_p, price, default))
+        }));
+    }
 
+    /// The utilities of every option for `group` and `class` (into `v`; the outside option last).
+    fn utilities_into(&self, sc: &Scenario, slots: &[GroupSlot], group: &UserGroup, class: u8, v: &mut Vec<f64>) {
+        let u = &sc.users;
+        let s = self.sensitivity[class as usize] * group.income_factor;
+        v.clear();
+        v.extend(
+            slots
+                .iter()
+                .zip(self.quality.iter().zip(&self.network))
+                .map(|(g, (&quality, &network))| match *g {
+                    None => f64::NEG_INFINITY,
+                    Some((theta_p, price, default)) => quality - theta_p * s * price + network + default,
+                }),
+        );
+        v.push(u.outside_utility);
+    }
+}
 /// Builds the month's choice tables. Utilities are shifted by their maximum before `exp` so
 /// that large quality levels never overflow.
 pub fn choice_tables(
@@ -342,9 +398,12 @@ pub fn choice_tables(
 ) -> ChoiceTables {
     let options = users.options;
     let mut attract = Vec::with_capacity(users.groups.len() * SENSITIVITY_CLASSES * options);
+    let terms = UtilityTerms::new(sc, table, month);
+    let (mut slots, mut v) = (Vec::new(), Vec::new());
     for g in &users.groups {
+        terms.group_slots(sc, table, deals, g, month, &mut slots);
         for c in 0..SENSITIVITY_CLASSES {
-            let v = utilities(sc, table, deals, g, c as u8, month);
+            terms.utilities_into(sc, &slots, g, c as u8, &mut v);
             let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             attract.extend(v.iter().map(|&x| {
                 if x == f64::NEG_INFINITY {
@@ -363,6 +422,8 @@ pub fn choice_tables(
 pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, deals: &Partnerships, users: &Users, month: u32) -> f64 {
     let u = &sc.users;
     let mut total = 0.0;
+    let terms = UtilityTerms::new(sc, table, month);
+    let (mut slots, mut v) = (Vec::new(), Vec::new());
     for g in &users.groups {
         let people = g.weight * f64::from(g.end - g.start);
         let theta_p = if g.enterprise {
@@ -370,8 +431,9 @@ pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, deals: &Partnershi
         } else {
             u.theta_price_consumer
         };
+        terms.group_slots(sc, table, deals, g, month, &mut slots);
         for c in 0..SENSITIVITY_CLASSES {
-            let v = utilities(sc, table, deals, g, c as u8, month);
+            terms.utilities_into(sc, &slots, g, c as u8, &mut v);
             let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let iv = vmax
                 + math::ln(
@@ -385,7 +447,7 @@ pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, deals: &Partnershi
                         })
                         .sum(),
                 );
-            let s = sensitivity(u.price_sensitivity_sigma, c as u8) * g.income_factor;
+            let s = terms.sensitivity[c] * g.income_factor;
             if theta_p * s > 0.0 {
                 total += people / SENSITIVITY_CLASSES as f64 * (iv - u.outside_utility) / (theta_p * s);
             }

@@ -420,6 +420,17 @@ pub fn reconsider_employers(
     let mut skip = rng::fast_stream(sc.run.seed, Stream::TalentSelect, 0, month);
     let mut i = skip.geometric(p_max);
     let mut options: Vec<(AgentId, f64)> = Vec::with_capacity(t.sample_employers as usize + 8);
+    let mut candidates: Vec<AgentId> = Vec::with_capacity(options.capacity());
+    let mut offers: Vec<f64> = Vec::with_capacity(options.capacity());
+    // Terms of the utilities that are the same for every chooser this month, computed once (the
+    // same floats as computing them per choice): each nation's visa cost, the outside option's
+    // wage and compute terms, and each employer's compute term (compute per researcher does not
+    // change in this system), the latter on first use.
+    let visa: Vec<f64> = (0..sc.nations.len()).map(|n| visa_cost(sc, n as u16, month)).collect();
+    let visa_of = |nation: u16| visa.get(nation as usize).copied().unwrap_or(0.0);
+    let out_wage = t.beta_wage * math::ln(t.wage_floor_usd.max(1.0));
+    let out_compute = t.beta_compute * math::ln(t.outside_compute_per_researcher);
+    let mut compute_term: Vec<Option<f64>> = vec![None; es.len()];
     while i < n {
         let k = i as usize;
         i += 1 + skip.geometric(p_max);
@@ -441,19 +452,12 @@ pub fn reconsider_employers(
         // The outside option in the researcher's hub (AgentId 0), then the current employer.
         let outside_peers = outside_skill.get(hub as usize).copied().unwrap_or(0.0);
         let visa_here = |nation: u16| {
-            if nation == origin {
-                0.0
-            } else {
-                visa_cost(sc, nation, month)
-            }
+            if nation == origin { 0.0 } else { visa_of(nation) }
         };
-        let u_out = t.beta_wage * math::ln(t.wage_floor_usd.max(1.0))
-            + t.beta_compute * math::ln(t.outside_compute_per_researcher)
-            + t.beta_peers * math::ln(1.0 + outside_peers)
-            - visa_here(hub)
+        let u_out = out_wage + out_compute + t.beta_peers * math::ln(1.0 + outside_peers) - visa_here(hub)
             + if current == NO_EMPLOYER { t.stay_bonus } else { 0.0 };
         options.push((NO_EMPLOYER, u_out));
-        let mut candidates: Vec<AgentId> = Vec::with_capacity(options.capacity());
+        candidates.clear();
         if current != NO_EMPLOYER && find(current).is_some() {
             candidates.push(current);
         }
@@ -467,9 +471,10 @@ pub fn reconsider_employers(
         }
         candidates.sort();
         candidates.dedup();
-        let mut offers: Vec<f64> = Vec::with_capacity(candidates.len());
+        offers.clear();
         for &c in &candidates {
-            let e = &*es[find(c).expect("a candidate is an employer")];
+            let j = find(c).expect("a candidate is an employer");
+            let e = &*es[j];
             let mut offer = e.posted_wage * base_offer;
             if star && stars.contains(&c) {
                 offer *= t.superstar_multiple;
@@ -482,7 +487,7 @@ pub fn reconsider_employers(
                 continue;
             }
             let u = t.beta_wage * math::ln(offer.max(1.0))
-                + t.beta_compute * math::ln(e.compute_per_researcher.max(1e-3))
+                + *compute_term[j].get_or_insert_with(|| t.beta_compute * math::ln(e.compute_per_researcher.max(1e-3)))
                 + t.beta_peers * math::ln(1.0 + e.skill.max(0.0))
                 - if e.nation != hub { t.moving_cost } else { 0.0 }
                 - visa_here(e.nation)

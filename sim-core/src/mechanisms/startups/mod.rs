@@ -17,9 +17,17 @@
 //! open tier: [`open_source`](super::open_source)). Teams grow with revenue
 //! (`revenue / revenue_per_employee`).
 //!
-//! **Entry.** New startups arrive as `Poisson(λ)`, `λ = entry_rate · S^η_S · (p_ref / p_spot)^η`:
+//! **Entry.** New startups arrive as `Poisson(λ)`,
+//! `λ = entry_rate · S^η_S · (p_ref · c_t / p_spot)^η` (`entry_rate_per_month`,
+//! `entry_sentiment_elasticity`, `entry_reference_price_usd`, `entry_price_elasticity`):
 //! entry rises with the market sentiment index `S` of [`venture`](super::venture) (VC arrivals
-//! `Poisson(λ_VC · H_t)`, EVIDENCE.md §2.14) and dear compute deters it. Entrants are
+//! `Poisson(λ_VC · H_t)`, EVIDENCE.md §2.14) and dear compute deters it. `c_t` is the cost
+//! index `f^(t/12)` of [`supply`](super::supply) ([`Market::cost_index`], 1 at month 0): the
+//! reference price falls with it, so compute is "dear" relative to the trend cost per
+//! H100e-hour, and the secular fall of compute prices alone does not raise entry. This is the
+//! only place the mechanism reads the cost index; startups' GPU running costs scale with it in
+//! [`finance`](super::finance) (`owned · 730 h · variable_cost · c_t`), and the compute they
+//! rent is priced by the spot market, whose lessors' break-even scales with it. Entrants are
 //! registered in the [`Cohorts`] with their founding month. An entrant draws its seed round (lognormal), team size, home nation
 //! (weighted by internet users × GDP per capita) and base model: a logit over alive platforms'
 //! quality and the open nest valued at the best usable open release (`base_theta_quality`,

@@ -135,7 +135,7 @@ metrics! {
     exits_platform_entry: "firms/month", "Startups that exited for lack of cash within platform_entry.attribution_months after a platform entered their niche (not counted in exits_cash).";
     api_cutoffs: "startups/month", "Startups whose API access was cut by their base platform after a rival lab acquired them.";
     strategic_acquisitions: "startups/month", "Healthy startups bought by a frontier lab this month (they keep operating; acqui-hires are exits_acqui_hire).";
-    wrapper_exit_hazard: "share/yr", "Annualised exit hazard of wrappers (API-based startups with a fine-tuning increment below platform_entry.wrapper_increment_max) over the last 12 months.";
+    wrapper_exit_hazard: "share/yr", "Annualised exit hazard of wrappers (startups on a platform's API whose cumulative fine-tuning would take fewer than platform_entry.wrapper_tuning_gpu_months GPU-months to replicate at today's algorithmic efficiency) over the last 12 months.";
     nonwrapper_exit_hazard: "share/yr", "Annualised exit hazard of the other startups (open-model based, or fine-tuned beyond the wrapper threshold) over the last 12 months.";
     exposed_wrapper_exit_hazard: "share/yr", "Annualised exit hazard over the last 12 months of wrappers in a niche where a platform's own app competes.";
     wrappers_at_risk: "firms", "Wrappers at risk of exit this month (alive after the month's exits, plus those that exited).";

@@ -5,7 +5,7 @@
 //! booked by [`startups`](super::startups), rents by the contract and spot markets.
 //! **Costs.** Wages (`staff · lab_wage` or `team · startup wage`, net of the researchers the
 //! talent market pays) and GPU running costs
-//! (`owned · 730 h · variable_cost`); capital spending and compute purchases are booked where
+//! (`owned · 730 h · variable_cost · c_t`, c_t the cost index of [`Market`]); capital spending and compute purchases are booked where
 //! they happen. **Funding.** Parents fund their labs every month; a lab or lessor whose runway
 //! falls below `strategic_runway_months` raises `strategic_round_months` of burn (at most
 //! `strategic_revenue_multiple` × annual revenue, and at least `strategic_round_floor_usd` of cap)

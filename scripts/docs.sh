@@ -9,7 +9,7 @@ cargo build --release -q -p sim-cli
 bin=target/release/goldrush
 "$bin" params --markdown > docs/PARAMETERS.md
 "$bin" metrics --markdown > docs/METRICS.md
-"$bin" backtest --markdown > docs/VALIDATION.md
+"$bin" backtest --calibration scenarios/calibrations/history-abc.toml --markdown > docs/VALIDATION.md
 python3 - "$bin" <<'PY'
 import re, subprocess, sys
 bin = sys.argv[1]

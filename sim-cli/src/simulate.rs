@@ -105,15 +105,21 @@ pub fn secs(s: f64) -> String {
 
 /// Rows of cells as a text table: each column as wide as its widest cell, the columns in
 /// `right` right-aligned (numbers), the others left-aligned, two spaces between columns.
-pub fn aligned_table<const N: usize>(rows: &[[String; N]], right: std::ops::RangeInclusive<usize>) -> String {
+pub fn aligned_table<R: AsRef<[String]>>(rows: &[R], right: std::ops::RangeInclusive<usize>) -> String {
     use std::fmt::Write as _;
-    let widths: Vec<usize> = (0..N)
-        .map(|c| rows.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
+    let n = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| {
+            rows.iter()
+                .map(|row| row.as_ref().get(c).map_or(0, |x| x.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut s = String::new();
     for row in rows {
         let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
+        for (c, cell) in row.as_ref().iter().enumerate() {
             let w = widths[c];
             if right.contains(&c) {
                 let _ = write!(line, "{cell:>w$}  ");

@@ -12,6 +12,9 @@
 //! `not produced` (the model has no such quantity, or the run does not cover the period).
 //! Runs are collected in seed order and reduced in that order: results are identical for any
 //! `--jobs`. With `--markdown` the report is printed as docs/VALIDATION.md (no files written).
+//! With `--calibration SPEC` each moment is marked *in sample* (one of the spec's `target_ids`,
+//! fitted by that calibration) or *out of sample* (kept out of the fit), and the summary counts
+//! both sets separately: the out-of-sample count is the validation.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -73,6 +76,10 @@ pub struct BacktestArgs {
     /// Print the report as Markdown (docs/VALIDATION.md) on stdout and write no files.
     #[arg(long)]
     pub markdown: bool,
+    /// A calibration spec (`goldrush calibrate` SPEC.toml): its target_ids are marked in sample,
+    /// every other moment out of sample, and the fit is summarised for both.
+    #[arg(long, value_name = "SPEC")]
+    pub calibration: Option<PathBuf>,
     /// Print nothing on stdout (errors are still printed).
     #[arg(long, short)]
     pub quiet: bool,
@@ -97,6 +104,8 @@ pub struct Row {
     pub seeds_used: usize,
     pub distance: f64,
     pub verdict: &'static str,
+    /// `in sample` / `out of sample` under `--calibration`, else empty.
+    pub sample: &'static str,
     /// Within two model standard deviations of the data value (or in the data interval).
     pub close: bool,
     pub model_quantity: String,
@@ -112,6 +121,9 @@ pub const IN_DATA: &str = "in data interval";
 pub const IN_BAND: &str = "in model band";
 pub const OFF: &str = "off";
 pub const NOT_PRODUCED: &str = "not produced";
+/// Sample marks under `--calibration`.
+pub const IN_SAMPLE: &str = "in sample";
+pub const OUT_OF_SAMPLE: &str = "out of sample";
 
 /// The comparison of one target with its model values over seeds (NaN: undefined in that run).
 pub fn compare(t: &Target, values: &[f64]) -> Row {
@@ -167,6 +179,7 @@ pub fn compare(t: &Target, values: &[f64]) -> Row {
         seeds_used: n,
         distance,
         verdict,
+        sample: "",
         close,
         model_quantity: t.quantity.describe(),
         data_file: t.file.clone(),
@@ -193,6 +206,33 @@ pub fn targets_of(opts: &BacktestArgs) -> anyhow::Result<TargetSet> {
         }
     }
     Ok(set)
+}
+
+/// The target ids fitted by `--calibration SPEC` (empty: the spec fits every target), checked
+/// against the whole targets file: an id the file lacks is bad input.
+pub fn fitted_ids(opts: &BacktestArgs) -> anyhow::Result<Option<Vec<String>>> {
+    let Some(path) = &opts.calibration else {
+        return Ok(None);
+    };
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad_input(format!("cannot read calibration spec {origin:?}: {e}")))?;
+    let spec = crate::calibrate_spec::parse(&text, &origin)?;
+    let all = match &opts.targets {
+        Some(p) => load_targets(p)?,
+        None => load_builtin_targets()?,
+    };
+    let unknown: Vec<String> = spec
+        .target_ids
+        .iter()
+        .zip(&spec.target_locations)
+        .filter(|(id, _)| !all.targets.iter().any(|t| &t.id == *id))
+        .map(|(id, at)| format!("{at}: target {id:?} is not in {}", targets_name(opts)))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(bad_input(unknown.join("\n")));
+    }
+    Ok(Some(spec.target_ids))
 }
 
 /// Runs `scenario` once per seed (in parallel on `jobs` threads), in seed order.
@@ -226,6 +266,7 @@ pub struct Backtest {
 /// Loads, runs and compares (no output).
 pub fn backtest_of(opts: &BacktestArgs) -> anyhow::Result<Backtest> {
     let targets = targets_of(opts)?;
+    let fitted = fitted_ids(opts)?;
     let loaded = load_scenario(&opts.scenario, &with_run_overrides(&opts.set, None, None))?;
     let seeds = seeds(loaded.scenario.run.seed, opts.seeds);
     let runs = record_seeds(&loaded.scenario, &seeds, opts.jobs.map(|j| j as usize))?;
@@ -239,6 +280,13 @@ pub fn backtest_of(opts: &BacktestArgs) -> anyhow::Result<Backtest> {
             let values: Vec<f64> = per_run.iter().map(|m| m[k]).collect();
             let mut row = compare(t, &values);
             row.note = t.unproducible(&loaded.scenario).unwrap_or_default();
+            if let Some(ids) = &fitted {
+                row.sample = if ids.is_empty() || ids.contains(&t.id) {
+                    IN_SAMPLE
+                } else {
+                    OUT_OF_SAMPLE
+                };
+            }
             row
         })
         .collect();
@@ -259,6 +307,7 @@ pub fn backtest(opts: &BacktestArgs) -> anyhow::Result<()> {
     if !opts.markdown {
         // Checked before anything runs; nothing is written on bad input.
         targets_of(opts)?;
+        fitted_ids(opts)?;
         load_scenario(&opts.scenario, &with_run_overrides(&opts.set, None, None))?;
         prepare_out_dir(&opts.out)?;
     }
@@ -281,6 +330,7 @@ pub fn backtest(opts: &BacktestArgs) -> anyhow::Result<()> {
         s.push_str(&table(&b.rows));
         s.push('\n');
         s.push_str(&summary(&b.rows));
+        s.push_str(&summary_by_sample(&b.rows));
         s.push_str("\nz = (model mean - data) / sqrt(sd_data^2 + sd_model^2), sd_data = interval half-width / 1.645\n");
         let charts = written
             .iter()
@@ -336,6 +386,21 @@ pub fn summary(rows: &[Row]) -> String {
     )
 }
 
+/// Under `--calibration`: the summary of the in-sample and the out-of-sample moments.
+pub fn summary_by_sample(rows: &[Row]) -> String {
+    let mut s = String::new();
+    for (mark, name) in [
+        (IN_SAMPLE, "In sample (fitted)"),
+        (OUT_OF_SAMPLE, "Out of sample (not fitted)"),
+    ] {
+        let part: Vec<Row> = rows.iter().filter(|r| r.sample == mark).cloned().collect();
+        if !part.is_empty() {
+            let _ = write!(s, "{name}: {}", summary(&part));
+        }
+    }
+    s
+}
+
 /// A number for tables: 4 significant figures, compact.
 pub fn num(x: f64) -> String {
     if x.is_nan() {
@@ -366,8 +431,8 @@ pub fn num(x: f64) -> String {
     }
 }
 
-fn cells(r: &Row) -> [String; 7] {
-    [
+fn cells(r: &Row, with_sample: bool) -> Vec<String> {
+    let mut c = vec![
         r.id.clone(),
         r.period.clone(),
         format!("{} [{}, {}]", num(r.data_value), num(r.data_lower), num(r.data_upper)),
@@ -383,7 +448,24 @@ fn cells(r: &Row) -> [String; 7] {
             format!("{:.2}", r.distance)
         },
         r.verdict.to_string(),
-    ]
+    ];
+    if with_sample {
+        c.push(r.sample.to_string());
+    }
+    c
+}
+
+/// Whether the rows carry in/out-of-sample marks (`--calibration`).
+fn has_sample(rows: &[Row]) -> bool {
+    rows.iter().any(|r| !r.sample.is_empty())
+}
+
+fn head(with_sample: bool) -> Vec<String> {
+    let mut h: Vec<String> = HEAD.iter().map(|x| x.to_string()).collect();
+    if with_sample {
+        h.push("sample".into());
+    }
+    h
 }
 
 const HEAD: [&str; 7] = [
@@ -397,21 +479,22 @@ const HEAD: [&str; 7] = [
 ];
 
 fn table(rows: &[Row]) -> String {
-    let mut all: Vec<[String; 7]> = vec![HEAD.map(String::from)];
-    all.extend(rows.iter().map(cells));
+    let w = has_sample(rows);
+    let mut all: Vec<Vec<String>> = vec![head(w)];
+    all.extend(rows.iter().map(|r| cells(r, w)));
     crate::simulate::aligned_table(&all, 2..=5)
 }
 
 /// backtest.csv: one row per moment; floats in shortest round-trip form.
 fn csv(rows: &[Row]) -> String {
     let mut s = String::from(
-        "id,tags,period,weight,data_value,data_lower,data_upper,model_mean,model_sd,model_p10,model_p90,seeds_used,distance,verdict,model_quantity,data_file,note\n",
+        "id,tags,period,weight,data_value,data_lower,data_upper,model_mean,model_sd,model_p10,model_p90,seeds_used,distance,verdict,model_quantity,data_file,note,sample\n",
     );
     let q = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
     for r in rows {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.id,
             q(&r.tags.join(";")),
             r.period,
@@ -428,7 +511,8 @@ fn csv(rows: &[Row]) -> String {
             r.verdict,
             q(&r.model_quantity),
             r.data_file,
-            q(&r.note)
+            q(&r.note),
+            r.sample
         );
     }
     s
@@ -450,6 +534,8 @@ struct Report<'a> {
     seeds: &'a [u64],
     state_hashes: Vec<SeedHash>,
     summary: String,
+    /// Under `--calibration`: the in-sample and out-of-sample summaries.
+    summary_by_sample: String,
     /// NaN and infinities are written as null.
     rows: &'a [Row],
     resolved_scenario: &'a Scenario,
@@ -472,6 +558,7 @@ fn json(b: &Backtest, opts: &BacktestArgs) -> anyhow::Result<String> {
             })
             .collect(),
         summary: summary(&b.rows).trim().to_string(),
+        summary_by_sample: summary_by_sample(&b.rows).trim().to_string(),
         rows: &b.rows,
         resolved_scenario: &b.loaded.scenario,
     };
@@ -503,6 +590,9 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
     for s in &opts.set {
         let _ = write!(cmd, " --set {s}");
     }
+    if let Some(c) = &opts.calibration {
+        let _ = write!(cmd, " --calibration {}", c.display());
+    }
     cmd.push_str(" --markdown");
     let mut s = String::new();
     let _ = writeln!(s, "# Validation: the model against the data\n");
@@ -532,10 +622,28 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
         b.rows.len()
     );
     let _ = writeln!(s, "**Today's fit:** {}", summary(&b.rows));
-    let _ = writeln!(s, "| {} |", HEAD.join(" | "));
-    let _ = writeln!(s, "|{}", "---|".repeat(HEAD.len()));
+    let w = has_sample(&b.rows);
+    if w {
+        let spec = opts
+            .calibration
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "In sample: the moments fitted by the calibration `{spec}` (its `target_ids`); out of \
+             sample: every other moment, kept out of the fit, which validates the model.\n"
+        );
+        for line in summary_by_sample(&b.rows).lines() {
+            let _ = writeln!(s, "- {line}");
+        }
+        s.push('\n');
+    }
+    let h = head(w);
+    let _ = writeln!(s, "| {} |", h.join(" | "));
+    let _ = writeln!(s, "|{}", "---|".repeat(h.len()));
     for r in &b.rows {
-        let c = cells(r);
+        let c = cells(r, w);
         let _ = writeln!(
             s,
             "| `{}` | {} |",
@@ -549,10 +657,20 @@ pub fn markdown(b: &Backtest, opts: &BacktestArgs) -> String {
         let stop = if r.description.ends_with('.') { "" } else { "." };
         let _ = writeln!(
             s,
-            "{}{stop} Tags: {}. Weight {}.\n",
+            "{}{stop} Tags: {}. Weight {}.{}\n",
             r.description,
             r.tags.join(", "),
-            r.weight
+            r.weight,
+            if r.sample.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " **{}**.",
+                    r.sample
+                        .replace("in sample", "In sample")
+                        .replace("out of sample", "Out of sample")
+                )
+            }
         );
         let file = if r.data_file.is_empty() {
             "reported figure".to_string()

@@ -84,6 +84,10 @@ crate::section! {
         /// (the Malta and UAE deals; see [deals]).
         solicits_deals: bool = false;
             unit "1", range [0, 1], source "EVIDENCE.md §1.11: OpenAI-Malta 'AI for All', OpenAI for Countries / Stargate UAE";
+        /// First month in which a soliciting nation runs tenders (0: from the start); the month
+        /// it opened talks, e.g. the UAE in May 2025 and Malta in May 2026 in the history scenario.
+        solicits_deals_from_month: u32 = 0;
+            unit "month", range [0, 100000], source "scenario; data/national_deals.csv (announcement dates)";
         /// Share of the nation's non-adopting citizens who complete the AI-literacy course when a
         /// deal is signed and so adopt the partner at once (raises F(0) of the Bass curve).
         literacy_course_takeup: f64 = 0.0;

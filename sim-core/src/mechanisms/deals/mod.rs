@@ -1,7 +1,7 @@
 //! Nation-state partnerships: the Malta and UAE deals (ODD §7.12).
 //!
-//! **Tender.** Each month a nation that solicits deals (`[[nations]] solicits_deals`), has no deal
-//! and is past its cool-off runs a tender with probability `deals.solicit_probability`. Every
+//! **Tender.** Each month a nation that solicits deals (`[[nations]] solicits_deals`, from
+//! `solicits_deals_from_month` on), has no deal and is past its cool-off runs a tender with probability `deals.solicit_probability`. Every
 //! frontier lab that is alive and that the nation's citizens may use (`foreign_platforms =
 //! false` admits only domestic labs) bids free subscriptions for `T = free_months` months plus a
 //! local data-centre investment
@@ -222,7 +222,11 @@ pub fn tender_deals(
         let Some(nd) = deals.nations.get_mut(n.index as usize) else {
             continue;
         };
-        if !spec.solicits_deals || nd.current.is_some() || month < nd.next_tender {
+        if !spec.solicits_deals
+            || month < spec.solicits_deals_from_month
+            || nd.current.is_some()
+            || month < nd.next_tender
+        {
             continue;
         }
         let mut draws = rng::stream(sc.run.seed, Stream::DealTender, id.0, month);

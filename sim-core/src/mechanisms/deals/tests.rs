@@ -74,6 +74,23 @@ fn a_nation_without_a_deal_signs_with_the_best_offer() {
 }
 
 #[test]
+fn a_nation_tenders_only_from_the_month_it_opens_talks() {
+    let (mut w, _) = deals_world(|sc| sc.nations[0].solicits_deals_from_month = 5);
+    for m in 0..5 {
+        set_month(&mut w, m);
+        w.run_system_cached(tender_deals).unwrap();
+        assert!(deal(&w, 0).is_none(), "no tender before month 5 (month {m})");
+    }
+    set_month(&mut w, 5);
+    w.run_system_cached(tender_deals).unwrap();
+    assert_eq!(
+        deal(&w, 0).map(|d| d.start),
+        Some(5),
+        "the first tender, at month 5, signs"
+    );
+}
+
+#[test]
 fn the_nation_weighs_the_offer_when_labs_are_otherwise_alike() {
     // Dearer Beta values a citizen more, so bids more (and quality, trust are equal): with a
     // large weight on the offer Beta wins, with none the cheaper Alpha does.

@@ -75,9 +75,9 @@ fn history_runs_in_calendar_time_from_january_2023() {
     let csv = sim_core::key_metrics::to_csv(sim.metrics(), sim.scenario().run.start);
     let dates: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
     assert_eq!(dates, ["2023-01", "2023-02", "2023-03"], "metrics.csv dates");
-    // The full scenario runs five years, to December 2027.
+    // The full scenario runs six years, to December 2028.
     let full = builtin("history", &[]);
-    assert_eq!(full.run.start.label_of(full.run.months - 1).to_string(), "2027-12");
+    assert_eq!(full.run.start.label_of(full.run.months - 1).to_string(), "2028-12");
 }
 
 #[test]

@@ -348,8 +348,9 @@ pub fn visa_cost(sc: &crate::params::Scenario, nation: u16, month: u32) -> f64 {
     }
 }
 
-/// New agents of nation `g_per_year` graduates a year in `month`: cumulative rounding of
-/// `g · month / 12 / weight`, so a year's count is exact and nothing is drawn.
+/// New agents in `month` of a nation graduating `g_per_year` people a year, at `weight` people
+/// per agent: cumulative rounding of `g · month / 12 / weight`, so a year's count is exact and
+/// nothing is drawn.
 pub fn graduates_this_month(g_per_year: f64, weight: f64, month: u32) -> usize {
     if month == 0 || weight <= 0.0 || g_per_year <= 0.0 {
         return 0;
@@ -360,7 +361,8 @@ pub fn graduates_this_month(g_per_year: f64, weight: f64, month: u32) -> usize {
 }
 
 /// The researcher pipeline: each nation's graduates enter the market outside firms, in the
-/// nation and as its citizens, at the wage floor, with a skill drawn like the month-0 pool's (see the module doc).
+/// nation and as its citizens, at the wage floor, with a skill drawn like the month-0 pool's
+/// (see the module doc).
 pub fn graduate_researchers(
     cfg: Res<Config>,
     clock: Res<Clock>,

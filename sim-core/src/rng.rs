@@ -50,6 +50,8 @@ pub enum Stream {
     TalentAcquihire = 14,
     /// Which researchers leave the market this month.
     TalentLeave = 15,
+    /// A new graduate's skill and citizenship (one stream per new researcher agent).
+    TalentEntry = 16,
     /// The market sentiment index's monthly shock (one stream, agent 0).
     SentimentShock = 30,
     /// Whether a startup in distress is acqui-hired, and by whom.

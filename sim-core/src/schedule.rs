@@ -194,6 +194,7 @@ fn add_phase(s: &mut Schedule, phase: Phase) {
                 (
                     talent::post_wages,
                     talent::rehome_researchers,
+                    talent::graduate_researchers,
                     talent::reconsider_employers,
                     talent::tally_researchers,
                     talent::pay_researchers,

@@ -61,6 +61,10 @@ pub const BUILTIN_TARGETS: &str = "data/targets.toml";
 pub const BUILTIN_DATA: &[(&str, &str)] = &[
     ("targets.toml", include_str!("../../../data/targets.toml")),
     (
+        "ai_revenue_reported.csv",
+        include_str!("../../../data/ai_revenue_reported.csv"),
+    ),
+    (
         "assistant_market_share.csv",
         include_str!("../../../data/assistant_market_share.csv"),
     ),

@@ -97,6 +97,11 @@ metrics! {
     talent_net_flow_frontier: "people/month", "Researchers moving into frontier labs minus those moving out (acqui-hires and departures included).";
     researchers_acquihired: "people/month", "Researchers of failed firms acqui-hired by a lab this month.";
     researcher_attrition: "share/month", "Employed researchers who left their employer this month (for another firm, the outside option or the market) / researchers employed.";
+    // Researcher pipeline (issue 12, talent): the pool as a stock with inflow and outflow.
+    researcher_pool: "people", "Researchers in the market at the month's end (employed by firms or outside them: academia, between jobs).";
+    researcher_inflow: "people/month", "New researchers who graduated into the market this month (all nations' researcher_graduates_per_year).";
+    researcher_outflow: "people/month", "Researchers who left the market for good this month (leave_per_year: retirement, another field).";
+    researcher_inflow_top_nation_share: "share", "Share of this month's graduates from the nation that graduates the most (NaN in a month without graduates).";
     sentiment: "index", "Market sentiment index S (1 = neutral): momentum of sector revenue growth; drives venture rounds and startup entry.";
     venture_funding_usd: "USD/month", "Venture rounds raised by startups this month (seed rounds of entrants excluded).";
     exits_acqui_hire: "firms/month", "Startups in distress acqui-hired (bought for their team) this month.";

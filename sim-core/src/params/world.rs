@@ -77,6 +77,10 @@ crate::section! {
         /// talent-visa lever. Citizens bear none.
         visa_cost: f64 = 0.5;
             unit "utils", range [0, 100], source "EVIDENCE.md §6 (talent visas): H-1B $100k fee; assumption";
+        /// New AI researchers graduating from the nation's universities each year and entering the
+        /// talent market here (outside firms, at the wage floor); 0: no pipeline.
+        researcher_graduates_per_year: f64 = 0.0;
+            unit "people/yr", range [0, 1e6], source "data/README.md (researcher pipeline): MacroPolo Global AI Talent Tracker 2.0, AI Index; scaled to the model's pool";
         /// Regulation regime of firms based here: the name of a [[regimes]] entry ("" = unregulated).
         regime: String = String::new();
             unit "1", range [0, 0], source "scenario; EVIDENCE.md §1.10 (EU AI Act in EU members)";

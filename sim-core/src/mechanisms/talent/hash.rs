@@ -19,6 +19,7 @@ impl StateHash for Researchers {
         h.f64(self.weight);
         h.f64(self.superstar_skill);
         h.u64(self.left);
+        h.u64(self.entered);
         for i in 0..self.len() {
             h.f64(self.skill[i]);
             h.f64(self.wage[i]);

@@ -42,7 +42,17 @@
 //! to a lab drawn with probability proportional to its cash with probability
 //! `acquihire_probability`, else they are laid off (outside, in their hub).
 //! **Leaving.** Every researcher leaves the market for good with annual probability
-//! `leave_per_year`; nobody enters (the pool is conserved: employed + outside + left).
+//! `leave_per_year` (retirement, another field; outflow).
+//! **Graduating (the pipeline).** Each month nation `n` adds
+//! `round(g_n · m / 12 / weight) − round(g_n · (m − 1) / 12 / weight)` new agents, `g_n` its
+//! `researcher_graduates_per_year` (people) and `m` the month (cumulative rounding: the count is
+//! exact over a year, no draw). A graduate's skill is lognormal like the month-0 pool's (mean 1,
+//! `skill_sigma`); `g_n` counts researchers by the country of their first degree (MacroPolo's
+//! "where they come from"), so a graduate is a citizen of `n` and enters outside firms in `n` at
+//! the wage floor (their reservation wage), then searches like any outside researcher: moving
+//! abroad costs `moving_cost` and the destination's visa cost (brain drain goes through the
+//! choice, and the visa lever bites on it). Agents are appended (ids keep growing), so
+//! employed + outside + left = agents still holds.
 //!
 //! **Productivity and research.** A researcher's productivity is `skill · (H / H_ref)^α`, `H`
 //! the researchers (people) working in their hub (agglomeration). A lab's talent factor, which
@@ -338,6 +348,67 @@ pub fn visa_cost(sc: &crate::params::Scenario, nation: u16, month: u32) -> f64 {
     }
 }
 
+/// New agents in `month` of a nation graduating `g_per_year` people a year, at `weight` people
+/// per agent: cumulative rounding of `g · month / 12 / weight`, so a year's count is exact and
+/// nothing is drawn.
+pub fn graduates_this_month(g_per_year: f64, weight: f64, month: u32) -> usize {
+    if month == 0 || weight <= 0.0 || g_per_year <= 0.0 {
+        return 0;
+    }
+    let rate = g_per_year / 12.0 / weight;
+    let upto = |m: u32| (rate * f64::from(m) + 0.5).floor() as usize;
+    upto(month) - upto(month - 1)
+}
+
+/// The researcher pipeline: each nation's graduates enter the market outside firms, in the
+/// nation and as its citizens, at the wage floor, with a skill drawn like the month-0 pool's
+/// (see the module doc).
+pub fn graduate_researchers(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    mut researchers: ResMut<Researchers>,
+    mut roster: ResMut<Roster>,
+) {
+    let sc = &cfg.0;
+    let t = &sc.talent;
+    let month = clock.month;
+    let nations = sc.nations.len();
+    roster.entered = 0.0;
+    roster.entered_by_nation = vec![0.0; nations];
+    let weight = researchers.weight;
+    if weight <= 0.0 || sc.nations.iter().all(|n| n.researcher_graduates_per_year <= 0.0) {
+        return;
+    }
+    let r = &mut *researchers;
+    let Roster {
+        outside_skill,
+        entered,
+        entered_by_nation,
+        ..
+    } = &mut *roster;
+    outside_skill.resize(nations, 0.0);
+    for (n, spec) in sc.nations.iter().enumerate() {
+        let count = graduates_this_month(spec.researcher_graduates_per_year, weight, month);
+        for _ in 0..count {
+            let i = r.len() as u64;
+            let mut d = rng::fast_stream(sc.run.seed, Stream::TalentEntry, RESEARCHER_ID_BASE + i, month);
+            let sigma = t.skill_sigma;
+            let skill = math::exp(-0.5 * sigma * sigma + sigma * d.normal());
+            r.skill.push(skill);
+            r.origin.push(n as u16);
+            r.hub.push(n as u16);
+            r.employer.push(NO_EMPLOYER);
+            r.wage.push(t.wage_floor_usd);
+            r.joined.push(month as i32);
+            r.status.push(Status::Outside);
+            r.entered += 1;
+            outside_skill[n] += weight * skill;
+            *entered += weight;
+            entered_by_nation[n] += weight;
+        }
+    }
+}
+
 /// A few researchers leave the market; the reconsidering ones choose among staying, the
 /// outside option and a budget-weighted sample of employers (logit).
 pub fn reconsider_employers(
@@ -362,8 +433,10 @@ pub fn reconsider_employers(
         moves,
         net_flow_frontier,
         departures,
+        exited,
         ..
     } = &mut *roster;
+    *exited = 0.0;
     let ids: Vec<AgentId> = employers.keys().copied().collect();
     let mut slot: ById<u32> = ById::default();
     for (k, id) in ids.iter().enumerate() {
@@ -400,6 +473,7 @@ pub fn reconsider_employers(
             r.status[k] = Status::Left;
             r.employer[k] = NO_EMPLOYER;
             r.left += 1;
+            *exited += r.weight;
         }
         i += 1 + skip.geometric(p_leave);
     }

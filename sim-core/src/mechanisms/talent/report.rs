@@ -5,7 +5,7 @@ use crate::params::FirmKind;
 use crate::state::{AgentId, Researchers, Roster};
 
 /// Concentration of researchers over firms and nations, the frontier's share, moves, wages,
-/// flows and attrition; `employers` are the alive labs and startups in id order.
+/// flows and attrition, and the pool with its inflow (graduates) and outflow; `employers` are the alive labs and startups in id order.
 pub fn report(
     researchers: &Researchers,
     roster: &Roster,
@@ -28,5 +28,15 @@ pub fn report(
         roster.departures / ts.employed
     } else {
         0.0
+    };
+    let [employed, outside, _] = researchers.status_counts();
+    m.researcher_pool = (employed + outside) as f64 * researchers.weight;
+    m.researcher_inflow = roster.entered;
+    m.researcher_outflow = roster.exited;
+    let top = roster.entered_by_nation.iter().copied().fold(0.0, f64::max);
+    m.researcher_inflow_top_nation_share = if roster.entered > 0.0 {
+        top / roster.entered
+    } else {
+        f64::NAN
     };
 }

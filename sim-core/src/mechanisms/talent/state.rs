@@ -51,6 +51,8 @@ pub struct Researchers {
     pub superstar_skill: f64,
     /// Agents that have left the market (a counter, checked against the status column).
     pub left: u64,
+    /// Agents that entered after month 0 (graduates of the researcher pipeline).
+    pub entered: u64,
 }
 
 impl Researchers {
@@ -125,6 +127,11 @@ pub struct Roster {
     /// the outside option or out of the market (acqui-hires and lay-offs of failed firms not
     /// counted): attrition.
     pub departures: f64,
+    /// Graduates (people) who entered the market this month, in total and per nation.
+    pub entered: f64,
+    pub entered_by_nation: Vec<f64>,
+    /// Researchers (people, employed or outside) who left the market for good this month.
+    pub exited: f64,
 }
 
 impl Roster {

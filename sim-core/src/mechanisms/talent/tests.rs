@@ -313,3 +313,99 @@ fn hub_agglomeration_raises_productivity() {
         "a researcher in a 100-person hub is 100^alpha times as productive: {per_head_big} vs {per_head_small}"
     );
 }
+
+// --- The researcher pipeline (graduates) ---------------------------------------------------------
+
+#[test]
+fn graduates_enter_by_cumulative_rounding_exactly_over_a_year() {
+    // 10 people a year at 1 person per agent: 10 agents in months 1..=12, none at month 0.
+    let total: usize = (1..=12).map(|m| graduates_this_month(10.0, 1.0, m)).sum();
+    assert_eq!(total, 10, "a year's graduates are exact");
+    assert_eq!(graduates_this_month(10.0, 1.0, 0), 0, "nobody graduates at month 0");
+    // 120 people a year at 2 people per agent: 5 agents every month.
+    assert!((1..=24).all(|m| graduates_this_month(120.0, 2.0, m) == 5));
+    assert_eq!(graduates_this_month(0.0, 1.0, 7), 0, "no pipeline");
+    assert_eq!(graduates_this_month(10.0, 0.0, 7), 0, "no pool, no agents");
+}
+
+#[test]
+fn graduates_enter_outside_firms_in_their_nation_with_the_pools_skill_spread() {
+    let mut w = world();
+    let mut sc = (*w.resource::<Config>().0).clone();
+    sc.nations[0].researcher_graduates_per_year = 12_000.0;
+    sc.nations[1].researcher_graduates_per_year = 1_200.0;
+    w.insert_resource(Config(std::sync::Arc::new(sc)));
+    let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(100.0, 0.0));
+    let il = id_of(&w, lab);
+    w.insert_resource(researchers(&[(il, 0)], 10, 20_000.0));
+    w.insert_resource(Roster::default());
+    w.resource_mut::<Clock>().month = 3;
+    w.run_system_cached(post_wages).unwrap();
+    w.run_system_cached(graduate_researchers).unwrap();
+    let r = w.resource::<Researchers>();
+    let floor = w.resource::<Config>().0.talent.wage_floor_usd;
+    assert_eq!(r.len(), 10 + 1000 + 100, "a month of both nations' graduates");
+    assert_eq!(r.entered, 1100);
+    assert_eq!(r.status_counts(), [10, 1100, 0], "graduates enter outside firms");
+    let new = 10..r.len();
+    assert!(
+        new.clone()
+            .all(|i| r.employer[i] == NO_EMPLOYER && r.wage[i] == floor && r.joined[i] == 3)
+    );
+    assert!(
+        new.clone().all(|i| r.hub[i] == r.origin[i]),
+        "citizens where they graduate"
+    );
+    assert_eq!(new.clone().filter(|&i| r.hub[i] == 1).count(), 100, "per-nation counts");
+    let mean = new.clone().map(|i| r.skill[i]).sum::<f64>() / 1100.0;
+    let top = new.map(|i| r.skill[i]).fold(0.0, f64::max);
+    assert!(
+        (0.85..1.15).contains(&mean),
+        "skill has mean 1 like the month-0 pool: {mean}"
+    );
+    assert!(top > 4.0, "and the same heavy tail: best of 1100 is {top}");
+    let roster = w.resource::<Roster>();
+    assert!(close(roster.entered, 1100.0) && close(roster.entered_by_nation[1], 100.0));
+    assert!(close(roster.outside_skill[0] + roster.outside_skill[1], 1100.0 * mean));
+}
+
+#[test]
+fn the_pool_is_a_stock_with_inflow_and_outflow() {
+    // Graduates in, leavers out: after a few years the pool has grown by inflow − outflow, and
+    // employed + outside + left = agents throughout.
+    let mut w = world();
+    let mut sc = (*w.resource::<Config>().0).clone();
+    sc.nations[0].researcher_graduates_per_year = 240.0;
+    sc.talent.leave_per_year = 0.1;
+    sc.talent.reconsider_per_year = 0.0;
+    sc.talent.outside_search_per_month = 0.0;
+    w.insert_resource(Config(std::sync::Arc::new(sc)));
+    let lab = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(100.0, 0.0));
+    let il = id_of(&w, lab);
+    w.insert_resource(researchers(&[(il, 0)], 1000, 20_000.0));
+    w.insert_resource(Roster::default());
+    let (mut inflow, mut outflow) = (0.0, 0.0);
+    for m in 1..=36 {
+        w.resource_mut::<Clock>().month = m;
+        w.run_system_cached(post_wages).unwrap();
+        w.run_system_cached(graduate_researchers).unwrap();
+        w.run_system_cached(reconsider_employers).unwrap();
+        let roster = w.resource::<Roster>();
+        inflow += roster.entered;
+        outflow += roster.exited;
+        let r = w.resource::<Researchers>();
+        let [e, o, l] = r.status_counts();
+        assert_eq!(e + o + l, r.len() as u64, "month {m}: agents conserved");
+    }
+    let r = w.resource::<Researchers>();
+    let [e, o, _] = r.status_counts();
+    assert_eq!(inflow, 720.0, "three years of 240 graduates");
+    assert!(
+        outflow > 150.0 && outflow < 450.0,
+        "10%/yr of ~1,300 over three years: {outflow}"
+    );
+    assert!(
+        close((e + o) as f64, 1000.0 + inflow - outflow),
+        "stock = initial + inflow − outflow"
+    );
+}

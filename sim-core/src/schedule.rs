@@ -9,8 +9,8 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
 
 use crate::mechanisms::{
-    allocation, clock, contracts, deals, finance, open_source, platform_entry, public_compute, record, regulation,
-    research, security, spot, startups, supply, talent, users, venture,
+    allocation, clock, contracts, deals, finance, open_source, platform_entry, pricing, public_compute, record,
+    regulation, research, security, spot, startups, supply, talent, users, venture,
 };
 
 /// The phases of a month, numbered in the order they run.
@@ -213,6 +213,7 @@ fn add_phase(s: &mut Schedule, phase: Phase) {
         Phase::Users => {
             s.add_systems(
                 (
+                    pricing::set_prices,
                     users::refresh_platform_table,
                     users::reconsider_platforms,
                     users::count_platform_users,

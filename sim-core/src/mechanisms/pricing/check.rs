@@ -22,7 +22,7 @@ pub fn check(world: &mut World, errs: &mut Vec<String>) {
             s.consumer_cost,
             s.seat_cost,
         ];
-        if values.iter().any(|x| !x.is_finite() || *x < 0.0) || !(s.divisor >= 1.0) {
+        if values.iter().any(|x| !x.is_finite() || *x < 0.0) || s.divisor.is_nan() || s.divisor < 1.0 {
             errs.push(format!(
                 "month {month}: platform {} has a price, cost or markup that is negative or not finite: {p:?} {s:?}",
                 id.0

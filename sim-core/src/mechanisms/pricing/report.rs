@@ -4,11 +4,11 @@ use super::PriceSetting;
 use crate::metrics::Metrics;
 use crate::state::{AgentId, Platform};
 
-/// Consumer-weighted mean paid-tier price, seat-weighted mean seat price (every platform,
-/// open-weights assistants included) and the consumer-weighted Lerner index `(p − c) / p` of the
-/// frontier platforms' paid tier. Sums in id order; NaN when nobody is counted.
+/// The frontier platforms' (those with a [`PriceSetting`]) consumer-weighted mean paid-tier
+/// price, seat-weighted mean seat price and consumer-weighted Lerner index `(p − c) / p` of the
+/// paid tier. Sums in id order; NaN when nobody is counted.
 pub fn report(platforms: &[(AgentId, &Platform, Option<&PriceSetting>)], m: &mut Metrics) {
-    let mut rows: Vec<_> = platforms.to_vec();
+    let mut rows: Vec<_> = platforms.iter().filter(|r| r.2.is_some()).copied().collect();
     rows.sort_unstable_by_key(|r| r.0);
     let mean = |pairs: &mut dyn Iterator<Item = (f64, f64)>| {
         let (sum, weight) = pairs.fold((0.0, 0.0), |(s, w), (x, v)| (s + x * v, w + v));

@@ -32,7 +32,7 @@ pub enum Phase {
     Talent,
     /// 8. Nation-state partnerships (before user choice, so this month's choices see the deals).
     Deals,
-    /// 9. User choice.
+    /// 9. Prices, then user choice.
     Users,
     /// 10. Security incidents.
     Security,

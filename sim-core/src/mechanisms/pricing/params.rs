@@ -9,8 +9,8 @@ crate::section! {
         adjustment_per_month: f64 = 0.1;
             unit "share/month", range [0, 1], source "assumption: list prices change rarely (ChatGPT Plus at $20/month since Feb 2023; Pro added at $200 in Dec 2024, https://openai.com/index/introducing-chatgpt-pro/); half-life ~6.6 months";
         /// Quality gap (points) at which a rival's or the open tier's closeness falls to 1/e.
-        closeness_scale_points: f64 = 5.0;
-            unit "points", range [0.01, 1000], source "assumption: about half a year of frontier progress (users.theta_quality: a year ~10 points)";
+        closeness_scale_points: f64 = 10.0;
+            unit "points", range [0.01, 1000], source "assumption: a year of frontier progress (users.theta_quality: a year ~10 points); with it the history scenario keeps the frontier subscription price flat from Jan 2023 to Jan 2026 (ratio 1.06, 10-90% 0.93-1.28 over 20 seeds; ChatGPT Plus $20 throughout, EVIDENCE.md §1.3), at 5 points it rises 21%";
         /// Weight a of each rival platform's closeness in the markup divisor 1 + a R + b O.
         rival_weight: f64 = 0.15;
             unit "1", range [0, 100], source "assumption: Bertrand-logit markups fall with the number of close substitutes (Anderson, de Palma & Thisse 1992)";

@@ -187,7 +187,8 @@ fn sticky_prices_stay_put_and_open_weights_assistants_keep_their_scenario_prices
 fn closeness_is_one_for_a_better_rival_and_the_divisor_grows_with_rivals_and_the_open_tier() {
     let sc = Scenario::default();
     assert_eq!(closeness(&sc, 10.0, 12.0), 1.0);
-    assert!(close(closeness(&sc, 10.0, 5.0), math::exp(-1.0)));
+    let scale = sc.pricing.closeness_scale_points;
+    assert!(close(closeness(&sc, 10.0, 10.0 - scale), math::exp(-1.0)));
     let alone = markup_divisor(&sc, 10.0, &[], None);
     let one = markup_divisor(&sc, 10.0, &[9.0], None);
     let two = markup_divisor(&sc, 10.0, &[9.0, 9.0], None);

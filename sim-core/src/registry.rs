@@ -31,6 +31,7 @@ pub const MECHANISMS: &[Mechanism] = &[
     research::MECHANISM,
     open_source::MECHANISM,
     users::MECHANISM,
+    pricing::MECHANISM,
     spot::MECHANISM,
     venture::MECHANISM,
     startups::MECHANISM,
@@ -126,7 +127,7 @@ hash_table! {
         Researchers,
         Roster,
     ],
-    components: [Firm, Books, Fleet, Lab, Platform, Lessor, Startup, Nation, AppNiche, OwnedBy],
+    components: [Firm, Books, Fleet, Lab, Platform, Lessor, Startup, Nation, AppNiche, OwnedBy, PriceSetting],
 }
 
 /// State in the world that the hash leaves out on purpose, with the reason.

@@ -9,8 +9,8 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
 
 use crate::mechanisms::{
-    allocation, clock, contracts, deals, finance, open_source, platform_entry, public_compute, record, regulation,
-    research, security, spot, startups, supply, talent, users, venture,
+    allocation, clock, contracts, deals, finance, open_source, platform_entry, pricing, public_compute, record,
+    regulation, research, security, spot, startups, supply, talent, users, venture,
 };
 
 /// The phases of a month, numbered in the order they run.
@@ -32,7 +32,7 @@ pub enum Phase {
     Talent,
     /// 8. Nation-state partnerships (before user choice, so this month's choices see the deals).
     Deals,
-    /// 9. User choice.
+    /// 9. Prices, then user choice.
     Users,
     /// 10. Security incidents.
     Security,
@@ -214,6 +214,7 @@ fn add_phase(s: &mut Schedule, phase: Phase) {
         Phase::Users => {
             s.add_systems(
                 (
+                    pricing::set_prices,
                     users::refresh_platform_table,
                     users::reconsider_platforms,
                     users::count_platform_users,

@@ -8,6 +8,7 @@ pub use crate::mechanisms::deals::state::*;
 pub use crate::mechanisms::finance::state::*;
 pub use crate::mechanisms::open_source::state::*;
 pub use crate::mechanisms::platform_entry::state::*;
+pub use crate::mechanisms::pricing::state::*;
 pub use crate::mechanisms::record::state::*;
 pub use crate::mechanisms::research::state::*;
 pub use crate::mechanisms::security::state::*;

@@ -101,3 +101,34 @@ fn funding_reaches_makers_as_grants_and_nothing_differs_before_it_starts() {
         releases(&base)
     );
 }
+
+#[test]
+fn an_open_tier_closing_the_gap_lowers_frontier_subscription_prices() {
+    // ODD §7.19: funded makers release sooner and closer to the frontier; frontier platforms'
+    // markups fall with the open tier's closeness. Paired seeds, the mean over months 12-35.
+    let from = "open_source.funding_from_month=12";
+    let price = |m: &sim_core::Metrics| m.consumer_price_usd;
+    let pairs: Vec<(f64, f64)> = (1..=SEEDS)
+        .map(|seed| {
+            let base = tiny(seed, 36, &[]);
+            for m in base.metrics() {
+                assert!(
+                    m.consumer_price_usd.is_finite() && m.consumer_price_usd > 0.0 && m.platform_markup < 1.0,
+                    "seed {seed} month {}: frontier prices are set and above cost",
+                    m.month
+                );
+            }
+            (
+                mean_from(&base, 12, price),
+                mean_from(&tiny(seed, 36, &[from]), 12, price),
+            )
+        })
+        .collect();
+    let p = Paired::from_diffs(pairs.iter().map(|(b, f)| f - b).collect());
+    let base = pairs.iter().map(|p| p.0).sum::<f64>() / pairs.len() as f64;
+    eprintln!("frontier consumer price (months 12-35): baseline {base:.2}, funded - baseline {p} (USD/month)");
+    assert!(
+        p.below_zero(),
+        "an open tier closer to the frontier should lower frontier subscription prices: {p} (USD/month)"
+    );
+}

@@ -9,6 +9,7 @@ pub mod deals;
 pub mod finance;
 pub mod open_source;
 pub mod platform_entry;
+pub mod pricing;
 pub mod public_compute;
 pub mod record;
 pub mod regulation;

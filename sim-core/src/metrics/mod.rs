@@ -159,4 +159,7 @@ metrics! {
     open_exposed_deployments: "deployments", "Production deployments running a release with an undiscovered backdoor.";
     api_fee_usd: "USD/customer-month", "Mean API fee per app customer paid by startups on a platform's API (customer-weighted; the list fee when none), capped by the open tier.";
     open_tier_cost_usd: "USD/customer-month", "Extra monthly cost per app customer of self-hosting the best open release instead of calling an API: the floor of the API price cap.";
+    consumer_price_usd: "USD/month", "Consumer-weighted mean paid-tier (subscription) price of the frontier platforms, which set it (ODD §7.19).";
+    seat_price_usd: "USD/seat-month", "Seat-weighted mean enterprise seat price of the frontier platforms.";
+    platform_markup: "share", "Consumer-weighted mean Lerner index (p - c) / p of the frontier platforms' paid tier, c the serving cost per paid consumer.";
 }

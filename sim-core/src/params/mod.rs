@@ -28,6 +28,7 @@ pub use crate::mechanisms::deals::params::{Deals, Rule as DealRule};
 pub use crate::mechanisms::finance::params::Finance;
 pub use crate::mechanisms::open_source::params::OpenSource;
 pub use crate::mechanisms::platform_entry::params::{NicheSpec, PlatformEntry};
+pub use crate::mechanisms::pricing::params::Pricing;
 pub use crate::mechanisms::public_compute::params::PublicCompute;
 pub use crate::mechanisms::regulation::params::RegimeSpec;
 pub use crate::mechanisms::research::params::Research;
@@ -120,6 +121,8 @@ scenario! {
     users: Users,
     /// `[interop]`: the interoperability and portability mandate.
     interop: Interop,
+    /// `[pricing]`: frontier platforms' subscription and seat prices.
+    pricing: Pricing,
     /// `[deals]`: nation-state partnerships and the nation-deal rules.
     deals: Deals,
     /// `[startups]`: the app market.

@@ -126,10 +126,11 @@ crate::section! {
         /// Employees.
         staff: u32 = 1000;
             unit "people", range [0, 10_000_000], source "company reports (rounded)";
-        /// Consumer subscription price.
+        /// Consumer subscription (paid-tier) price at month 0; a frontier platform then sets it
+        /// ([pricing]); an open-weights assistant keeps it.
         consumer_price_usd: f64 = 20.0;
-            unit "USD/month", range [0, 10_000], source "EVIDENCE.md §1.11: $20/month list";
-        /// Enterprise seat price.
+            unit "USD/month", range [0, 10_000], source "EVIDENCE.md §1.11: $20/month list; §1.3: subscription list prices";
+        /// Enterprise seat price at month 0 (set by a frontier platform afterwards, as the consumer price).
         enterprise_price_usd: f64 = 30.0;
             unit "USD/seat-month", range [0, 100_000], source "assumption: $25-60/seat";
         /// Consumer market share (of adopters) at month 0.

@@ -50,10 +50,11 @@
 //! `q_open` the best usable release, `c_open` what a startup would pay extra to host that release
 //! itself (`h` = `startups.open_hosting_factor`, `g` = GPUs per thousand customers), `μ` =
 //! `price_premium_usd_per_point`: a platform can charge for its quality lead over the open tier,
-//! not more. When the open tier closes in, API fees fall. Consumer and enterprise subscription
-//! prices stay at their list prices: a quality point is worth `θ_Q / θ_P` ≈ $15 a month to the
-//! median consumer, so the trailing tier caps a $20 subscription only when the gap is under
-//! about one and a half points.
+//! not more. When the open tier closes in, API fees fall. Subscription and seat prices are not
+//! capped here: a quality point is worth `θ_Q / θ_P` ≈ $15 a month to the median consumer, so
+//! the trailing tier would cap a $20 subscription only when the gap is under about one and a half
+//! points; the open tier lowers them through the frontier platforms' markups
+//! ([`pricing`](super::pricing)).
 //!
 //! Reads: [`Config`], [`Clock`], [`FrontierHistory`], [`Users`] (adopted people),
 //! [`PlatformTable`], [`Market::spot_price`]. Writes: [`OpenReleases`], [`Lab::served_quality`], makers' [`Books`]

@@ -113,6 +113,7 @@ pub struct RecordInputs<'w, 's> {
         ),
     >,
     apps: Query<'w, 's, (&'static AgentId, &'static Startup, Option<&'static AppNiche>)>,
+    prices: Query<'w, 's, (&'static AgentId, &'static Platform, Option<&'static PriceSetting>)>,
 }
 
 /// Records the month's metrics.
@@ -137,6 +138,7 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
         startups,
         firms,
         apps,
+        prices,
     } = inputs;
     let mut rows: Vec<_> = firms.iter().collect();
     rows.sort_unstable_by_key(|r| *r.0);
@@ -266,6 +268,8 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
     super::platform_entry::report::report(&niches, &flows, &mut m);
     let startups_alive = count(FirmKind::Startup);
     super::open_source::report::report(&cfg.0, &open, market.spot_price, on_open, startups_alive, &mut m);
+    let priced: Vec<_> = prices.iter().map(|(id, p, s)| (*id, p, s)).collect();
+    super::pricing::report::report(&priced, &mut m);
     log.0.truncate(clock.month as usize);
     log.0.push(m);
 }

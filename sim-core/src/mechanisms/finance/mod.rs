@@ -166,7 +166,11 @@ pub fn raise_funding(
                                 f.strategic_lessor_distress_factor
                             }
                         }
-                        None => 1.0 / (1.0 + f.strategic_rank_decay * labs.iter().position(|l| l.0 == *id).unwrap_or(labs.len()) as f64),
+                        None => {
+                            1.0 / (1.0
+                                + f.strategic_rank_decay
+                                    * labs.iter().position(|l| l.0 == *id).unwrap_or(labs.len()) as f64)
+                        }
                     };
                     let mut d = rng::stream(sc.run.seed, Stream::StrategicRound, id.0, clock.month);
                     if d.bernoulli(f.strategic_round_probability * factor) {

@@ -95,7 +95,13 @@ pub fn users_by_nation(users: &Users, nations: usize) -> Vec<Vec<f64>> {
 /// A firm's exposure to each regime in force: regime index → share of its market in the nations
 /// of that regime. A platform's market is its users by nation (`by_nation[n][slot]`); a firm
 /// without users (or without a platform) sells in its home nation.
-pub fn exposure(sc: &Scenario, month: u32, home: u16, slot: Option<Slot>, by_nation: &[Vec<f64>]) -> BTreeMap<usize, f64> {
+pub fn exposure(
+    sc: &Scenario,
+    month: u32,
+    home: u16,
+    slot: Option<Slot>,
+    by_nation: &[Vec<f64>],
+) -> BTreeMap<usize, f64> {
     let mut out = BTreeMap::new();
     let users: Vec<f64> = match slot {
         Some(s) => by_nation
@@ -303,7 +309,10 @@ mod tests {
         };
         assert!(close(share(&v, 1e6), share(&v, 1e8)), "a proportional cost is neutral");
         assert!(
-            close(compliance_cost(&v, 1e8, 0.25, 0.0), 0.25 * compliance_cost(&v, 1e8, 1.0, 0.0)),
+            close(
+                compliance_cost(&v, 1e8, 0.25, 0.0),
+                0.25 * compliance_cost(&v, 1e8, 1.0, 0.0)
+            ),
             "the proportional cost is on the turnover in the regime's market"
         );
         let relief = RegimeSpec {
@@ -315,7 +324,10 @@ mod tests {
             0.5 * compliance_cost(&r, 1e6, 1.0, 0.0)
         ));
         assert!(
-            close(compliance_cost(&relief, 1e9, 1.0, 0.0), compliance_cost(&r, 1e9, 1.0, 0.0)),
+            close(
+                compliance_cost(&relief, 1e9, 1.0, 0.0),
+                compliance_cost(&r, 1e9, 1.0, 0.0)
+            ),
             "no relief for the large"
         );
         assert!(
@@ -333,10 +345,22 @@ mod tests {
         // Slot 0 has 30 users in Reg and 70 in Free; slot 1 none anywhere.
         let by_nation = vec![vec![30.0, 0.0], vec![70.0, 0.0]];
         let e = exposure(&sc, 0, 1, Some(0), &by_nation);
-        assert!(close(e[&0], 0.3), "a Free-based platform with 30% of its users in Reg: {e:?}");
-        assert!(exposure(&sc, 0, 1, Some(1), &by_nation).is_empty(), "no users: home nation Free");
-        assert!(close(exposure(&sc, 0, 0, Some(1), &by_nation)[&0], 1.0), "no users: home nation Reg");
-        assert!(close(exposure(&sc, 0, 0, None, &by_nation)[&0], 1.0), "a startup sells at home");
+        assert!(
+            close(e[&0], 0.3),
+            "a Free-based platform with 30% of its users in Reg: {e:?}"
+        );
+        assert!(
+            exposure(&sc, 0, 1, Some(1), &by_nation).is_empty(),
+            "no users: home nation Free"
+        );
+        assert!(
+            close(exposure(&sc, 0, 0, Some(1), &by_nation)[&0], 1.0),
+            "no users: home nation Reg"
+        );
+        assert!(
+            close(exposure(&sc, 0, 0, None, &by_nation)[&0], 1.0),
+            "a startup sells at home"
+        );
         let only_free = vec![vec![0.0, 0.0], vec![70.0, 0.0]];
         assert!(
             exposure(&sc, 0, 0, Some(0), &only_free).is_empty(),
@@ -363,7 +387,11 @@ mod tests {
         let by_nation = users_by_nation(w.resource::<Users>(), 2);
         w.run_system_cached(pay_compliance).unwrap();
         let alpha = platforms[0];
-        assert_eq!(w.get::<Firm>(alpha).unwrap().nation, 0, "Alpha is based in the unregulated nation");
+        assert_eq!(
+            w.get::<Firm>(alpha).unwrap().nation,
+            0,
+            "Alpha is based in the unregulated nation"
+        );
         let share = by_nation[1][0] / (by_nation[0][0] + by_nation[1][0]);
         assert!(share > 0.0 && share < 1.0, "Alpha sells in both nations: {share}");
         let flop = w.get::<Lab>(alpha).unwrap().cumulative_flop;
@@ -475,8 +503,16 @@ mod tests {
         let r = eu();
         assert_eq!(fine_cap(&r, 1e6, 1.0), 0.03 * 1e6, "an SME pays the lower cap");
         assert_eq!(fine_cap(&r, 1e11, 1.0), 0.03 * 1e11, "a large firm pays the higher cap");
-        assert_eq!(fine_cap(&r, 1e11, 0.5), 0.03 * 0.5e11, "the share is of the turnover in the market");
-        assert_eq!(fine_cap(&r, 1e8, 1.0), r.fine_max_usd, "a mid-size large firm: the money cap");
+        assert_eq!(
+            fine_cap(&r, 1e11, 0.5),
+            0.03 * 0.5e11,
+            "the share is of the turnover in the market"
+        );
+        assert_eq!(
+            fine_cap(&r, 1e8, 1.0),
+            r.fine_max_usd,
+            "a mid-size large firm: the money cap"
+        );
         assert_eq!(fine(&r, 1e7, 5.0, 0.0), 1e7, "a fine never exceeds its cap");
         assert_eq!(fine(&r, 1e7, 0.2, 0.0), 2e6);
         assert!(
@@ -494,7 +530,9 @@ mod tests {
             ..eu()
         };
         let mut w = testkit::world(regulated(r.clone()));
-        let hit: Vec<Entity> = (0..400).map(|_| firm(&mut w, FirmKind::Frontier, 0, 1e9 / 12.0)).collect();
+        let hit: Vec<Entity> = (0..400)
+            .map(|_| firm(&mut w, FirmKind::Frontier, 0, 1e9 / 12.0))
+            .collect();
         let free = firm(&mut w, FirmKind::Frontier, 1, 1e9 / 12.0);
         let calm = firm(&mut w, FirmKind::Frontier, 0, 1e9 / 12.0);
         for &e in hit.iter().chain([&free]) {
@@ -510,9 +548,15 @@ mod tests {
         w.run_system_cached(levy_fines).unwrap();
         let cap = fine_cap(&r, 1e9, 1.0);
         let fines: Vec<f64> = hit.iter().map(|&e| books(&w, e).costs).collect();
-        assert!(fines.iter().all(|&f| f > 0.0 && f <= 2.0 * cap), "two fines each, each ≤ the cap");
+        assert!(
+            fines.iter().all(|&f| f > 0.0 && f <= 2.0 * cap),
+            "two fines each, each ≤ the cap"
+        );
         let below = fines.iter().filter(|&&f| f < cap).count();
-        assert!(below > 360, "most fines far below the cap: {below} of 400 below one cap");
+        assert!(
+            below > 360,
+            "most fines far below the cap: {below} of 400 below one cap"
+        );
         let mean = fines.iter().sum::<f64>() / (2.0 * 400.0 * cap);
         assert!(
             (0.06..0.11).contains(&mean),

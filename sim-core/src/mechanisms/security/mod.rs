@@ -471,7 +471,10 @@ mod tests {
         };
         let clean = hygiene(release(false, None, false), &[]);
         let hidden = hygiene(release(true, None, false), &[]);
-        assert_eq!(clean, hidden, "an undiscovered backdoor must not change the hygiene bought");
+        assert_eq!(
+            clean, hidden,
+            "an undiscovered backdoor must not change the hygiene bought"
+        );
         let disclosed: Vec<_> = (0..5).map(|_| release(true, Some(0), false)).collect();
         let wary = hygiene(release(false, None, false), &disclosed);
         assert!(
@@ -479,7 +482,10 @@ mod tests {
             "disclosed backdoors elsewhere raise the believed risk and the hygiene: {wary} vs {clean}"
         );
         let audited = hygiene(release(false, None, true), &disclosed);
-        assert!(audited < wary, "an audited release is believed safer: {audited} vs {wary}");
+        assert!(
+            audited < wary,
+            "an audited release is believed safer: {audited} vs {wary}"
+        );
         let rel = {
             let mut r = OpenReleases::default();
             r.releases.insert(AgentId(1), release(true, None, false));

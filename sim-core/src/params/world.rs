@@ -77,7 +77,8 @@ crate::section! {
         /// talent-visa lever. Citizens bear none.
         visa_cost: f64 = 0.5;
             unit "utils", range [0, 100], source "EVIDENCE.md §6 (talent visas): H-1B $100k fee; assumption";
-        /// Regulation regime of firms based here: the name of a [[regimes]] entry ("" = unregulated).
+        /// Regulation regime of this market: the name of a [[regimes]] entry ("" = unregulated). It
+        /// binds every firm that sells here (has users here; firms without users: those based here).
         regime: String = String::new();
             unit "1", range [0, 0], source "scenario; EVIDENCE.md §1.10 (EU AI Act in EU members)";
         /// Whether the nation solicits partnership offers from frontier labs while it has no deal

@@ -20,7 +20,7 @@ pub enum Phase {
     Clock,
     /// 2. Chip supply.
     Supply,
-    /// 3. Needs, orders, public purchases, vendor allocation.
+    /// 3. Needs, orders, public purchases, deal data centres, vendor allocation.
     Allocation,
     /// 4. Contract market.
     Contracts,
@@ -150,6 +150,7 @@ fn add_phase(s: &mut Schedule, phase: Phase) {
                     allocation::plan_compute_needs,
                     allocation::place_orders,
                     public_compute::buy_public_compute,
+                    deals::build_data_centres,
                     allocation::allocate_chips,
                 )
                     .chain()

@@ -91,3 +91,35 @@ fn national_deals_raise_the_partners_national_share_long_after_the_deal_ends() {
         lockin.diffs
     );
 }
+
+/// Regression (issue 12): a deal's data-centre investment was paid and built nothing. Over
+/// paired classroom seeds, deals now leave GPUs installed in the partner nations (owned by the
+/// partners, counted in installed capacity); with deals banned there are none.
+#[test]
+fn a_deals_investment_builds_gpus_in_the_partner_nation() {
+    let months = 36;
+    for seed in 1..=3 {
+        let o = |banned: bool| {
+            let mut o = overrides(seed, banned);
+            o.push(format!("run.months={months}"));
+            o.push("deals.build_months=6".into());
+            o
+        };
+        let deals = run(sim_core::scenario::load_builtin("classroom", &o(false)).unwrap());
+        let banned = run(sim_core::scenario::load_builtin("classroom", &o(true)).unwrap());
+        let built = deals.metrics().last().unwrap().deal_data_centre_gpus;
+        let invested: f64 = deals.metrics().iter().map(|m| m.deal_spending_usd).sum();
+        if deals.deal_history().is_empty() {
+            continue;
+        }
+        assert!(
+            built > 0.0,
+            "seed {seed}: deals signed (spending {invested:.3e} USD) must leave GPUs in the partner nations"
+        );
+        assert_eq!(
+            banned.metrics().last().unwrap().deal_data_centre_gpus,
+            0.0,
+            "seed {seed}: no deals, no deal data centres"
+        );
+    }
+}

@@ -148,3 +148,51 @@ fn severe_incidents_force_incident_exits_and_fines() {
     );
     assert!(fines > 0.0, "incidents in the EU are fined");
 }
+
+/// Regression (issue 12): regimes applied by a firm's home nation, so a lab based outside the
+/// regime escaped it. With every lab based in the United States, the EU regime (on the EU
+/// nations only) still charges the large labs, because they sell there.
+#[test]
+fn a_lab_based_outside_a_regime_pays_for_the_market_it_sells_in() {
+    let mut sc = builtin("tiny", &["run.months=12"]);
+    for f in &mut sc.firms {
+        f.nation = "United States".into();
+    }
+    assert!(
+        sc.nations
+            .iter()
+            .any(|n| n.name == "United States" && n.regime.is_empty()),
+        "the United States are unregulated in the baseline"
+    );
+    let sim = run(sc);
+    let large = mean(&sim, |m| m.compliance_cost_share_large);
+    assert!(
+        large > 0.0,
+        "US-based labs selling in the EU pay the EU regime: compliance share of large firms {large}"
+    );
+}
+
+/// Regression (issue 12): every enforced fine was at the statutory cap. Paired runs with every
+/// incident enforced: fines at the default severity (a tenth of the cap on average) total far
+/// less than fines forced to the cap.
+#[test]
+fn fines_are_drawn_below_the_statutory_cap() {
+    let fines = |at_cap: bool| {
+        let mut sc = regulated(|r| {
+            r.enforcement_probability = 1.0;
+            r.fine_hygiene_mitigation = 0.0;
+            if at_cap {
+                r.fine_cap_share_mean = 1.0;
+                r.fine_cap_share_sigma = 0.0;
+            }
+        });
+        sc.security.incidents_per_year = 0.6;
+        total(&run(sc), |m| m.fines_usd)
+    };
+    let (drawn, capped) = (fines(false), fines(true));
+    assert!(capped > 0.0, "with every incident enforced there are fines");
+    assert!(
+        drawn < 0.5 * capped,
+        "drawn fines should be a fraction of the cap: {drawn:.3e} vs {capped:.3e} at the cap"
+    );
+}

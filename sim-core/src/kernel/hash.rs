@@ -2,7 +2,7 @@
 //! components every firm or nation has.
 
 use crate::hash::{StateHash, StateHasher};
-use crate::kernel::state::{Books, Clock, Directory, Firm, Fleet, Market, Nation};
+use crate::kernel::state::{Books, Clock, Directory, Firm, Fleet, Market, Nation, Staff};
 
 impl StateHash for Clock {
     fn hash(&self, h: &mut StateHasher) {
@@ -70,6 +70,12 @@ impl StateHash for Books {
         for x in self.revenue_history {
             h.f64(x);
         }
+    }
+}
+
+impl StateHash for Staff {
+    fn hash(&self, h: &mut StateHasher) {
+        h.f64(self.0);
     }
 }
 

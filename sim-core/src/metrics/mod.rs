@@ -133,6 +133,7 @@ metrics! {
     deal_lockin_counterfactual: "share", "The same partners' share among consumers of nations that never had a deal (and may use them), weighted like deal_lockin_share: the within-run counterfactual (NaN before the first deal).";
     deal_spending_usd: "USD/month", "Partners' spending on national deals this month: data-centre investment, renewal fees and subscription revenue not billed to citizens in free months.";
     deal_seeded_people: "people/month", "Citizens of deal nations who adopted a partner this month through seeded adoption (literacy course, government seeding).";
+    deal_data_centre_gpus: "H100e", "GPUs installed in deal nations' data centres by partners' deal investment (owned by the partners, counted in installed_gpus; depreciating).";
     platform_entries: "entries/month", "Frontier platforms' entries into app niches this month.";
     niches_entered: "niches", "App niches with at least one platform's own app in them.";
     platform_app_share: "share", "Platforms' own apps' share of all app customers.";

@@ -81,7 +81,8 @@ crate::section! {
         /// talent market here (outside firms, at the wage floor); 0: no pipeline.
         researcher_graduates_per_year: f64 = 0.0;
             unit "people/yr", range [0, 1e6], source "data/README.md (researcher pipeline): MacroPolo Global AI Talent Tracker 2.0, AI Index; scaled to the model's pool";
-        /// Regulation regime of firms based here: the name of a [[regimes]] entry ("" = unregulated).
+        /// Regulation regime of this market: the name of a [[regimes]] entry ("" = unregulated). It
+        /// binds every firm that sells here (has users here; firms without users: those based here).
         regime: String = String::new();
             unit "1", range [0, 0], source "scenario; EVIDENCE.md §1.10 (EU AI Act in EU members)";
         /// Whether the nation solicits partnership offers from frontier labs while it has no deal

@@ -8,7 +8,8 @@ use crate::kernel::init::scenario;
 use crate::params::FirmKind;
 use crate::state::PlatformTable;
 
-/// Partnerships are consistent with the nations and the platforms: partners alive frontier
+/// Partnerships are consistent with the nations and the platforms (and deal data centres hold a
+/// finite, non-negative number of GPUs): partners alive frontier
 /// labs the nation may use, months left within the term, exclusive deals with one partner,
 /// multi-vendor ones with at most `max_partners`, and no deal signed or renewed under a ban.
 pub fn check(world: &mut World, errs: &mut Vec<String>) {
@@ -26,8 +27,22 @@ pub fn check(world: &mut World, errs: &mut Vec<String>) {
     }
     // The rule chosen for the run (in force from `from_month`).
     let banned_since = (rule_in_force(&sc, u32::MAX) == Rule::Banned).then_some(d.from_month);
+    for b in &deals.builds {
+        if !(b.gpus.is_finite() && b.gpus > 0.0) || b.nation as usize >= sc.nations.len() {
+            errs.push(format!(
+                "month {month}: a deal data centre of {:?} in nation {} has {} GPUs to install",
+                b.firm, b.nation, b.gpus
+            ));
+        }
+    }
     for (n, nd) in deals.nations.iter().enumerate().take(sc.nations.len()) {
         let spec = &sc.nations[n];
+        if !(nd.hosted_gpus.is_finite() && nd.hosted_gpus >= 0.0) {
+            errs.push(format!(
+                "month {month}: {} hosts {} deal data-centre GPUs",
+                spec.name, nd.hosted_gpus
+            ));
+        }
         if let Some(since) = banned_since
             && nd.history.iter().any(|(m, _)| *m >= since)
         {

@@ -32,6 +32,14 @@ impl StateHash for Partnerships {
                 }
                 None => h.u64(u64::MAX),
             }
+            h.f64(nd.hosted_gpus);
+        }
+        h.u64(self.builds.len() as u64);
+        for b in &self.builds {
+            h.u64(b.firm.0);
+            h.u64(u64::from(b.nation));
+            h.f64(b.gpus);
+            h.u64(u64::from(b.ready));
         }
     }
 }

@@ -25,6 +25,15 @@
 //! `max_partners` offers (Gumbel-top-k, i.e. Plackett–Luce sampling) share the default. Each
 //! winner pays `B_f` through [`Books::spend`].
 //!
+//! **Data centres.** The investment builds capacity: `B_f / p_list` GPUs (the list price of the
+//! signing month) are due `build_months` after signing; from then on they are taken from the
+//! vendor's output (before firms' orders are served, as far as the month's output allows; the
+//! rest waits for the next month) and installed in the partner's fleet — it owns and uses them —
+//! located in the partner nation (`hosted_gpus`, depreciating at the fleets' rate). If the
+//! partner has exited by then, the GPUs go to the public compute pool (the nation keeps the data
+//! centre). So a deal's investment counts in installed capacity and in the nation's hosted
+//! compute, and is usable.
+//!
 //! **During the deal** (`term_months`): the partner is every citizen's default
 //! (`+δ_default` in [`users::utilities`](super::users::utilities)); during the first `T` months
 //! citizens' price for it is 0 and it bills them nothing (the foregone subscription revenue is
@@ -50,8 +59,10 @@
 //! applies: `exclusive`, `multi_vendor` or `banned` (no new deals, no renewals; deals in force
 //! run to their term).
 //!
-//! Reads: [`Config`], [`Clock`], [`PlatformTable`], [`Nation`]s. Writes: [`Partnerships`],
-//! [`Users`] (seeded adopters), partners' [`Books`], [`MonthFlows`] (deal flows).
+//! Reads: [`Config`], [`Clock`], [`PlatformTable`], [`Nation`]s, [`Market`] (list price, the
+//! month's output). Writes: [`Partnerships`], [`Users`] (seeded adopters), partners' [`Books`]
+//! and [`Fleet`]s (installed data centres), [`Market::capacity`], [`PublicPool`],
+//! [`MonthFlows`] (deal flows).
 //! Guardrails: partners are alive frontier labs the nation may use; exclusive deals have one
 //! partner; months left never exceed the term; every dollar goes through [`Books`].
 
@@ -59,7 +70,7 @@ pub mod params;
 
 pub mod report;
 pub mod state;
-pub use state::{Deal, NationDeal, Partnerships};
+pub use state::{DataCentreBuild, Deal, NationDeal, Partnerships};
 mod check;
 mod hash;
 
@@ -75,6 +86,7 @@ pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
 
 use bevy_ecs::prelude::*;
 
+use super::public_compute::PublicPool;
 use crate::math;
 use crate::params::{FirmKind, Scenario};
 use crate::rng::{self, Source, Stream};
@@ -198,12 +210,15 @@ pub fn review_deals(
     }
 }
 
-/// Soliciting nations without a deal run a tender; the winning labs pay their investment.
+/// Soliciting nations without a deal run a tender; the winning labs pay their investment, which
+/// is queued as a data centre.
+#[allow(clippy::too_many_arguments)]
 pub fn tender_deals(
     cfg: Res<Config>,
     clock: Res<Clock>,
     table: Res<PlatformTable>,
     nations: Query<(&AgentId, &Nation)>,
+    market: Res<Market>,
     mut deals: ResMut<Partnerships>,
     mut flows: ResMut<MonthFlows>,
     mut firms: Query<(&AgentId, &mut Books), With<Platform>>,
@@ -270,12 +285,27 @@ pub fn tender_deals(
             d.max_partners as usize
         };
         let mut partners = Vec::new();
+        let mut builds = Vec::new();
         for &(_, k, bid) in offers.iter().take(take) {
             let (s, b) = &mut books[k];
             b.spend(bid);
             flows.deal_investment += bid;
             partners.push(*s);
+            if let Some(firm) = table.slots[*s as usize].id
+                && market.list_price > 0.0
+            {
+                builds.push(DataCentreBuild {
+                    firm,
+                    nation: n.index,
+                    gpus: bid / market.list_price,
+                    ready: month.saturating_add(d.build_months),
+                });
+            }
         }
+        deals.builds.extend(builds);
+        let Some(nd) = deals.nations.get_mut(n.index as usize) else {
+            continue;
+        };
         flows.deals_signed += 1;
         nd.current = Some(Deal {
             partners: partners.clone(),
@@ -290,6 +320,47 @@ pub fn tender_deals(
         nd.latest = partners;
         nd.ended = None;
     }
+}
+
+/// Deal data centres that are due are installed: their GPUs are taken from the month's vendor
+/// output (as far as it goes) into the partner's fleet, or the public pool if the partner has
+/// exited; the nations' hosted GPUs depreciate at the fleets' rate.
+pub fn build_data_centres(
+    cfg: Res<Config>,
+    clock: Res<Clock>,
+    mut market: ResMut<Market>,
+    mut deals: ResMut<Partnerships>,
+    mut pool: ResMut<PublicPool>,
+    mut fleets: Query<(&AgentId, &mut Fleet)>,
+) {
+    let sc = &cfg.0;
+    let rate = 1.0 / (12.0 * sc.supply.life_years);
+    for nd in &mut deals.nations {
+        nd.hosted_gpus *= 1.0 - rate;
+    }
+    if deals.builds.is_empty() {
+        return;
+    }
+    let mut owners: Vec<(AgentId, Mut<Fleet>)> = fleets.iter_mut().map(|(id, f)| (*id, f)).collect();
+    owners.sort_by_key(|o| o.0);
+    let month = clock.month;
+    let Partnerships { nations, builds } = &mut *deals;
+    for b in builds.iter_mut().filter(|b| b.ready <= month) {
+        let got = b.gpus.min(market.capacity.max(0.0));
+        if got <= 0.0 {
+            continue;
+        }
+        market.capacity -= got;
+        b.gpus -= got;
+        match owners.binary_search_by_key(&b.firm, |o| o.0) {
+            Ok(k) => owners[k].1.owned += got,
+            Err(_) => pool.gpus += got,
+        }
+        if let Some(nd) = nations.get_mut(b.nation as usize) {
+            nd.hosted_gpus += got;
+        }
+    }
+    builds.retain(|b| b.gpus > 1e-9);
 }
 
 /// During the free months, non-adopting citizens of a deal nation adopt a partner (Bass `p`

@@ -61,9 +61,14 @@ crate::section! {
         /// nation's lock-in).
         value_months: f64 = 24.0;
             unit "months", range [0, 1200], source "EVIDENCE.md §2.5 (Klemperer): future rents of locked-in customers are competed away up front";
-        /// Share of its valuation a bidder offers as local data-centre investment.
+        /// Share of its valuation a bidder offers as local data-centre investment (installed as
+        /// GPUs after build_months).
         bid_share: f64 = 0.5;
             unit "share", range [0, 1], source "assumption";
+        /// Months from signing until a deal's data-centre investment is installed as GPUs
+        /// (bought at the signing month's list price, owned by the partner, in the nation).
+        build_months: u32 = 18;
+            unit "months", range [0, 600], source "assumption: Stargate UAE (announced May 2025) planned its first 200 MW for 2026; large data centres take 1-2 years to build";
         /// Largest share of its cash a firm commits to one bid (or renewal fee).
         max_cash_share: f64 = 0.05;
             unit "share", range [0, 1], source "assumption: deals are paced by cash";

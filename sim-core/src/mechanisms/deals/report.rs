@@ -6,7 +6,7 @@ use crate::params::Scenario;
 use crate::state::{MonthFlows, Partnerships, PlatformTable, Users};
 
 /// Deals in force and signed, lock-in (and its counterfactual without deals), spending and
-/// seeded adoption.
+/// seeded adoption, data-centre GPUs.
 pub fn report(
     sc: &Scenario,
     deals: &Partnerships,
@@ -22,4 +22,5 @@ pub fn report(
     m.deal_lockin_counterfactual = deal_lockin_counterfactual;
     m.deal_spending_usd = flows.deal_investment + flows.deal_fees + flows.deal_foregone;
     m.deal_seeded_people = flows.deal_seeded_people;
+    m.deal_data_centre_gpus = deals.hosted_gpus();
 }

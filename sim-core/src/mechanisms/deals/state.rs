@@ -2,7 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::kernel::state::Slot;
+use crate::kernel::state::{AgentId, Slot};
 
 /// A partnership in force.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,12 +36,31 @@ pub struct NationDeal {
     pub history: Vec<(u32, Vec<Slot>)>,
     /// Month the latest deal ended, if it has.
     pub ended: Option<u32>,
+    /// GPUs in the nation's deal data centres (built by partners' investment; they depreciate
+    /// like any fleet and count in their owners' fleets).
+    pub hosted_gpus: f64,
+}
+
+/// A deal data centre under construction: GPUs bought at the list price of the signing month,
+/// taken from the vendor's output from `ready` on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataCentreBuild {
+    /// The investing partner (owner of the GPUs).
+    pub firm: AgentId,
+    /// The partner nation (where the data centre stands).
+    pub nation: u16,
+    /// GPUs still to be installed (H100e).
+    pub gpus: f64,
+    /// First month the GPUs can be installed (signing + `deals.build_months`).
+    pub ready: u32,
 }
 
 /// Partnerships by nation index.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Partnerships {
     pub nations: Vec<NationDeal>,
+    /// Deal data centres under construction, in signing order.
+    pub builds: Vec<DataCentreBuild>,
 }
 
 impl Partnerships {
@@ -49,6 +68,7 @@ impl Partnerships {
     pub fn new(nations: usize) -> Self {
         Self {
             nations: vec![NationDeal::default(); nations],
+            builds: Vec::new(),
         }
     }
 
@@ -65,6 +85,11 @@ impl Partnerships {
             Some(d) if d.partners.contains(&slot) => (true, month < d.free_until),
             _ => (false, false),
         }
+    }
+
+    /// GPUs in deal data centres, all nations.
+    pub fn hosted_gpus(&self) -> f64 {
+        self.nations.iter().map(|n| n.hosted_gpus).sum()
     }
 
     /// Nations with a deal in force.

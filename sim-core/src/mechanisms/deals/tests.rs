@@ -360,3 +360,71 @@ fn the_lockin_share_counts_the_partner_in_deal_nations_against_no_deal_nations()
     }
     assert!(close(b, on1 / all1), "counterfactual {b} vs {}", on1 / all1);
 }
+
+/// Regression (issue 12): a deal's data-centre investment was paid and built nothing.
+#[test]
+fn a_deals_investment_is_installed_as_gpus_in_the_partners_fleet_after_the_build_lag() {
+    let (mut w, es) = deals_world(|sc| {
+        sc.firms[0].governance_score = 0.0;
+        sc.firms[1].governance_score = 1.0;
+        sc.deals.trust_weight = 60.0;
+        sc.deals.build_months = 6;
+    });
+    w.resource_mut::<Market>().list_price = 25_000.0;
+    let cash = books(&w, es[1]).cash;
+    w.run_system_cached(tender_deals).unwrap();
+    let bid = cash - books(&w, es[1]).cash;
+    assert!(bid > 0.0, "Beta wins and pays");
+    let due = bid / 25_000.0;
+    let builds = w.resource::<Partnerships>().builds.clone();
+    assert_eq!(builds.len(), 1, "one data centre queued");
+    assert!(close(builds[0].gpus, due) && builds[0].ready == 6 && builds[0].nation == 0);
+    let owned = testkit::fleet_of(&w, es[1]).owned;
+    // Before the lag nothing is installed (and the price change does not matter any more).
+    set_month(&mut w, 5);
+    w.resource_mut::<Market>().capacity = 1e12;
+    w.resource_mut::<Market>().list_price = 1.0;
+    w.run_system_cached(build_data_centres).unwrap();
+    assert_eq!(testkit::fleet_of(&w, es[1]).owned, owned, "still under construction");
+    // At the lag, a short month's output installs part; the rest follows next month.
+    set_month(&mut w, 6);
+    w.resource_mut::<Market>().capacity = 0.25 * due;
+    w.run_system_cached(build_data_centres).unwrap();
+    assert!(
+        close(testkit::fleet_of(&w, es[1]).owned - owned, 0.25 * due),
+        "installed as output allows"
+    );
+    assert_eq!(w.resource::<Market>().capacity, 0.0, "taken from the vendor's output");
+    set_month(&mut w, 7);
+    w.resource_mut::<Market>().capacity = 1e12;
+    w.run_system_cached(build_data_centres).unwrap();
+    assert!(
+        close(testkit::fleet_of(&w, es[1]).owned - owned, due),
+        "all of the investment's GPUs are owned by the partner"
+    );
+    let p = w.resource::<Partnerships>();
+    assert!(p.builds.is_empty(), "the build is done");
+    let rate = 1.0 / (12.0 * w.resource::<Config>().0.supply.life_years);
+    assert!(
+        close(p.nations[0].hosted_gpus, 0.25 * due * (1.0 - rate) + 0.75 * due),
+        "hosted in the partner nation, depreciating: {}",
+        p.nations[0].hosted_gpus
+    );
+}
+
+#[test]
+fn a_data_centre_of_an_exited_partner_goes_to_the_public_pool() {
+    let (mut w, _) = deals_world(|_| {});
+    w.resource_mut::<Partnerships>().builds.push(DataCentreBuild {
+        firm: AgentId(999_999),
+        nation: 1,
+        gpus: 40.0,
+        ready: 0,
+    });
+    w.resource_mut::<Market>().capacity = 100.0;
+    w.insert_resource(PublicPool::default());
+    w.run_system_cached(build_data_centres).unwrap();
+    assert!(close(w.resource::<PublicPool>().gpus, 40.0));
+    assert!(close(w.resource::<Partnerships>().nations[1].hosted_gpus, 40.0));
+    assert!(close(w.resource::<Market>().capacity, 60.0));
+}

@@ -9,8 +9,8 @@
 //! they happen. **Funding.** Parents fund their labs every month; a lab or lessor whose runway
 //! falls below `strategic_runway_months` raises `strategic_round_months` of burn (at most
 //! `strategic_revenue_multiple` × annual revenue, and at least `strategic_round_floor_usd` of cap)
-//! with probability `p / (1 + rank/4)` by quality rank (lessors: `p` above break-even, `0.3 p`
-//! below); a
+//! with probability `p / (1 + strategic_rank_decay · rank)` by quality rank (lessors: `p` above
+//! break-even, `strategic_lessor_distress_factor · p` below); a
 //! startup whose runway falls below `runway_trigger_months` raises `round_months_of_burn` of
 //! burn × `S^e` with probability `logistic(logit p₀ + w · traction + w_S ln S)`, traction = ln of
 //! 6-month revenue growth, `S` the market sentiment index of [`venture`](super::venture), minus
@@ -163,10 +163,14 @@ pub fn raise_funding(
                             if l.realised_price >= l.break_even {
                                 1.0
                             } else {
-                                0.3
+                                f.strategic_lessor_distress_factor
                             }
                         }
-                        None => 1.0 / (1.0 + 0.25 * labs.iter().position(|l| l.0 == *id).unwrap_or(labs.len()) as f64),
+                        None => {
+                            1.0 / (1.0
+                                + f.strategic_rank_decay
+                                    * labs.iter().position(|l| l.0 == *id).unwrap_or(labs.len()) as f64)
+                        }
                     };
                     let mut d = rng::stream(sc.run.seed, Stream::StrategicRound, id.0, clock.month);
                     if d.bernoulli(f.strategic_round_probability * factor) {

@@ -22,5 +22,13 @@ crate::section! {
         /// Smallest cap on a strategic round, whatever the revenue.
         strategic_round_floor_usd: f64 = 2.0e9;
             unit "USD", range [0, 1e13], source "assumption: pre-revenue labs still raise billions";
+        /// Decay of a lab's strategic-round probability with its quality rank r (0 = best):
+        /// the probability is `strategic_round_probability / (1 + strategic_rank_decay · r)`.
+        strategic_rank_decay: f64 = 0.25;
+            unit "1/rank", range [0, 100], source "assumption: investors back the leaders first (the fourth-ranked lab raises at half the leader's rate)";
+        /// Factor on a GPU lessor's strategic-round probability while its realised price is below
+        /// break-even (1 at or above it).
+        strategic_lessor_distress_factor: f64 = 0.3;
+            unit "x", range [0, 1], source "assumption: a lessor renting below cost raises less easily";
     }
 }

@@ -43,9 +43,20 @@ crate::section! {
         /// Fine cap as a share of annual revenue (large firms: the higher cap; SMEs: the lower).
         fine_revenue_share: f64 = 0.03;
             unit "share of annual revenue", range [0, 1], source "EVIDENCE.md §1.10; AI Act Art. 99(6), 101";
-        /// Probability that an incident leads to a fine.
+        /// Probability that an incident leads to a fine when all of the firm's market is in the
+        /// regime (scaled by the firm's exposure e_r, its share of users in the regime's nations).
         enforcement_probability: f64 = 0.1;
             unit "share", range [0, 1], source "assumption";
+        /// Mean severity of an enforced fine as a share of its cap (lognormal, capped at 1).
+        fine_cap_share_mean: f64 = 0.1;
+            unit "share of the cap", range [0, 1], source "CMS GDPR Enforcement Tracker Report 2023 (https://cms.law/en/int/publication/gdpr-enforcement-tracker-report): 1,576 fines 2018-2023 totalling EUR 2.77bn, average EUR 1.76M = 9% of the EUR 20M money cap; the largest (Amazon EUR 746M, 2021) about 5% of its 4%-of-turnover cap";
+        /// Log-scale spread of the severity (most fines small, a fat tail of large ones).
+        fine_cap_share_sigma: f64 = 1.5;
+            unit "1", range [0, 5], source "assumption, shaped by the DLA Piper GDPR Fines and Data Breach Survey (January 2025, https://www.dlapiper.com/en/insights/publications/2025/01/dla-piper-gdpr-fines-and-data-breach-survey-january-2025): EUR 1.2bn of fines in 2024, a third less than 2023 for want of one record fine (Meta, EUR 1.2bn) — totals driven by a few large fines among many small ones";
+        /// Reduction of a fine per unit of the firm's hygiene (technical and organisational
+        /// measures and cooperation are mitigating factors).
+        fine_hygiene_mitigation: f64 = 0.5;
+            unit "share per unit hygiene", range [0, 1], source "AI Act Art. 99(7)(c)-(d) (mitigating actions, technical and organisational measures); size an assumption";
     }
 }
 

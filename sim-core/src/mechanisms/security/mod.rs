@@ -13,7 +13,14 @@
 //! while the release it builds on is backdoored and undiscovered ([`OpenReleases::exposes`]).
 //!
 //! **Hygiene.** Each month a firm chooses hygiene `h ∈ [0, h_max]` trading its cost against the
-//! expected loss it prevents. Full hygiene costs `C = (F_h · φ_t + v_h · R) / 12` a month
+//! expected loss it prevents. It decides on what it can know, never on the hidden backdoor flag:
+//! the rate it plans for is the no-backdoor rate times `1 + p̂ (backdoor_exposure_factor − 1)`
+//! for a startup on an open base, with `p̂` the public belief that its release is backdoored —
+//! the disclosure record smoothed by a prior,
+//! `p̂ = (D + k · p_0) / (N + k)` (`D` releases found backdoored so far, `N` releases published,
+//! `k` = `belief_prior_releases`, `p_0` = `open_source.backdoor_probability`, the published base
+//! rate), times `open_source.audit_backdoor_factor` for an audited release (audits are public)
+//! and 0 for a release whose backdoor was disclosed. The hidden flag only draws true incidents. Full hygiene costs `C = (F_h · φ_t + v_h · R) / 12` a month
 //! (`φ_t` = `public_scanning_factor` under the standard: shared public scanning lowers the
 //! fixed cost), and partial hygiene `C · (h / h_max)²` (rising marginal cost). Minimising
 //! `C (h/h_max)² + λ_f (1 − h) L̄_f` gives
@@ -32,7 +39,7 @@
 //! conserved). Platform billing sees the change from the next month.
 //!
 //! Reads: [`Config`], [`Clock`], [`Books`] (last month's revenue), [`Startup::base`],
-//! [`OpenReleases`] (hidden backdoors). Writes: [`RiskLedger`], [`Books`] (hygiene and losses), [`Startup::customers`],
+//! [`OpenReleases`] (hidden backdoors for the draws; disclosures and audits for the belief). Writes: [`RiskLedger`], [`Books`] (hygiene and losses), [`Startup::customers`],
 //! [`Users`]. Guardrails: `h ≤ h_max < 1`; losses finite and ≥ 0; user counts recounted after
 //! churn.
 
@@ -86,6 +93,41 @@ pub fn incident_rate(sc: &Scenario, month: u32, base: Option<Base>, annual_reven
     s.incidents_per_year * scan * x / 12.0
 }
 
+/// The public belief that the open release under `base` carries a backdoor (0 for an API base
+/// or a release whose backdoor was disclosed): the disclosure record smoothed by the published
+/// base rate, `(D + k p_0) / (N + k)`, times the audit factor for an audited release. Reads no
+/// hidden flag of an undiscovered release.
+pub fn believed_backdoor_probability(sc: &Scenario, releases: &OpenReleases, base: Option<Base>) -> f64 {
+    let Some(r) = base.and_then(|b| releases.base_release(b)) else {
+        return 0.0;
+    };
+    if r.discovered.is_some() {
+        return 0.0;
+    }
+    let o = &sc.open_source;
+    let k = sc.security.belief_prior_releases;
+    let disclosed = releases.releases.values().filter(|r| r.discovered.is_some()).count() as f64;
+    let published = releases.releases.len() as f64;
+    let p = if published + k > 0.0 {
+        (disclosed + k * o.backdoor_probability) / (published + k)
+    } else {
+        o.backdoor_probability
+    };
+    let audit = if r.audited { o.audit_backdoor_factor } else { 1.0 };
+    (p * audit).clamp(0.0, 1.0)
+}
+
+/// The monthly incident rate a firm plans its hygiene for: the no-backdoor rate, times the
+/// expected backdoor factor `1 + p̂ (backdoor_exposure_factor − 1)` on an open base.
+pub fn expected_incident_rate(sc: &Scenario, month: u32, base: Option<Base>, annual_revenue: f64, belief: f64) -> f64 {
+    let clean = incident_rate(sc, month, base, annual_revenue, false);
+    if base.is_some_and(Base::is_open) {
+        clean * (1.0 + belief * (sc.security.backdoor_exposure_factor - 1.0))
+    } else {
+        clean
+    }
+}
+
 /// Mean loss of one incident for a firm with `annual_revenue`.
 pub fn mean_loss(sc: &Scenario, annual_revenue: f64) -> f64 {
     let s = &sc.security;
@@ -133,11 +175,14 @@ pub fn draw_incidents(
     for (id, books, startup) in rows.iter_mut() {
         let revenue = annual_revenue(books);
         let base = startup.as_ref().map(|st| st.base);
+        // The firm plans on the public belief; the hidden flag only draws the true incidents.
+        let belief = believed_backdoor_probability(sc, &releases, base);
+        let planned = expected_incident_rate(sc, month, base, revenue, belief);
         let backdoor = base.is_some_and(|b| releases.exposes(b));
         let rate = incident_rate(sc, month, base, revenue, backdoor);
         let loss_mean = mean_loss(sc, revenue);
         let full = full_hygiene_cost(sc, month, revenue);
-        let (hygiene, hygiene_cost) = choose_hygiene(rate, loss_mean, full, s.hygiene_max);
+        let (hygiene, hygiene_cost) = choose_hygiene(planned, loss_mean, full, s.hygiene_max);
         if hygiene_cost > 0.0 {
             books.spend(hygiene_cost);
         }
@@ -390,6 +435,69 @@ mod tests {
             sc.security.backdoor_exposure_factor
         );
         assert_eq!(found, clean, "a discovered backdoor no longer exposes (same draws)");
+    }
+
+    /// Regression (issue 12): the hygiene choice read the hidden backdoor flag, so firms bought
+    /// protection against what nobody had discovered.
+    #[test]
+    fn hygiene_does_not_see_an_undiscovered_backdoor_but_sees_disclosures() {
+        // Default rates: hygiene is interior (well below h_max), so beliefs move it.
+        let sc = Scenario::default();
+        let release = |backdoored: bool, discovered: Option<u32>, audited: bool| OpenRelease {
+            maker: AgentId(0),
+            quality: 10.0,
+            month: 0,
+            licence: Licence::Permissive,
+            downloads: 0.0,
+            monthly_downloads: 0.0,
+            derivatives: 0.0,
+            deployments: 0.0,
+            backdoored,
+            audited,
+            discovered,
+        };
+        // Startups on release 1; releases 2.. are other releases in the public record.
+        let hygiene = |rel1: OpenRelease, others: &[OpenRelease]| {
+            let (mut w, _) = startups(sc.clone(), 20, Base::Open(AgentId(1)), 20_000.0);
+            let mut rel = OpenReleases::default();
+            rel.releases.insert(AgentId(1), rel1);
+            for (k, r) in others.iter().enumerate() {
+                rel.releases.insert(AgentId(2 + k as u64), r.clone());
+            }
+            w.insert_resource(rel);
+            w.run_system_cached(draw_incidents).unwrap();
+            let l = w.resource::<RiskLedger>();
+            l.firms.values().map(|r| r.hygiene).sum::<f64>() / l.firms.len() as f64
+        };
+        let clean = hygiene(release(false, None, false), &[]);
+        let hidden = hygiene(release(true, None, false), &[]);
+        assert_eq!(
+            clean, hidden,
+            "an undiscovered backdoor must not change the hygiene bought"
+        );
+        let disclosed: Vec<_> = (0..5).map(|_| release(true, Some(0), false)).collect();
+        let wary = hygiene(release(false, None, false), &disclosed);
+        assert!(
+            wary > clean,
+            "disclosed backdoors elsewhere raise the believed risk and the hygiene: {wary} vs {clean}"
+        );
+        let audited = hygiene(release(false, None, true), &disclosed);
+        assert!(
+            audited < wary,
+            "an audited release is believed safer: {audited} vs {wary}"
+        );
+        let rel = {
+            let mut r = OpenReleases::default();
+            r.releases.insert(AgentId(1), release(true, None, false));
+            r
+        };
+        let k = sc.security.belief_prior_releases;
+        let p0 = sc.open_source.backdoor_probability;
+        assert!(
+            (believed_backdoor_probability(&sc, &rel, Some(Base::Open(AgentId(1)))) - k * p0 / (1.0 + k)).abs() < 1e-12,
+            "with no disclosures the belief is the prior, shrunk by one clean-looking release"
+        );
+        assert_eq!(believed_backdoor_probability(&sc, &rel, Some(Base::Platform(0))), 0.0);
     }
 
     #[test]

@@ -42,6 +42,11 @@ crate::section! {
         /// (the backdoors themselves are drawn per release in [open_source]).
         backdoor_exposure_factor: f64 = 3.0;
             unit "x", range [1, 1000], source "assumption";
+        /// Weight of the published base rate (open_source.backdoor_probability) in firms' belief
+        /// that an open release is backdoored, in releases: belief = (D + k p_0) / (N + k) with D
+        /// disclosed backdoors among N releases (the hygiene choice never reads the hidden flag).
+        belief_prior_releases: f64 = 20.0;
+            unit "releases", range [0, 1e6], source "assumption: a prior worth a year or two of releases";
         /// Share of a platform's users who leave it (to no platform) per incident.
         user_churn_per_incident: f64 = 0.02;
             unit "share", range [0, 1], source "assumption: post-breach customer loss is a large part of breach cost (IBM/Ponemon)";

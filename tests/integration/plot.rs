@@ -24,7 +24,7 @@ const RUN_CHARTS: [&str; 14] = [
     "talent_top_hub_share",
     "deal_lockin_share",
     "haves_compute_share",
-    "consumer_surplus_usd",
+    "consumer_surplus_per_user_usd",
     "spot_vs_contract",
     "platform_shares",
     "startup_survival",

@@ -141,7 +141,7 @@ metrics! {
     // Users: freemium and consumer surplus per user (ODD §7.11).
     consumer_surplus_per_user_usd: "USD/user/month", "Consumer surplus per consumer on an AI platform: consumer_surplus_usd / consumers on some platform; per person W (1 - exp(-x/W)), x = (inclusive value - u0) / (theta_P s g), W = users.surplus_max_usd.";
     paid_users: "people", "Consumers paying a platform's subscription: each converts from the free tier with probability logistic(paid_tier_value - theta_P s g P) (deal free months excluded).";
-    paid_conversion: "share", "Paying consumers / consumers on some platform (paid_users over consumers, enterprise seats excluded).";
+    paid_conversion: "share", "Paying consumers / consumers of the platforms that sell a paid tier (a positive consumer price; deal free months excluded): the freemium conversion rate, as ChatGPT's subscribers over its weekly users.";
     wrappers_at_risk: "firms", "Wrappers at risk of exit this month (alive after the month's exits, plus those that exited).";
     wrapper_exits: "firms/month", "Wrappers that exited this month (any cause).";
     exposed_wrappers_at_risk: "firms", "Wrappers in a niche with a platform's own app at risk of exit this month.";

@@ -28,8 +28,8 @@ crate::section! {
         theta_price_enterprise: f64 = 0.01;
             unit "utils/USD", range [0, 100], source "calibration: enterprises less price-sensitive per seat";
         /// Network-effect strength theta_N on ln(1 + users a chooser can interact with, in millions).
-        theta_network: f64 = 0.25;
-            unit "utils", range [0, 20], source "EVIDENCE.md §2.1 (Arthur/Polya increasing returns)";
+        theta_network: f64 = 1.0;
+            unit "utils", range [0, 20], source "calibration (2026-12-05): history backtest, 10 seeds, grid 0.25/0.5/0.8/1.0/1.3 on the users moments (leader_share_2025_01/2026_01, users_hhi_2025_01/2026_01, gemini_share_2026_01): 1.0 puts the 2026 moments in their data intervals; mechanism EVIDENCE.md §2.1 (Arthur/Polya increasing returns)";
         /// Weight of another open nation's users in a chooser's network (own nation's users weigh 1).
         network_foreign_weight: f64 = 0.1;
             unit "1", range [0, 1], source "assumption, after Bailey et al. (2018, J. Econ. Perspectives 32(3), doi:10.1257/jep.32.3.259): social ties are overwhelmingly domestic; national borders cut them sharply";
@@ -58,8 +58,8 @@ crate::section! {
             unit "share", range [0, 1], source "EVIDENCE.md §1.5: broad enterprise adoption";
         /// Net value of the paid tier's extras over the free tier (Delta V): a consumer of sensitivity
         /// s g converts with probability logistic(Delta V - theta_P s g P).
-        paid_tier_value: f64 = -1.3;
-            unit "utils", range [-100, 100], source "calibration: world paid conversion ~5.5% at $20 (EVIDENCE.md §1.5: ~50M subs / ~900M WAU; data/assistant_market_share.csv)";
+        paid_tier_value: f64 = -1.1;
+            unit "utils", range [-100, 100], source "calibration (2026-12-05): history backtest of paid_conversion_2026 (ChatGPT subscribers / WAU ~5.6%, data/assistant_market_share.csv; EVIDENCE.md §1.5)";
         /// Share of citizens a deal bidder expects to pay, used only to value deals; the model's
         /// conversion itself emerges from the paid-tier decision (metric paid_conversion).
         paid_conversion: f64 = 0.055;

@@ -54,7 +54,7 @@ metrics! {
     leader_user_share: "share", "User share of the platform that leads this month (= users_cr1).";
     adoption_rate: "share", "Share of potential users (internet users + seats) on some AI platform.";
     switching_rate: "share/month", "People who moved from one platform to another this month / people on platforms.";
-    consumer_surplus_usd: "USD/month", "Consumers' surplus summed over consumers: per person the logit inclusive value of platform choice relative to no platform, in dollars at the paid-tier price coefficient, saturating at users.surplus_max_usd (see consumer_surplus_per_user_usd).";
+    consumer_surplus_usd: "USD/month", "Consumers' surplus summed over consumers on a platform: per person the logit inclusive value of platform choice relative to no platform, in dollars at the paid-tier price coefficient, saturating at users.surplus_max_usd (see consumer_surplus_per_user_usd).";
     compute_hhi: "0-10000", "HHI of GPU ownership across firms.";
     compute_cr1: "share", "Largest owner's share of GPUs.";
     compute_cr3: "share", "Top-3 owners' share of GPUs.";

@@ -513,8 +513,9 @@ pub fn choice_tables(
 /// A person of group `g` and class `c` gains `x = (ln Σ_j e^{V_j} − u0) / (θ_P s_c g_n)` dollars,
 /// the logit inclusive value relative to using no platform, converted at the paid-tier decision's
 /// marginal utility of money; the utility scale is bounded by saturating it at `W`
-/// (`surplus_max_usd`): `CS = W (1 − e^{−x/W})`. Summed over consumers (enterprise seats are
-/// not consumers) and divided by the consumers on some platform.
+/// (`surplus_max_usd`): `CS = W (1 − e^{−x/W})`. Summed over the consumers on a platform (as a
+/// survey of users' willingness to accept measures it; the logit option value of those who chose
+/// no platform is not counted, nor enterprise seats) and divided by them.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Surplus {
     pub total: f64,
@@ -542,7 +543,7 @@ pub fn consumer_surplus(
         on_platforms += (0..none).map(|o| users.counts[users.cell(gi, o)]).sum::<f64>();
         terms.group_slots(sc, table, deals, g, month, &mut slots);
         for c in 0..SENSITIVITY_CLASSES {
-            let people: f64 = (0..users.options)
+            let people: f64 = (0..none)
                 .map(|o| {
                     users
                         .class_counts

@@ -115,7 +115,7 @@ enum Command {
             random numbers: seed s runs both. For each metric (--metrics, default: users_hhi, \
             users_cr1, switching_rate, compute_cr5, spot_price_usd, startups_alive, \
             survival_60m, talent_top_hub_share, deal_lockin_share, haves_compute_share, \
-            consumer_surplus_usd) the per-seed difference policy - base of the final value and \
+            consumer_surplus_per_user_usd) the per-seed difference policy - base of the final value and \
             of the time average (NaN months skipped; a seed where the metric is NaN throughout \
             is dropped and counted) is summarised by its mean, 95% confidence interval \
             (Student's t) and a verdict: higher / lower when the interval excludes zero, no clear \

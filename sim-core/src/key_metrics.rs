@@ -24,7 +24,7 @@ pub const KEY_METRICS: &[&str] = &[
     "talent_top_hub_share",
     "deal_lockin_share",
     "haves_compute_share",
-    "consumer_surplus_usd",
+    "consumer_surplus_per_user_usd",
 ];
 
 /// Outputs a sensitivity analysis uses when the spec lists none: concentration of users and

@@ -4,6 +4,8 @@
 //! - `invariants`: accounting identities hold every month;
 //! - `mechanisms`: model claims checked on whole runs (supply shock, rationing, lock-in);
 //! - `talent`: the talent market (concentration, attrition, visa costs).
+//! - `users`: network effects by market (a closed nation's captive users do not help its
+//!   assistant abroad), freemium conversion near the data and falling with the price.
 //! - `venture`: sentiment, venture rounds and entry, acqui-hires, survival by cohort.
 //! - `security`: incidents and compliance costs by firm size, the security standard.
 //! - `facts`: the stylized facts of ODD §9 over many seeds; every lever against the baseline with
@@ -41,4 +43,5 @@ mod security;
 mod sensitivity;
 mod sweep;
 mod talent;
+mod users;
 mod venture;

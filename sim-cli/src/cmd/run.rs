@@ -54,7 +54,13 @@ fn human_summary(loaded: &Loaded, f: &Finished, platforms: &[PlatformStanding], 
         let _ = writeln!(s, "  spot price          {:.2} USD/GPU-h", m.spot_price_usd);
         let _ = writeln!(s, "  contract price      {:.2} USD/GPU-h", m.contract_price_usd);
         let _ = writeln!(s, "  startups alive      {:.0}", m.startups_alive);
-        let _ = writeln!(s, "  consumer surplus    {} USD/month", si(m.consumer_surplus_usd));
+        let _ = writeln!(
+            s,
+            "  consumer surplus    {:.0} USD/user/month ({} USD/month in all)",
+            m.consumer_surplus_per_user_usd,
+            si(m.consumer_surplus_usd)
+        );
+        let _ = writeln!(s, "  paid conversion     {:.1}%", m.paid_conversion * 100.0);
     }
     let name_w = platforms
         .iter()

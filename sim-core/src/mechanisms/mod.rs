@@ -161,6 +161,7 @@ pub(crate) mod testkit {
         for (s, p) in table.slots.iter_mut().zip(users.people_by_option()) {
             s.people = p;
         }
+        table.people_by_nation = users::people_by_nation_slot(&users, nations.len());
         w.insert_resource(table);
         w.insert_resource(users);
         w.insert_resource(SwitchCostTable::new(&sc));

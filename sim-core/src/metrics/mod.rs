@@ -54,7 +54,7 @@ metrics! {
     leader_user_share: "share", "User share of the platform that leads this month (= users_cr1).";
     adoption_rate: "share", "Share of potential users (internet users + seats) on some AI platform.";
     switching_rate: "share/month", "People who moved from one platform to another this month / people on platforms.";
-    consumer_surplus_usd: "USD/month", "Logit inclusive value of platform choice relative to no platform, summed over people.";
+    consumer_surplus_usd: "USD/month", "Consumers' surplus summed over consumers on a platform: per person the logit inclusive value of platform choice relative to no platform, in dollars at the paid-tier price coefficient, saturating at users.surplus_max_usd (see consumer_surplus_per_user_usd).";
     compute_hhi: "0-10000", "HHI of GPU ownership across firms.";
     compute_cr1: "share", "Largest owner's share of GPUs.";
     compute_cr3: "share", "Top-3 owners' share of GPUs.";
@@ -144,6 +144,10 @@ metrics! {
     wrapper_exit_hazard: "share/yr", "Annualised exit hazard of wrappers (startups on a platform's API whose cumulative fine-tuning would take fewer than platform_entry.wrapper_tuning_gpu_months GPU-months to replicate at today's algorithmic efficiency) over the last 12 months.";
     nonwrapper_exit_hazard: "share/yr", "Annualised exit hazard of the other startups (open-model based, or fine-tuned beyond the wrapper threshold) over the last 12 months.";
     exposed_wrapper_exit_hazard: "share/yr", "Annualised exit hazard over the last 12 months of wrappers in a niche where a platform's own app competes.";
+    // Users: freemium and consumer surplus per user (ODD §7.11).
+    consumer_surplus_per_user_usd: "USD/user/month", "Consumer surplus per consumer on an AI platform: consumer_surplus_usd / consumers on some platform; per person W (1 - exp(-x/W)), x = (inclusive value - u0) / (theta_P s g), W = users.surplus_max_usd.";
+    paid_users: "people", "Consumers paying a platform's subscription: each converts from the free tier with probability logistic(paid_tier_value - theta_P s g P) (deal free months excluded).";
+    paid_conversion: "share", "Paying consumers / consumers of the platforms that sell a paid tier (a positive consumer price; deal free months excluded): the freemium conversion rate, as ChatGPT's subscribers over its weekly users.";
     wrappers_at_risk: "firms", "Wrappers at risk of exit this month (alive after the month's exits, plus those that exited).";
     wrapper_exits: "firms/month", "Wrappers that exited this month (any cause).";
     exposed_wrappers_at_risk: "firms", "Wrappers in a niche with a platform's own app at risk of exit this month.";

@@ -229,7 +229,12 @@ fn check_producible_names_what_the_scenario_lacks() {
     sc.firms.retain(|f| f.name != "Apex");
     let e = format!("{:#}", ok.check_producible(&sc).expect_err("no Apex"));
     assert!(e.contains("no firm named \"Apex\""), "{e}");
-    let paid = set.select(&["paid_conversion_2026".into()]).expect("id");
-    let e = format!("{:#}", paid.check_producible(&sc).expect_err("not produced"));
+    // A moment the model declares it does not produce (statistic = "none").
+    let none = "[[target]]\nid = \"a\"\ndescription = \"d\"\nweight = 1.0\nperiod = \"2025-12\"\n[target.data]\nderive = \"literal\"\nvalue = 1.0\nsource = \"s\"\n[target.model]\nstatistic = \"none\"\nreason = \"r\"\n";
+    let unproduced = TargetSet {
+        path: set.path.clone(),
+        targets: load(none).expect("a target the model does not produce"),
+    };
+    let e = format!("{:#}", unproduced.check_producible(&sc).expect_err("not produced"));
     assert!(e.contains("does not produce it"), "{e}");
 }

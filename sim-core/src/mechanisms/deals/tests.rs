@@ -127,10 +127,10 @@ fn the_partner_is_the_default_during_the_deal() {
                 assert_eq!(a[partner], f64::NEG_INFINITY, "a deal never admits a barred platform");
                 continue;
             }
-            let price = sc.users.theta_price_consumer
-                * users::sensitivity(sc.users.price_sensitivity_sigma, 8)
-                * grp.income_factor
-                * table.slots[partner].consumer_price;
+            // The free months make the partner's paid tier free: its option value rises.
+            let s = users::sensitivity(sc.users.price_sensitivity_sigma, 8) * grp.income_factor;
+            let price = users::paid_option_value(users::conversion_value(&sc, s, 0.0))
+                - users::paid_option_value(users::conversion_value(&sc, s, table.slots[partner].consumer_price));
             let expect = if grp.nation != 0 || grp.enterprise {
                 0.0
             } else if month < 12 {
@@ -222,7 +222,21 @@ fn free_months_mean_no_bill() {
     let (paid_rev, none) = bill(&mut w, 12);
     let sc = w.resource::<Config>().0.clone();
     let (citizens, _) = open_consumers(&w, partner);
-    let expect = citizens * sc.users.paid_conversion * 20.0;
+    // The paid-tier revenue the citizens would have paid at the $20 list price: those who
+    // would convert (the paid-tier decision of each sensitivity class).
+    let u = w.resource::<Users>();
+    let mut converts = 0.0;
+    for (g, grp) in u.groups.iter().enumerate() {
+        if grp.nation == 0 && !grp.enterprise {
+            for c in 0..users::SENSITIVITY_CLASSES {
+                let s = users::sensitivity(sc.users.price_sensitivity_sigma, c as u8) * grp.income_factor;
+                converts += u.class_counts[u.class_cell(g, c, partner)]
+                    * crate::math::logistic(users::conversion_value(&sc, s, 20.0));
+            }
+        }
+    }
+    assert!(converts > 0.0 && converts < 0.5 * citizens, "a minority converts");
+    let expect = converts * 20.0;
     assert!(
         citizens > 0.0 && close(foregone, expect),
         "foregone {foregone}, expected {expect}"

@@ -1,7 +1,8 @@
 //! Finance, funding and exit (ODD §7.17).
 //!
-//! **Revenue.** A platform earns `(consumers · paid_conversion · price + seats · seat price) ·
-//! served_fraction` (unserved demand pays nothing); startups' app revenue and API fees are
+//! **Revenue.** A platform earns `(paying consumers · price + seats · seat price) ·
+//! served_fraction` (unserved demand pays nothing), paying consumers those who convert from the
+//! free tier by the paid-tier decision of [`users`](super::users) (ODD §7.11); startups' app revenue and API fees are
 //! booked by [`startups`](super::startups), rents by the contract and spot markets.
 //! **Costs.** Wages (`staff · lab_wage` or `team · startup wage`, net of the researchers the
 //! talent market pays) and GPU running costs
@@ -40,7 +41,7 @@ pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism::
 
 use bevy_ecs::prelude::*;
 
-use super::deals::{Partnerships, free_consumers};
+use super::deals::Partnerships;
 use super::platform_entry::Niches;
 use super::talent::Roster;
 use super::users::Users;
@@ -50,9 +51,11 @@ use crate::params::FirmKind;
 use crate::rng::{self, Stream};
 use crate::state::*;
 
-/// Platforms bill their consumers and enterprise seats; a deal partner bills nothing to the
-/// citizens of a nation in its deal's free months (the foregone revenue is counted in
-/// [`MonthFlows::deal_foregone`]).
+/// Platforms bill their paying consumers and enterprise seats. Consumers use a platform on its
+/// free tier and convert to the paid tier by the decision of
+/// [`users::paid_consumers`](super::users::paid_consumers) at the platform's consumer price; a deal
+/// partner bills nothing to the citizens of a nation in its deal's free months (the paid-tier
+/// revenue foregone is counted in [`MonthFlows::deal_foregone`]).
 pub fn bill_platform_users(
     cfg: Res<Config>,
     clock: Res<Clock>,
@@ -61,15 +64,21 @@ pub fn bill_platform_users(
     mut flows: ResMut<MonthFlows>,
     mut platforms: Query<(&AgentId, &Platform, &Fleet, &mut Books)>,
 ) {
-    let conv = cfg.0.users.paid_conversion;
-    let free = free_consumers(&deals, &users, clock.month);
     let mut rows: Vec<_> = platforms.iter_mut().collect();
     rows.sort_unstable_by_key(|r| *r.0);
+    let mut prices = vec![0.0; users.options.saturating_sub(1)];
+    for (_, p, _, _) in &rows {
+        if let Some(x) = prices.get_mut(p.slot as usize) {
+            *x = p.consumer_price;
+        }
+    }
+    let tier = super::users::paid_consumers(&cfg.0, &deals, &users, &prices, clock.month);
     for (_, p, f, b) in &mut rows {
-        let free_people = free.get(p.slot as usize).copied().unwrap_or(0.0).min(p.consumers);
-        let billed = p.consumers - free_people;
-        let revenue = (billed * conv * p.consumer_price + p.seats * p.enterprise_price) * f.served_fraction;
-        flows.deal_foregone += free_people * conv * p.consumer_price * f.served_fraction;
+        let slot = p.slot as usize;
+        let paying = tier.paid.get(slot).copied().unwrap_or(0.0);
+        let free_paid = tier.free_months.get(slot).copied().unwrap_or(0.0);
+        let revenue = (paying * p.consumer_price + p.seats * p.enterprise_price) * f.served_fraction;
+        flows.deal_foregone += free_paid * p.consumer_price * f.served_fraction;
         b.earn(revenue);
     }
 }
@@ -353,33 +362,38 @@ mod tests {
 
     #[test]
     fn a_platform_bills_paying_consumers_and_seats_for_the_demand_it_serves() {
-        let mut w = testkit::world(Scenario::default());
-        let lab = spawn_firm(
-            &mut w,
-            FirmKind::Frontier,
-            0.0,
-            Fleet {
-                served_fraction: 0.5,
-                ..Default::default()
-            },
-        );
-        w.entity_mut(lab).insert(Platform {
-            slot: 0,
-            consumer_price: 20.0,
-            enterprise_price: 30.0,
-            consumers: 1e6,
-            seats: 1e4,
-        });
+        let mut w = testkit::world(testkit::small_scenario());
+        let labs = testkit::spawn_platforms(&mut w);
+        let lab = labs[0];
+        w.get_mut::<Fleet>(lab).expect("fleet").served_fraction = 0.5;
+        {
+            let mut p = w.get_mut::<Platform>(lab).expect("platform");
+            p.consumer_price = 20.0;
+            p.enterprise_price = 30.0;
+        }
+        let before = books(&w, lab).cash;
         w.run_system_cached(bill_platform_users).unwrap();
-        let conv = Scenario::default().users.paid_conversion;
-        let expect = (1e6 * conv * 20.0 + 1e4 * 30.0) * 0.5;
+        let p = w.get::<Platform>(lab).expect("platform").clone();
+        let sc = w.resource::<Config>().0.clone();
+        let slots = w.resource::<Users>().options - 1;
+        let mut prices = vec![0.0; slots];
+        prices[p.slot as usize] = 20.0;
+        let paying =
+            super::super::users::paid_consumers(&sc, w.resource::<Partnerships>(), w.resource::<Users>(), &prices, 0)
+                .paid[p.slot as usize];
+        assert!(
+            paying > 0.0 && paying < 0.5 * p.consumers,
+            "{paying} of {} consumers pay: a minority converts",
+            p.consumers
+        );
+        let expect = (paying * 20.0 + p.seats * 30.0) * 0.5;
         let b = books(&w, lab);
         assert!(
             close(b.revenue, expect),
-            "revenue {} != (consumers × conversion × price + seats × seat price) × served {expect}",
+            "revenue {} != (paying consumers × price + seats × seat price) × served {expect}",
             b.revenue
         );
-        assert!(close(b.cash, expect), "revenue is cash");
+        assert!(close(b.cash - before, expect), "revenue is cash");
     }
 
     #[test]

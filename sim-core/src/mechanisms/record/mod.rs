@@ -15,7 +15,7 @@ use bevy_ecs::system::SystemParam;
 
 use super::platform_entry::Niches;
 use super::talent::{Researchers, Roster};
-use super::users::{self, Users};
+use super::users::Users;
 use super::venture::{Cohorts, Sentiment};
 use crate::metrics::Metrics;
 use crate::metrics::reporters::{concentration, gini, rationing};
@@ -182,7 +182,6 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
         } else {
             0.0
         },
-        consumer_surplus_usd: users::consumer_surplus(&cfg.0, &table, &deals, &users, clock.month),
         compute_hhi,
         compute_cr1,
         compute_cr3,
@@ -265,6 +264,7 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
     super::venture::report::report(&sentiment, &cohorts, &flows, clock.month, &mut m);
     super::security::report::report(&ledger, &mut m);
     super::deals::report::report(&cfg.0, &deals, &users, &table, &flows, &mut m);
+    super::users::report::report(&cfg.0, &table, &deals, &users, clock.month, &mut m);
     super::platform_entry::report::report(&niches, &flows, &mut m);
     let startups_alive = count(FirmKind::Startup);
     super::open_source::report::report(&cfg.0, &open, market.spot_price, on_open, startups_alive, &mut m);

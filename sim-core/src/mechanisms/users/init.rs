@@ -72,9 +72,12 @@ pub fn populate(world: &mut World) {
         .collect();
     let users = super::initial_users(&sc, &nations, world.resource::<PlatformTable>());
     let people = users.people_by_option();
-    for (i, s) in world.resource_mut::<PlatformTable>().slots.iter_mut().enumerate() {
+    let by_nation = super::people_by_nation_slot(&users, nations.len());
+    let mut table = world.resource_mut::<PlatformTable>();
+    for (i, s) in table.slots.iter_mut().enumerate() {
         s.people = people[i];
     }
+    table.people_by_nation = by_nation;
     world.insert_resource(users);
     world
         .run_system_cached(super::count_platform_users)

@@ -1,17 +1,33 @@
-//! Users: platform choice under switching costs and network effects (ODD §7.11).
+//! Users: platform choice under switching costs and network effects by market, with freemium
+//! (ODD §7.11).
 //!
 //! Each month a share ρ of users reconsiders (consumers 2–5%/month, enterprises ≈ 1%/month).
 //! A reconsidering user `i` in nation `n` compares every platform `j` it may use with the outside
 //! option (no AI platform, utility `u0`):
 //!
 //! ```text
-//! V_ij = θ_Q Q_j − θ_P s_i g_n P_j + θ_N ln(1 + N_j / 1e6) − SC_i 1[j ≠ current_i]
+//! consumer:   V_ij = θ_Q Q_j + θ_N ln(1 + N_jn / 1e6) + ln(1 + e^{ΔV − θ_P s_i g_n P_j}) − SC_i 1[j ≠ current_i]
+//! enterprise: V_ij = θ_Q Q_j + θ_N ln(1 + N_jn / 1e6) − θ_E s_i g_n P^E_j − SC_i 1[j ≠ current_i]
+//! N_jn = Σ_m w_nm N_jm      (w_nn = 1; ω between open nations; ω_c if either is closed)
 //! SC_i = SC_0 + κ ln(1 + tenure_i)          (a first adoption costs `adoption_cost` instead)
 //! P(i → j) = exp(V_ij) / Σ_k exp(V_ik)       (logit, sampled with one uniform from i's stream)
 //! ```
 //!
-//! `N_j` is the platform's users (people, consumers and enterprise seats, last month), so high
-//! θ_N gives increasing returns (Arthur, Pólya) that can lock the market in on an early leader.
+//! **Network effects by market.** `N_jm` is the platform's users (people, consumers and
+//! enterprise seats, last month) in nation `m`; a chooser counts its own nation's fully and
+//! other open nations' at `network_foreign_weight` (ties are mostly domestic), and a nation
+//! closed to foreign platforms is weighted `network_closed_weight` (0: separate domestic
+//! services) both ways — so a closed nation's captive users do not make its platform attractive
+//! abroad ([`market_people`], O(platforms × nations)). High θ_N gives increasing returns
+//! (Arthur, Pólya) that can lock a market in on an early leader.
+//!
+//! **Freemium.** Consumers choose on a platform's free tier; a consumer converts to the paid
+//! tier with probability `logistic(ΔV − θ_P s g P_j)` ([`paid_consumers`]), so conversion
+//! emerges and falls with the price; the price term of utility is the paid tier's option value
+//! `ln(1 + e^{ΔV − θ_P s g P})` ([`paid_option_value`]), not a list price every user pays.
+//! Enterprises pay seats. **Consumer surplus** ([`consumer_surplus`]) is the inclusive value in
+//! dollars per consumer, saturating at `surplus_max_usd`.
+//!
 //! `s_i` is the user's price sensitivity (lognormal, 16 quantile classes), `g_n` the nation's
 //! income factor `(gdp_ref / gdp_n)^e`. Consumers single-home; an enterprise holds a portfolio of
 //! up to three platforms, ranked by sequential logit draws (Plackett–Luce), with workload shares
@@ -25,8 +41,8 @@
 //! personalisation), ρ by `reconsider_factor`, and θ_N by `network_factor`.
 //!
 //! **National deals** ([`deals`](super::deals)): a citizen (consumer) of a nation with a
-//! partnership gets `+ δ_default 1[j = partner]`, and the partner's price is 0 during the free
-//! months.
+//! partnership gets `+ δ_default 1[j = partner]`, and the partner's paid tier is free (price 0)
+//! during the free months.
 //!
 //! Reads: [`PlatformTable`], [`Config`], [`Partnerships`]. Writes: [`Users`], [`MonthFlows::switched_people`].
 //! Guardrails: users are conserved (every agent is on exactly one option); utilities are finite.
@@ -38,6 +54,7 @@ pub use state::{UserGroup, Users, portfolio_shares};
 mod check;
 mod hash;
 pub mod init;
+pub mod report;
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
 pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
@@ -229,11 +246,14 @@ pub fn initial_users(sc: &Scenario, nations: &[Nation], table: &PlatformTable) -
     users.extra = vec![[NO_PLATFORM; 2]; n_ent];
     users.counts = vec![0.0; users.groups.len() * options];
     users.counts = users.recount();
+    users.class_counts = users.recount_classes();
     users
 }
 
-/// Copies each platform's quality, prices and user count into the [`PlatformTable`].
+/// Copies each platform's quality, prices and user count (worldwide and by nation) into the
+/// [`PlatformTable`].
 pub fn refresh_platform_table(
+    cfg: Res<Config>,
     mut table: ResMut<PlatformTable>,
     users: Res<Users>,
     platforms: Query<(&Platform, &Lab)>,
@@ -248,6 +268,18 @@ pub fn refresh_platform_table(
     for (i, s) in table.slots.iter_mut().enumerate() {
         s.people = people[i];
     }
+    table.people_by_nation = people_by_nation_slot(&users, cfg.0.nations.len());
+}
+
+/// People on each slot by nation (`nation * slots + slot`), the network term's input.
+pub fn people_by_nation_slot(users: &Users, nations: usize) -> Vec<f64> {
+    let by = users.people_by_nation(nations);
+    let slots = users.options.saturating_sub(1);
+    let mut out = vec![0.0; nations * slots];
+    for n in 0..nations {
+        out[n * slots..(n + 1) * slots].copy_from_slice(&by[n * users.options..n * users.options + slots]);
+    }
+    out
 }
 
 /// Writes each platform's consumers and seats back to its component.
@@ -302,20 +334,72 @@ pub fn utilities(
 }
 
 /// The month's terms of [`utilities`] that depend on neither the group nor the class, computed
-/// once: the network term of each slot and the 16 class sensitivities. The utilities built from
-/// them are the same floats as computing every term afresh (the same operations in the same
-/// order), at one `ln_1p` per slot instead of one per slot, group and class.
+/// once: the quality term of each slot, the network term of each (nation, slot) and the 16 class
+/// sensitivities.
 struct UtilityTerms {
     /// `θ_Q · quality` of each slot.
     quality: Vec<f64>,
-    /// `θ_N · ln(1 + people/1e6)` of each slot.
+    /// `θ_N · ln(1 + N_{j,n}/1e6)` of each (nation, slot): entry `nation * slots + slot`.
     network: Vec<f64>,
+    /// Platform slots.
+    slots: usize,
     /// `sensitivity(σ, c)` of each class.
     sensitivity: [f64; SENSITIVITY_CLASSES],
 }
 
-/// One group's view of a slot: `None` if not allowed, else (θ_P, price, default utility).
-type GroupSlot = Option<(f64, f64, f64)>;
+/// One group's view of a slot: `None` if not allowed, else its class-independent utility
+/// (quality + network + default) and the price the group faces.
+type GroupSlot = Option<(f64, f64)>;
+
+/// The people of platform `j` a chooser in each nation can interact with:
+/// `N_{j,n} = Σ_m w_{n,m} N_{j,m}` with `w_{n,n} = 1`, `w_{n,m} = ω` (`network_foreign_weight`)
+/// when both nations admit foreign platforms and `w_{n,m} = ω_c` (`network_closed_weight`) when
+/// either is closed to them. Computed from the open and closed totals
+/// (`own + ω (open − own) + ω_c closed` for an open nation, `own + ω_c (all − own)` for a closed
+/// one), so the cost is O(nations × slots). `by_nation` is `nation * slots + slot`.
+pub fn market_people(sc: &Scenario, by_nation: &[f64], slots: usize) -> Vec<f64> {
+    let nations = sc.nations.len();
+    let (omega, omega_c) = (sc.users.network_foreign_weight, sc.users.network_closed_weight);
+    let open = |n: usize| sc.nations[n].foreign_platforms;
+    let (mut open_total, mut closed_total) = (vec![0.0; slots], vec![0.0; slots]);
+    for n in 0..nations {
+        let total = if open(n) { &mut open_total } else { &mut closed_total };
+        for (j, t) in total.iter_mut().enumerate() {
+            *t += by_nation[n * slots + j];
+        }
+    }
+    let mut out = vec![0.0; nations * slots];
+    for n in 0..nations {
+        for j in 0..slots {
+            let own = by_nation[n * slots + j];
+            out[n * slots + j] = if open(n) {
+                own + omega * (open_total[j] - own).max(0.0) + omega_c * closed_total[j]
+            } else {
+                own + omega_c * (open_total[j] + closed_total[j] - own).max(0.0)
+            };
+        }
+    }
+    out
+}
+
+/// The option value of the paid tier on a free-tier platform, `ln(1 + e^x)` (softplus), where
+/// `x = ΔV − θ_P s g P` is the net value of converting: the expected maximum of staying free
+/// (0) and paying (x) under logit tastes.
+#[inline]
+pub fn paid_option_value(x: f64) -> f64 {
+    if x > 30.0 {
+        x + math::ln_1p(math::exp(-x))
+    } else {
+        math::ln_1p(math::exp(x))
+    }
+}
+
+/// Net value `ΔV − θ_P s g P` of converting to the paid tier at monthly price `price`, for a
+/// consumer of total sensitivity `s` (class sensitivity × income factor).
+#[inline]
+pub fn conversion_value(sc: &Scenario, s: f64, price: f64) -> f64 {
+    sc.users.paid_tier_value - sc.users.theta_price_consumer * s * price.max(0.0)
+}
 
 impl UtilityTerms {
     fn new(sc: &Scenario, table: &PlatformTable, month: u32) -> Self {
@@ -326,13 +410,20 @@ impl UtilityTerms {
             } else {
                 1.0
             };
+        let slots = table.slots.len();
+        let nations = sc.nations.len();
+        let people = if table.people_by_nation.len() == nations * slots {
+            market_people(sc, &table.people_by_nation, slots)
+        } else {
+            // Before the users exist (or a hand-built table): every nation sees worldwide counts.
+            (0..nations)
+                .flat_map(|_| table.slots.iter().map(|s| s.people))
+                .collect()
+        };
         Self {
             quality: table.slots.iter().map(|slot| u.theta_quality * slot.quality).collect(),
-            network: table
-                .slots
-                .iter()
-                .map(|slot| theta_network * math::ln_1p(slot.people / 1e6))
-                .collect(),
+            network: people.iter().map(|&n| theta_network * math::ln_1p(n / 1e6)).collect(),
+            slots,
             sensitivity: std::array::from_fn(|c| sensitivity(u.price_sensitivity_sigma, c as u8)),
         }
     }
@@ -347,7 +438,7 @@ impl UtilityTerms {
         month: u32,
         out: &mut Vec<GroupSlot>,
     ) {
-        let u = &sc.users;
+        let n = group.nation as usize;
         out.clear();
         out.extend(table.slots.iter().enumerate().map(|(j, slot)| {
             if !allowed(group, slot) {
@@ -358,32 +449,31 @@ impl UtilityTerms {
             } else {
                 deals.terms(group.nation, j as Slot, month)
             };
-            let (theta_p, price) = if group.enterprise {
-                (u.theta_price_enterprise, slot.enterprise_price)
+            let price = if group.enterprise {
+                slot.enterprise_price
             } else if free {
-                (u.theta_price_consumer, 0.0)
+                0.0
             } else {
-                (u.theta_price_consumer, slot.consumer_price)
+                slot.consumer_price
             };
             let default = if is_default { sc.deals.default_utility } else { 0.0 };
-            Some((theta_p, price, default))
+            let network = self.network.get(n * self.slots + j).copied().unwrap_or(0.0);
+            Some((self.quality[j] + network + default, price))
         }));
     }
 
     /// The utilities of every option for `group` and `class` (into `v`; the outside option last).
+    /// A consumer chooses on the free tier and values the paid tier's option
+    /// ([`paid_option_value`]); an enterprise pays its seats (`− θ_E s g P_E`).
     fn utilities_into(&self, sc: &Scenario, slots: &[GroupSlot], group: &UserGroup, class: u8, v: &mut Vec<f64>) {
         let u = &sc.users;
         let s = self.sensitivity[class as usize] * group.income_factor;
         v.clear();
-        v.extend(
-            slots
-                .iter()
-                .zip(self.quality.iter().zip(&self.network))
-                .map(|(g, (&quality, &network))| match *g {
-                    None => f64::NEG_INFINITY,
-                    Some((theta_p, price, default)) => quality - theta_p * s * price + network + default,
-                }),
-        );
+        v.extend(slots.iter().map(|g| match *g {
+            None => f64::NEG_INFINITY,
+            Some((base, price)) if group.enterprise => base - u.theta_price_enterprise * s * price,
+            Some((base, price)) => base + paid_option_value(conversion_value(sc, s, price)),
+        }));
         v.push(u.outside_utility);
     }
 }
@@ -417,22 +507,54 @@ pub fn choice_tables(
     ChoiceTables { attract, options }
 }
 
-/// Consumer surplus: Σ over groups and classes of people × (ln Σ_j e^{V_j} − u0) / (θ_P s g),
-/// the logit inclusive value in dollars per month relative to using no platform.
-pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, deals: &Partnerships, users: &Users, month: u32) -> f64 {
+/// Consumers' surplus of the month: `total` (USD/month) and `per_user` (USD per consumer on a
+/// platform per month).
+///
+/// A person of group `g` and class `c` gains `x = (ln Σ_j e^{V_j} − u0) / (θ_P s_c g_n)` dollars,
+/// the logit inclusive value relative to using no platform, converted at the paid-tier decision's
+/// marginal utility of money; the utility scale is bounded by saturating it at `W`
+/// (`surplus_max_usd`): `CS = W (1 − e^{−x/W})`. Summed over the consumers on a platform (as a
+/// survey of users' willingness to accept measures it; the logit option value of those who chose
+/// no platform is not counted, nor enterprise seats) and divided by them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Surplus {
+    pub total: f64,
+    pub per_user: f64,
+}
+
+/// See [`Surplus`].
+pub fn consumer_surplus(
+    sc: &Scenario,
+    table: &PlatformTable,
+    deals: &Partnerships,
+    users: &Users,
+    month: u32,
+) -> Surplus {
     let u = &sc.users;
-    let mut total = 0.0;
+    let w_max = u.surplus_max_usd;
+    let (mut total, mut on_platforms) = (0.0, 0.0);
     let terms = UtilityTerms::new(sc, table, month);
     let (mut slots, mut v) = (Vec::new(), Vec::new());
-    for g in &users.groups {
-        let people = g.weight * f64::from(g.end - g.start);
-        let theta_p = if g.enterprise {
-            u.theta_price_enterprise
-        } else {
-            u.theta_price_consumer
-        };
+    let none = users.options.saturating_sub(1);
+    for (gi, g) in users.groups.iter().enumerate() {
+        if g.enterprise {
+            continue;
+        }
+        on_platforms += (0..none).map(|o| users.counts[users.cell(gi, o)]).sum::<f64>();
         terms.group_slots(sc, table, deals, g, month, &mut slots);
         for c in 0..SENSITIVITY_CLASSES {
+            let people: f64 = (0..none)
+                .map(|o| {
+                    users
+                        .class_counts
+                        .get(users.class_cell(gi, c, o))
+                        .copied()
+                        .unwrap_or(0.0)
+                })
+                .sum();
+            if people <= 0.0 {
+                continue;
+            }
             terms.utilities_into(sc, &slots, g, c as u8, &mut v);
             let vmax = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let iv = vmax
@@ -448,12 +570,80 @@ pub fn consumer_surplus(sc: &Scenario, table: &PlatformTable, deals: &Partnershi
                         .sum(),
                 );
             let s = terms.sensitivity[c] * g.income_factor;
-            if theta_p * s > 0.0 {
-                total += people / SENSITIVITY_CLASSES as f64 * (iv - u.outside_utility) / (theta_p * s);
+            if u.theta_price_consumer * s > 0.0 {
+                let x = (iv - u.outside_utility).max(0.0) / (u.theta_price_consumer * s);
+                let cs = if w_max > 0.0 {
+                    w_max * (1.0 - math::exp(-x / w_max))
+                } else {
+                    x
+                };
+                total += people * cs;
             }
         }
     }
-    total
+    Surplus {
+        total,
+        per_user: if on_platforms > 0.0 { total / on_platforms } else { 0.0 },
+    }
+}
+
+/// Consumers on each slot's paid tier this month.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PaidTier {
+    /// Paying consumers of each slot (billed at its consumer price).
+    pub paid: Vec<f64>,
+    /// Consumers who take a deal partner's paid tier free during a deal's free months (counted
+    /// at the conversion the list price would give: the revenue the partner forgoes).
+    pub free_months: Vec<f64>,
+}
+
+impl PaidTier {
+    /// All paying consumers.
+    pub fn paying(&self) -> f64 {
+        self.paid.iter().sum()
+    }
+}
+
+/// The paid-tier decision: a consumer of class `c` in group `g` on platform `j` (price `P_j > 0`)
+/// converts with probability `logistic(ΔV − θ_P s_c g_n P_j)`, so the conversion share emerges
+/// from the price, the income of the nation and the spread of sensitivities. `prices[j]` is each
+/// slot's consumer price. O(groups × classes × slots).
+pub fn paid_consumers(sc: &Scenario, deals: &Partnerships, users: &Users, prices: &[f64], month: u32) -> PaidTier {
+    let slots = users.options.saturating_sub(1);
+    let mut out = PaidTier {
+        paid: vec![0.0; slots],
+        free_months: vec![0.0; slots],
+    };
+    let sens: [f64; SENSITIVITY_CLASSES] =
+        std::array::from_fn(|c| sensitivity(sc.users.price_sensitivity_sigma, c as u8));
+    for (g, grp) in users.groups.iter().enumerate() {
+        if grp.enterprise {
+            continue;
+        }
+        for (j, &price) in prices.iter().enumerate().take(slots) {
+            if price <= 0.0 {
+                continue;
+            }
+            let free = deals.terms(grp.nation, j as Slot, month).1;
+            let mut paying = 0.0;
+            for (c, &sc_c) in sens.iter().enumerate() {
+                let n = users
+                    .class_counts
+                    .get(users.class_cell(g, c, j))
+                    .copied()
+                    .unwrap_or(0.0);
+                if n > 0.0 {
+                    paying += n * math::logistic(conversion_value(sc, sc_c * grp.income_factor, price));
+                }
+            }
+            if free {
+                out.free_months[j] += paying;
+            } else {
+                out.paid[j] += paying;
+            }
+        }
+    }
+    out
 }
 
 /// exp(−SC(tenure)) for tenure 0..len, and exp(−adoption_cost).
@@ -500,7 +690,7 @@ pub fn reconsider_platforms(
     let interop = interop_active(sc, month);
     let costs = if interop { &costs.mandated } else { &costs.normal };
     let rho_factor = if interop { sc.interop.reconsider_factor } else { 1.0 };
-    let none = users.options - 1;
+    let none = users.options.saturating_sub(1);
     let portfolio_size = sc.users.portfolio_size as usize;
     let mut w = vec![0.0; users.options];
     let mut switched = 0.0;

@@ -19,15 +19,25 @@ crate::section! {
         /// Utility per quality point (theta_Q).
         theta_quality: f64 = 0.15;
             unit "utils/point", range [0, 100], source "calibration: one year of frontier progress ~1.5 utils";
-        /// Consumers' utility per dollar of monthly price (theta_P), before individual sensitivity.
-        theta_price_consumer: f64 = 0.01;
-            unit "utils/USD", range [0, 100], source "calibration: most consumers use free tiers; a $20 list price ~0.2 utils";
+        /// Consumers' utility per dollar of the paid tier's monthly price (theta_P), before individual
+        /// sensitivity: the price coefficient of the free-to-paid conversion decision, and the
+        /// dollar value of a util in consumer surplus.
+        theta_price_consumer: f64 = 0.05;
+            unit "utils/USD", range [0, 100], source "calibration (Lerner): a seller of near-zero marginal cost prices where demand is unit-elastic, so at the $20 list price and ~5% conversion theta_P = 1 / ((1 - 0.055) x 20) ~ 0.05";
         /// Enterprises' utility per dollar of monthly seat price.
         theta_price_enterprise: f64 = 0.01;
             unit "utils/USD", range [0, 100], source "calibration: enterprises less price-sensitive per seat";
-        /// Network-effect strength theta_N on ln(1 + users in millions).
-        theta_network: f64 = 0.25;
-            unit "utils", range [0, 20], source "EVIDENCE.md §2.1 (Arthur/Polya increasing returns)";
+        /// Network-effect strength theta_N on ln(1 + users a chooser can interact with, in millions).
+        theta_network: f64 = 1.0;
+            unit "utils", range [0, 20], source "calibration (2026-12-05): history backtest, 10 seeds, grid 0.25/0.5/0.8/1.0/1.3 on the users moments (leader_share_2025_01/2026_01, users_hhi_2025_01/2026_01, gemini_share_2026_01): 1.0 puts the 2026 moments in their data intervals; mechanism EVIDENCE.md §2.1 (Arthur/Polya increasing returns)";
+        /// Weight of another open nation's users in a chooser's network (own nation's users weigh 1).
+        network_foreign_weight: f64 = 0.1;
+            unit "1", range [0, 1], source "assumption, after Bailey et al. (2018, J. Econ. Perspectives 32(3), doi:10.1257/jep.32.3.259): social ties are overwhelmingly domestic; national borders cut them sharply";
+        /// Weight between a nation closed to foreign platforms and any other nation, both ways: its
+        /// platforms run a separate domestic service (as Douyin and TikTok), so its captive users
+        /// do not enlarge the network a foreigner sees, nor foreigners the one its citizens see.
+        network_closed_weight: f64 = 0.0;
+            unit "1", range [0, 1], source "assumption: captive markets' platforms serve foreigners through separate services (Douyin/TikTok, WeChat/Weixin); 1 restores the worldwide count";
         /// Base switching cost SC_0.
         switching_cost: f64 = 1.0;
             unit "utils", range [0, 100], source "EVIDENCE.md §2.5 (Klemperer)";
@@ -46,9 +56,18 @@ crate::section! {
         /// Share of enterprise agents on some platform at month 0.
         initial_adoption_enterprise: f64 = 0.5;
             unit "share", range [0, 1], source "EVIDENCE.md §1.5: broad enterprise adoption";
-        /// Share of a platform's consumers who pay the subscription.
+        /// Net value of the paid tier's extras over the free tier (Delta V): a consumer of sensitivity
+        /// s g converts with probability logistic(Delta V - theta_P s g P).
+        paid_tier_value: f64 = -1.1;
+            unit "utils", range [-100, 100], source "calibration (2026-12-05): history backtest of paid_conversion_2026 (ChatGPT subscribers / WAU ~5.6%, data/assistant_market_share.csv; EVIDENCE.md §1.5)";
+        /// Share of citizens a deal bidder expects to pay, used only to value deals; the model's
+        /// conversion itself emerges from the paid-tier decision (metric paid_conversion).
         paid_conversion: f64 = 0.055;
             unit "share", range [0, 1], source "EVIDENCE.md §1.5: ~50M subs / ~900M WAU";
+        /// Upper bound of a person's consumer surplus: the saturation level W of
+        /// CS = W (1 - exp(-x / W)), x the inclusive value in dollars.
+        surplus_max_usd: f64 = 200.0;
+            unit "USD/person/month", range [0, 1e6], source "assumption: ten times the $20 paid price, above the mean US willingness to accept to forgo generative AI for a month ($98 in Jul 2025, $124.50 in Mar 2026; Brynjolfsson, Collis, Eggers, Kazinnik & Nguyen 2026, What is Generative AI Worth?, Stanford Digital Economy Lab)";
         /// Log-scale spread of individual price sensitivity.
         price_sensitivity_sigma: f64 = 0.5;
             unit "1", range [0, 5], source "assumption: heterogeneous consumers";

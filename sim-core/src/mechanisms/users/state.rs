@@ -3,6 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
+use super::SENSITIVITY_CLASSES;
 use crate::kernel::state::{AgentId, NO_PLATFORM, Slot};
 use crate::params::FirmKind;
 
@@ -39,6 +40,10 @@ pub struct SlotInfo {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct PlatformTable {
     pub slots: Vec<SlotInfo>,
+    /// People (consumers + seats) on each slot by nation, last month: entry
+    /// `nation * slots.len() + slot`. Empty until the users are built; the network term then
+    /// falls back to each slot's worldwide `people`.
+    pub people_by_nation: Vec<f64>,
 }
 
 /// A contiguous range of user agents sharing nation and segment.
@@ -71,6 +76,10 @@ pub struct Users {
     pub first_enterprise: u32,
     /// People per (group, option); option `slots` is "no platform".
     pub counts: Vec<f64>,
+    /// People per (group, sensitivity class, option): entry
+    /// `(group * SENSITIVITY_CLASSES + class) * options + option`. The paid-tier decision
+    /// (conversion depends on the class) reads it.
+    pub class_counts: Vec<f64>,
     /// Options per group (platform slots + 1).
     pub options: usize,
     /// Portfolio workload shares for portfolios of 1, 2 and 3 platforms.
@@ -132,19 +141,66 @@ impl Users {
         (out, n)
     }
 
+    /// Index into `class_counts`.
+    #[inline]
+    pub fn class_cell(&self, group: usize, class: usize, option: usize) -> usize {
+        (group * SENSITIVITY_CLASSES + class) * self.options + option
+    }
+
+    /// People (or seats) of each nation on each option: entry `nation * options + option`.
+    pub fn people_by_nation(&self, nations: usize) -> Vec<f64> {
+        let mut out = vec![0.0; nations * self.options];
+        for (g, grp) in self.groups.iter().enumerate() {
+            let n = grp.nation as usize;
+            if n >= nations {
+                continue;
+            }
+            for o in 0..self.options {
+                out[n * self.options + o] += self.counts[self.cell(g, o)];
+            }
+        }
+        out
+    }
+
     /// Adds (sign = 1) or removes (sign = −1) agent `i`'s people from the counts.
     pub(super) fn tally(&mut self, i: usize, group: usize, sign: f64) {
         let w = self.groups[group].weight * sign;
+        let class = self.class[i] as usize;
         let (port, n) = self.portfolio(i);
         if n == 0 {
             let c = self.cell(group, self.options - 1);
             self.counts[c] += w;
+            let c = self.class_cell(group, class, self.options - 1);
+            self.class_counts[c] += w;
             return;
         }
         for (k, &s) in port.iter().take(n).enumerate() {
-            let c = self.cell(group, self.option_of(s));
+            let o = self.option_of(s);
+            let c = self.cell(group, o);
             self.counts[c] += w * self.portfolio_shares[n - 1][k];
+            let c = self.class_cell(group, class, o);
+            self.class_counts[c] += w * self.portfolio_shares[n - 1][k];
         }
+    }
+
+    /// Recomputes every (group, class, option) count from the agents.
+    pub fn recount_classes(&self) -> Vec<f64> {
+        let mut counts = vec![0.0; self.groups.len() * SENSITIVITY_CLASSES * self.options];
+        for (g, grp) in self.groups.iter().enumerate() {
+            let w = grp.weight * 1.0;
+            for i in grp.start..grp.end {
+                let class = self.class[i as usize] as usize;
+                let (port, n) = self.portfolio(i as usize);
+                if n == 0 {
+                    counts[self.class_cell(g, class, self.options - 1)] += w;
+                    continue;
+                }
+                for (k, &s) in port.iter().take(n).enumerate() {
+                    counts[self.class_cell(g, class, self.option_of(s))] += w * self.portfolio_shares[n - 1][k];
+                }
+            }
+        }
+        counts
     }
 
     /// Recomputes every count from the agents (used at start-up and by the invariants).
@@ -182,6 +238,7 @@ impl Users {
             }
         }
         self.counts = self.recount();
+        self.class_counts = self.recount_classes();
     }
 
     /// Removes `slot` from the portfolios of the listed agents that hold it (incremental

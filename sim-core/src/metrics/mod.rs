@@ -154,4 +154,10 @@ metrics! {
     open_exposed_deployments: "deployments", "Production deployments running a release with an undiscovered backdoor.";
     api_fee_usd: "USD/customer-month", "Mean API fee per app customer paid by startups on a platform's API (customer-weighted; the list fee when none), capped by the open tier.";
     open_tier_cost_usd: "USD/customer-month", "Extra monthly cost per app customer of self-hosting the best open release instead of calling an API: the floor of the API price cap.";
+    // --- issue 12 (compute): concentration of compute use, beside ownership (compute_hhi, _cr*) ---
+    compute_used_hhi: "0-10000", "HHI of compute used this month across firms (owned, reserved or rented on spot; what a lab trains and serves on), beside compute_hhi of ownership.";
+    compute_used_cr5: "share", "Top-5 users' share of compute used this month (labs renting from clouds count as users, the clouds as owners).";
+    compute_used_frontier_share: "share", "Frontier labs' share of compute used this month (the model counterpart of Epoch's share of deployed compute used by the leading labs).";
+    exit_fleet_sold_gpus: "H100e/month", "GPUs of exiting firms bought by other firms in the fire sale this month (labs for their unmet need, lessors for the leased part and their expansion).";
+    exit_fleet_scrapped_gpus: "H100e/month", "GPUs of exiting firms nobody bid for this month (retired).";
 }

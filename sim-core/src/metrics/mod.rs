@@ -55,10 +55,10 @@ metrics! {
     adoption_rate: "share", "Share of potential users (internet users + seats) on some AI platform.";
     switching_rate: "share/month", "People who moved from one platform to another this month / people on platforms.";
     consumer_surplus_usd: "USD/month", "Logit inclusive value of platform choice relative to no platform, summed over people.";
-    compute_hhi: "0-10000", "HHI of GPU ownership across firms.";
+    compute_hhi: "0-10000", "HHI of GPU ownership across firms (owners: lessors and the labs that buy; compute_used_hhi is use).";
     compute_cr1: "share", "Largest owner's share of GPUs.";
     compute_cr3: "share", "Top-3 owners' share of GPUs.";
-    compute_cr5: "share", "Top-5 owners' share of GPUs.";
+    compute_cr5: "share", "Top-5 owners' share of GPUs (Epoch's chip-owner concept; compute_used_cr5 is use).";
     compute_gini: "0-1", "Gini coefficient of compute held per firm (owned + reserved - committed + spot net).";
     spot_price_usd: "USD/GPU-h", "Spot clearing price.";
     contract_price_usd: "USD/GPU-h", "Reserved-contract price index (clearing price, or the lowest posted ask).";

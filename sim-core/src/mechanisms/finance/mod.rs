@@ -540,9 +540,10 @@ mod tests {
             close(lots[0], 75.0) && close(lots[1], 25.0),
             "pro rata to asks: {lots:?}"
         );
-        // The second can pay for 5 GPUs only; the first takes what it leaves.
-        let lots = sell_fleet(100.0, 10.0, &[bidder(1, 300.0, 1e9), bidder(2, 100.0, 50.0)]);
-        assert!(close(lots[1], 5.0) && close(lots[0], 95.0), "cash-limited: {lots:?}");
+        // The second can pay for 5 GPUs only: its ask is 5, and with a fleet larger than the
+        // asks both get what they ask.
+        let lots = sell_fleet(1_000.0, 10.0, &[bidder(1, 300.0, 1e9), bidder(2, 100.0, 50.0)]);
+        assert!(close(lots[0], 300.0) && close(lots[1], 5.0), "cash-limited: {lots:?}");
         let lots = sell_fleet(100.0, 10.0, &[bidder(1, 0.0, 1e9), bidder(2, 30.0, -5.0)]);
         assert_eq!(lots, vec![0.0, 0.0], "no ask, or no cash, buys nothing");
     }
@@ -624,6 +625,11 @@ mod tests {
             cohort: 0,
         });
         w.get_mut::<Books>(alpha).unwrap().spend(2e10);
+        let alpha_fleet = fleet_of(&w, alpha).owned;
+        let (beta_before, beta_gap) = {
+            let f = fleet_of(&w, beta);
+            (f.owned, (f.need - f.owned - f.reserved).max(0.0))
+        };
         w.run_system_cached(exit_firms).unwrap();
         assert!(w.get_entity(alpha).is_err(), "Alpha ran out of cash and must exit");
         let users = w.resource::<Users>();
@@ -641,9 +647,17 @@ mod tests {
             Base::Open(best),
             "its startups move to the best open release"
         );
+        let bought = fleet_of(&w, beta).owned - beta_before;
         assert!(
-            fleet_of(&w, beta).owned > 100_000.0,
-            "Beta, the other frontier lab, takes the fleet"
+            bought <= beta_gap + 1e-6,
+            "Beta buys at most its unmet need {beta_gap}, not the whole fleet by rule: bought {bought}"
+        );
+        let flows = w.resource::<MonthFlows>();
+        assert!(
+            close(flows.fleet_sold + flows.fleet_scrapped, alpha_fleet),
+            "Alpha's fleet is sold or scrapped: {} + {} vs {alpha_fleet}",
+            flows.fleet_sold,
+            flows.fleet_scrapped
         );
     }
 

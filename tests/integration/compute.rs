@@ -46,7 +46,9 @@ fn last(sim: &Sim, metric: &str) -> f64 {
 /// ownership from labs to clouds more than it spreads it.
 #[test]
 fn renting_labs_lower_the_concentration_of_chip_ownership_in_the_first_year() {
-    let p = paired(1..9, history_to(12, 1.0), history_to(12, 0.0), |s| last(s, "compute_hhi"));
+    let p = paired(1..9, history_to(12, 1.0), history_to(12, 0.0), |s| {
+        last(s, "compute_hhi")
+    });
     eprintln!("compute HHI at 2023-12, Apex and Cortex renting vs buying: {p}");
     assert!(p.below_zero(), "renting labs must lower ownership HHI in 2023: {p}");
 }

@@ -14,6 +14,7 @@
 //! - `platform_entry`: platform entry into app niches, wrappers' exits, the self-preferencing ban.
 //! - `backtest`: `goldrush backtest` end to end (every target written, job counts, a targets
 //!   file on disk, bad targets files, charts, docs/VALIDATION.md up to date).
+//! - `compute`: ownership vs use of compute (renting labs, build-to-suit lessors; issue 12).
 //! - `compare`: `goldrush compare` end to end (paired seeds, verdicts, job counts, bad input, plots).
 //! - `open_source`: open models trail the frontier by months; the open-source funding lever.
 //! - `plot`: `goldrush run --plots`, `compare --plots` and `goldrush plot` (charts from run,
@@ -30,6 +31,7 @@ mod backtest;
 mod calibrate;
 mod cli;
 mod compare;
+mod compute;
 mod deals;
 mod determinism;
 mod facts;

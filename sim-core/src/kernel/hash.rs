@@ -32,6 +32,7 @@ impl StateHash for Market {
             self.substitute_capacity,
             self.substitute_shipments,
             self.export_blocked,
+            self.contract_unmet,
         ] {
             h.f64(x);
         }
@@ -98,6 +99,7 @@ impl StateHash for Fleet {
             self.served_fraction,
             self.training_used,
             self.public,
+            self.buy_share,
         ] {
             h.f64(x);
         }

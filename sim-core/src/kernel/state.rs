@@ -152,6 +152,9 @@ pub struct Fleet {
     pub public: f64,
     /// Among the five largest compute holders at the start of the month.
     pub large: bool,
+    /// Labs: share of the compute need its contracts do not cover that the lab buys (the rest
+    /// it rents); from the firm's spec (`buy_share`); unused by other kinds.
+    pub buy_share: f64,
 }
 
 impl Fleet {
@@ -235,6 +238,9 @@ pub struct Market {
     pub algo_efficiency: f64,
     /// The buyer share cap in force (1 = none).
     pub buyer_share_cap: f64,
+    /// Contract demand this month that would have paid the lessors' ask but found no capacity
+    /// (H100e): lessors build for it next month (issue 12: build-to-suit).
+    pub contract_unmet: f64,
 }
 
 impl Market {

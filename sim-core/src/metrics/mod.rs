@@ -55,10 +55,10 @@ metrics! {
     adoption_rate: "share", "Share of potential users (internet users + seats) on some AI platform.";
     switching_rate: "share/month", "People who moved from one platform to another this month / people on platforms.";
     consumer_surplus_usd: "USD/month", "Consumers' surplus summed over consumers on a platform: per person the logit inclusive value of platform choice relative to no platform, in dollars at the paid-tier price coefficient, saturating at users.surplus_max_usd (see consumer_surplus_per_user_usd).";
-    compute_hhi: "0-10000", "HHI of GPU ownership across firms.";
+    compute_hhi: "0-10000", "HHI of GPU ownership across firms (owners: lessors and the labs that buy; compute_used_hhi is use).";
     compute_cr1: "share", "Largest owner's share of GPUs.";
     compute_cr3: "share", "Top-3 owners' share of GPUs.";
-    compute_cr5: "share", "Top-5 owners' share of GPUs.";
+    compute_cr5: "share", "Top-5 owners' share of GPUs (Epoch's chip-owner concept; compute_used_cr5 is use).";
     compute_gini: "0-1", "Gini coefficient of compute held per firm (owned + reserved - committed + spot net).";
     spot_price_usd: "USD/GPU-h", "Spot clearing price.";
     contract_price_usd: "USD/GPU-h", "Reserved-contract price index (clearing price, or the lowest posted ask).";
@@ -167,4 +167,10 @@ metrics! {
     consumer_price_usd: "USD/month", "Consumer-weighted mean paid-tier (subscription) price of the frontier platforms, which set it (ODD §7.19).";
     seat_price_usd: "USD/seat-month", "Seat-weighted mean enterprise seat price of the frontier platforms.";
     platform_markup: "share", "Consumer-weighted mean Lerner index (p - c) / p of the frontier platforms' paid tier, c the serving cost per paid consumer.";
+    // --- issue 12 (compute): concentration of compute use, beside ownership (compute_hhi, _cr*) ---
+    compute_used_hhi: "0-10000", "HHI of compute used this month across firms (owned, reserved or rented on spot; what a lab trains and serves on), beside compute_hhi of ownership.";
+    compute_used_cr5: "share", "Top-5 users' share of compute used this month (labs renting from clouds count as users, the clouds as owners).";
+    compute_used_frontier_share: "share", "Frontier labs' share of compute used this month (the model counterpart of Epoch's share of deployed compute used by the leading labs).";
+    exit_fleet_sold_gpus: "H100e/month", "GPUs of exiting firms bought by other firms in the fire sale this month (labs for their unmet need, lessors for the leased part and their expansion).";
+    exit_fleet_scrapped_gpus: "H100e/month", "GPUs of exiting firms nobody bid for this month (retired).";
 }

@@ -144,6 +144,12 @@ crate::section! {
         /// Training need = this × owned − serving need (then grows with training_growth_per_year).
         need_ratio: f64 = 1.2;
             unit "x", range [0, 100], source "EVIDENCE.md §1.3: labs own few chips and rent from clouds (Epoch tracks ownership, not use)";
+        /// Share of its compute need beyond what its contracts cover that a lab buys from the
+        /// vendor; it rents the rest (contracts, spot). 1 = buys its whole gap (an owner such as
+        /// Google or Meta); near 0 = a renter (OpenAI and Anthropic rented from Microsoft, Amazon
+        /// and Google in 2023-25). Ignored for lessors.
+        buy_share: f64 = 1.0;
+            unit "share", range [0, 1], source "EVIDENCE.md §1.3: labs own few chips and rent from clouds; history: data/lab_compute_yearend.csv vs compute_owners_quarterly.csv (OpenAI used ~0.1M H100e at end-2023 and owned almost none)";
         /// Monthly funding from a parent's orthogonal business (ads, cloud, devices).
         parent_funding_usd_per_month: f64 = 0.0;
             unit "USD/month", range [0, 1e13], source "EVIDENCE.md §2.10: commoditise your complement";

@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use crate::kernel::init::scenario;
 use crate::state::{Firm, Fleet, Platform};
 
-/// Sets each lab's serving need and training base from its spec's need ratio.
+/// Sets each lab's serving need and training base from its spec's need ratio, and its buy share.
 pub fn populate(world: &mut World) {
     let sc = scenario(world);
     let gc = sc.users.gpus_per_million_consumers;
@@ -20,5 +20,6 @@ pub fn populate(world: &mut World) {
         let serving = p.consumers / 1e6 * gc + p.seats / 1e6 * gs;
         fleet.training_base = (spec.need_ratio * fleet.owned - serving).max(0.0);
         fleet.serving_need = serving;
+        fleet.buy_share = spec.buy_share;
     }
 }

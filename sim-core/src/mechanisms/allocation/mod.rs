@@ -6,10 +6,15 @@
 //! (×`open_hosting_factor` on an open model) plus fine-tuning compute per employee; a lessor
 //! needs nothing for itself. The five largest holders (owned + reserved) are "large".
 //!
-//! Labs order the gap between their need projected `order_horizon_months` ahead and their fleet,
-//! spread over `order_smoothing_months`; lessors order `expand_rate_per_month` of their fleet
-//! when their committed share exceeds `expand_utilisation` and the contract price covers
-//! break-even plus margin. Orders are paced by cash (`capex_cash_share`).
+//! Labs order the part they mean to own of their need projected `order_horizon_months` ahead,
+//! `buy_share · (projected need − reserved) − owned`, spread over `order_smoothing_months`
+//! (`buy_share` = 1: an owner that buys whatever its contracts do not cover; near 0: a renter
+//! that leaves the rest to the contract and spot markets); lessors order `expand_rate_per_month`
+//! of their fleet when their committed share exceeds `expand_utilisation`, or, if more, their
+//! fleet share of `build_to_suit` × last month's unmet contract demand (bids that would have paid
+//! the ask but found no capacity) over `order_smoothing_months` — clouds build for tenants —
+//! both only when the contract price covers break-even plus margin. Orders are paced by cash
+//! (`capex_cash_share`).
 //!
 //! The vendor ships `Y = min(Σ o, Cap_t)`, rationed pro rata with priority weights
 //! `y_b = Y · w_b o_b / Σ w o`, `w_b = (1 + owned_b)^θ` (θ > 0 favours big fleets), no buyer above
@@ -95,11 +100,22 @@ pub fn place_orders(
         sc.research.training_growth_per_year,
         (f64::from(clock.month) + a.order_horizon_months) / 12.0,
     );
+    // Lessors build for last month's unmet contract demand in proportion to their fleets.
+    let lessor_fleet: f64 = {
+        let mut f: Vec<f64> = firms
+            .iter()
+            .filter(|(firm, _, _)| firm.kind == FirmKind::Neocloud)
+            .map(|(_, fl, _)| fl.owned)
+            .collect();
+        f.sort_by(f64::total_cmp);
+        f.iter().sum()
+    };
     for (firm, mut fleet, books) in &mut firms {
         let wanted = match firm.kind {
             FirmKind::Frontier | FirmKind::OpenWeights => {
                 let projected = fleet.serving_need + fleet.training_base * ahead;
-                (projected - fleet.owned - fleet.reserved).max(0.0) / a.order_smoothing_months
+                let own_target = fleet.buy_share * (projected - fleet.reserved);
+                (own_target - fleet.owned).max(0.0) / a.order_smoothing_months
             }
             FirmKind::Neocloud => {
                 let util = if fleet.owned > 0.0 {
@@ -108,11 +124,19 @@ pub fn place_orders(
                     1.0
                 };
                 let pays = market.contract_price >= market.break_even * (1.0 + sc.contracts.lessor_margin);
-                if util >= sc.lessors.expand_utilisation && pays {
+                let expand = if util >= sc.lessors.expand_utilisation && pays {
                     fleet.owned * sc.lessors.expand_rate_per_month
                 } else {
                     0.0
-                }
+                };
+                let build = if pays && lessor_fleet > 0.0 {
+                    sc.lessors.build_to_suit * market.contract_unmet * fleet.owned
+                        / lessor_fleet
+                        / a.order_smoothing_months
+                } else {
+                    0.0
+                };
+                expand.max(build)
             }
             FirmKind::Startup => 0.0,
         };

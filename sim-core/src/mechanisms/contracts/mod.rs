@@ -14,6 +14,8 @@
 //!
 //! Terms are drawn uniformly in `[term_min, term_max]` months from the buyer's stream. The
 //! contract price index is the clearing price, or the lowest posted ask when nothing traded.
+//! The demand at the ask that found no capacity is kept in [`Market::contract_unmet`]: lessors
+//! build for it the next month ([`allocation`](super::allocation)).
 //!
 //! Reads: [`Fleet`], [`Books`], [`Market`]. Writes: [`ContractBook`], reserved/committed GPUs,
 //! payments between buyer and seller.
@@ -193,6 +195,9 @@ pub fn sign_contracts(
     }
     let clearing = auction::clear(&bids, &asks);
     market.contract_volume = clearing.volume;
+    // Demand at the ask that the lessors' free capacity could not meet (bids in id order).
+    let wanted_at_ask: f64 = bids.iter().map(|b| b.demand(ask_price)).sum();
+    market.contract_unmet = (wanted_at_ask - clearing.volume).max(0.0);
     if clearing.volume > 0.0 {
         market.contract_price = clearing.price.unwrap_or(market.contract_price);
     } else if !asks.is_empty() {

@@ -25,10 +25,17 @@
 //! [`platform_entry`](super::platform_entry)); else cash) or, for a lessor, after `exit_months_below` consecutive months below
 //! break-even (cause: break-even). Exits are counted by [`ExitCause`] in [`MonthFlows`], recorded
 //! in the startups' [`Cohorts`], and the exiting firm's last [`PanelRow`] is kept for the panel.
-//! An exiting firm's fleet is bought by the richest frontier lab at `fire_sale_fraction` of
-//! list value (consolidation), which also takes over its lessor contracts; contracts it bought
-//! end; its users fall back to "no platform" and startups built on it move to the best open
-//! model.
+//! An exiting firm's fleet is sold in a fire sale ([`sell_fleet`]) at `fire_sale_fraction` of
+//! list value to the firms that want it: a lab bids for its unmet need
+//! (`need − owned − reserved`), a lessor for the exiting firm's leased GPUs (their contracts
+//! come with them) plus, when it is expanding (committed share ≥ `expand_utilisation` and the
+//! contract price covers break-even plus margin, as in its vendor orders), a month of its
+//! expansion; nobody beyond what its cash pays for. Bids are filled pro rata (water-filling);
+//! what nobody wants is scrapped. Consolidation is an outcome of who needs compute, not a rule.
+//! The exiting firm's lessor contracts follow its fleet's largest buyer among lessors (else
+//! the largest buyer), scaled down to the GPUs that buyer got when it got fewer; contracts it
+//! bought end; its users fall back to "no platform" and startups built on it move to the best
+//! open model.
 //!
 //! Every cash movement goes through [`Books`], so `cash = cash_start + revenue − costs +
 //! funding` holds for every firm every month.
@@ -256,13 +263,9 @@ pub fn exit_firms(
     }
     exiting.sort_by_key(|x| x.0);
     let leaving: Vec<AgentId> = exiting.iter().map(|x| x.0).collect();
+    let unit_price = sc.lessors.fire_sale_fraction * market.list_price;
+    let expanding_pays = market.contract_price >= market.break_even * (1.0 + sc.contracts.lessor_margin);
     for &(id, entity, cause) in &exiting {
-        // The richest remaining frontier lab acquires the fleet.
-        let acquirer = firms
-            .iter()
-            .filter(|(_, aid, f, _, _, _, _, _, _)| f.kind == FirmKind::Frontier && !leaving.contains(aid))
-            .map(|(e, aid, _, _, b, _, _, _, _)| (*aid, e, b.cash))
-            .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)));
         let (owned, slot, kind, founded) = {
             let (_, _, firm, fleet, books, _, p, s, (lab, staff, _, niche)) =
                 firms.get(entity).expect("exiting firm exists");
@@ -283,28 +286,73 @@ pub fn exit_firms(
             ));
             (fleet.owned, p.map(|p| p.slot), firm.kind, firm.founded)
         };
-        let mut new_seller = None;
-        if let Some((aid, ae, acash)) = acquirer {
-            let price = sc.lessors.fire_sale_fraction * owned * market.list_price;
-            if owned > 0.0 && acash >= price {
-                if let Ok((_, _, _, mut fl, mut b, _, _, _, _)) = firms.get_mut(ae) {
-                    b.spend(price);
-                    fl.owned += owned;
-                }
-                if let Ok((_, _, _, mut fl, mut b, _, _, _, _)) = firms.get_mut(entity) {
-                    b.earn(price);
-                    fl.owned = 0.0;
-                }
-                new_seller = Some(aid);
+        // The fire sale: bidders are the firms staying, in id order.
+        let leased: f64 = book.contracts.iter().filter(|c| c.seller == id).map(|c| c.gpus).sum();
+        let mut bidders: Vec<FleetBidder> = firms
+            .iter()
+            .filter(|(_, aid, _, _, _, _, _, _, _)| !leaving.contains(aid))
+            .filter_map(|(e, aid, f, fl, b, _, _, _, _)| {
+                let want = match f.kind {
+                    FirmKind::Frontier | FirmKind::OpenWeights => (fl.need - fl.owned - fl.reserved).max(0.0),
+                    FirmKind::Neocloud => {
+                        let util = if fl.owned > 0.0 { fl.committed / fl.owned } else { 1.0 };
+                        let expand = if util >= sc.lessors.expand_utilisation && expanding_pays {
+                            fl.owned * sc.lessors.expand_rate_per_month
+                        } else {
+                            0.0
+                        };
+                        leased + expand
+                    }
+                    FirmKind::Startup => 0.0,
+                };
+                (want > 0.0).then_some(FleetBidder {
+                    id: *aid,
+                    entity: e,
+                    lessor: f.kind == FirmKind::Neocloud,
+                    want,
+                    cash: b.cash,
+                })
+            })
+            .collect();
+        bidders.sort_by_key(|b| b.id);
+        let lots = sell_fleet(owned, unit_price, &bidders);
+        for (bidder, &lot) in bidders.iter().zip(&lots) {
+            if lot <= 0.0 {
+                continue;
+            }
+            if let Ok((_, _, _, mut fl, mut b, _, _, _, _)) = firms.get_mut(bidder.entity) {
+                b.spend(lot * unit_price);
+                fl.owned += lot;
             }
         }
+        let sold: f64 = lots.iter().sum();
+        if let Ok((_, _, _, mut fl, mut b, _, _, _, _)) = firms.get_mut(entity) {
+            b.earn(sold * unit_price);
+            fl.owned = 0.0;
+        }
+        flows.fleet_sold += sold;
+        flows.fleet_scrapped += (owned - sold).max(0.0);
+        // The lessor contracts follow the largest lot among lessors, else the largest lot.
+        let heir = bidders
+            .iter()
+            .zip(&lots)
+            .filter(|(_, l)| **l > 0.0)
+            .max_by(|a, b| {
+                a.0.lessor
+                    .cmp(&b.0.lessor)
+                    .then(a.1.total_cmp(b.1))
+                    .then(b.0.id.cmp(&a.0.id))
+            })
+            .map(|(b, &l)| (b.id, l));
         book.contracts
-            .retain(|c| c.buyer != id && (c.seller != id || new_seller.is_some()));
-        if let Some(aid) = new_seller {
+            .retain(|c| c.buyer != id && (c.seller != id || heir.is_some()));
+        if let Some((aid, lot)) = heir {
+            let scale = if leased > lot { lot / leased } else { 1.0 };
             for c in book.contracts.iter_mut().filter(|c| c.seller == id) {
                 c.seller = aid;
+                c.gpus *= scale;
             }
-            // GPUs the acquirer had rented from the exiting lessor are now its own.
+            // GPUs the heir had rented from the exiting lessor are now its own.
             book.contracts.retain(|c| c.buyer != c.seller);
         }
         if let Some(slot) = slot {
@@ -330,6 +378,38 @@ pub fn exit_firms(
         dir.entities.remove(&id);
         commands.entity(entity).despawn();
     }
+}
+
+/// A firm bidding for an exiting firm's fleet.
+#[derive(Clone, Copy, Debug)]
+pub struct FleetBidder {
+    pub id: AgentId,
+    pub entity: Entity,
+    /// A lessor (it takes over the exiting firm's lessor contracts before a lab does).
+    pub lessor: bool,
+    /// GPUs wanted.
+    pub want: f64,
+    pub cash: f64,
+}
+
+/// Fire sale of `fleet` GPUs at `unit_price` each: every bidder asks for `want`, at most what
+/// its cash pays for; the fleet is shared pro rata to the asks by water-filling (no one gets
+/// more than it asked; what a satisfied bidder leaves goes to the others). Returns each
+/// bidder's lot, in the bidders' order; the lots sum to `min(fleet, Σ asks)`.
+pub fn sell_fleet(fleet: f64, unit_price: f64, bidders: &[FleetBidder]) -> Vec<f64> {
+    let asks: Vec<f64> = bidders
+        .iter()
+        .map(|b| {
+            let affordable = if unit_price > 0.0 {
+                b.cash.max(0.0) / unit_price
+            } else {
+                f64::INFINITY
+            };
+            b.want.min(affordable).max(0.0)
+        })
+        .collect();
+    let weights = vec![1.0; asks.len()];
+    super::allocation::ration(&asks, &weights, fleet.max(0.0), f64::INFINITY)
 }
 
 /// Closes the month: last burn and revenue history.
@@ -397,19 +477,22 @@ mod tests {
     }
 
     #[test]
-    fn a_bankrupt_lessor_exits_and_the_richest_frontier_lab_buys_its_fleet_and_contracts() {
-        let mut w = testkit::world(Scenario::default());
-        let rich = spawn_firm(&mut w, FirmKind::Frontier, 1e10, fleet(5_000.0, 0.0));
-        let poorer = spawn_firm(&mut w, FirmKind::Frontier, 1e9, fleet(5_000.0, 0.0));
-        // Richer still, but not a frontier lab: not an acquirer.
-        spawn_firm(&mut w, FirmKind::OpenWeights, 1e11, fleet(5_000.0, 0.0));
+    fn a_bankrupt_lessors_fleet_goes_to_the_firms_that_need_it_and_its_contracts_to_a_lessor() {
+        let sc = Scenario::default();
+        let mut w = testkit::world(sc.clone());
+        w.resource_mut::<Market>().list_price = sc.supply.list_price_usd;
+        // Two labs short of compute (need − owned = 600 and 200) ...
+        let short = spawn_firm(&mut w, FirmKind::Frontier, 1e10, fleet(5_000.0, 5_600.0));
+        let shorter = spawn_firm(&mut w, FirmKind::Frontier, 1e10, fleet(5_000.0, 5_200.0));
+        // ... and the richest firm, which needs nothing more: not a buyer, however rich.
+        let richest = spawn_firm(&mut w, FirmKind::Frontier, 1e12, fleet(5_000.0, 5_000.0));
         let broke = spawn_firm(&mut w, FirmKind::Neocloud, -1.0, fleet(1_000.0, 0.0));
         let other = spawn_firm(&mut w, FirmKind::Neocloud, 1e8, fleet(1_000.0, 0.0));
         let ids = |e| id_of(&w, e);
-        let (broke_id, poorer_id, other_id, rich_id) = (ids(broke), ids(poorer), ids(other), ids(rich));
+        let (broke_id, shorter_id, other_id) = (ids(broke), ids(shorter), ids(other));
         w.resource_mut::<ContractBook>().contracts = vec![
-            contract(1, poorer_id, broke_id), // sold by the exiting lessor: taken over
-            contract(2, broke_id, other_id),  // bought by it: ends
+            contract(1, shorter_id, broke_id), // sold by the exiting lessor: follows the fleet
+            contract(2, broke_id, other_id),   // bought by it: ends
         ];
         w.run_system_cached(exit_firms).unwrap();
         assert!(w.get_entity(broke).is_err(), "the bankrupt lessor must be despawned");
@@ -422,24 +505,87 @@ mod tests {
             1,
             "one exit for cash recorded"
         );
-        assert_eq!(
-            fleet_of(&w, rich).owned,
-            6_000.0,
-            "the richest frontier lab takes the fleet"
-        );
-        assert_eq!(fleet_of(&w, poorer).owned, 5_000.0, "the poorer lab gets nothing");
-        let price =
-            Scenario::default().lessors.fire_sale_fraction * 1_000.0 * Scenario::default().supply.list_price_usd;
+        // Asks: 600 + 200 + the 10 leased GPUs (the other lessor is not expanding) < 1,000.
         assert!(
-            close(books(&w, rich).costs, price),
-            "the acquirer pays the fire-sale price"
+            close(fleet_of(&w, short).owned, 5_600.0),
+            "the lab short by 600 buys 600"
+        );
+        assert!(
+            close(fleet_of(&w, shorter).owned, 5_200.0),
+            "the lab short by 200 buys 200"
+        );
+        assert!(
+            close(fleet_of(&w, other).owned, 1_010.0),
+            "the lessor buys the leased GPUs"
+        );
+        assert_eq!(
+            fleet_of(&w, richest).owned,
+            5_000.0,
+            "richest but not short: buys nothing"
+        );
+        let flows = w.resource::<MonthFlows>();
+        assert!(
+            close(flows.fleet_sold, 810.0) && close(flows.fleet_scrapped, 190.0),
+            "sold {} and scrapped {}",
+            flows.fleet_sold,
+            flows.fleet_scrapped
+        );
+        let unit = sc.lessors.fire_sale_fraction * sc.supply.list_price_usd;
+        assert!(
+            close(books(&w, short).costs, 600.0 * unit),
+            "a buyer pays the fire-sale price per GPU"
         );
         let book = &w.resource::<ContractBook>().contracts;
         assert_eq!(book.len(), 1, "the exiting firm's purchases end: {book:?}");
         assert_eq!(
-            (book[0].buyer, book[0].seller),
-            (poorer_id, rich_id),
-            "the acquirer takes over the exiting lessor's sales"
+            (book[0].buyer, book[0].seller, book[0].gpus),
+            (shorter_id, other_id, 10.0),
+            "the lessor that bought the leased GPUs takes over the contract"
+        );
+    }
+
+    #[test]
+    fn a_fire_sale_shares_a_short_fleet_pro_rata_and_no_one_buys_beyond_its_cash() {
+        let bidder = |id: u64, want: f64, cash: f64| FleetBidder {
+            id: AgentId(id),
+            entity: Entity::PLACEHOLDER,
+            lessor: false,
+            want,
+            cash,
+        };
+        let lots = sell_fleet(100.0, 10.0, &[bidder(1, 300.0, 1e9), bidder(2, 100.0, 1e9)]);
+        assert!(
+            close(lots[0], 75.0) && close(lots[1], 25.0),
+            "pro rata to asks: {lots:?}"
+        );
+        // The second can pay for 5 GPUs only: its ask is 5, and with a fleet larger than the
+        // asks both get what they ask.
+        let lots = sell_fleet(1_000.0, 10.0, &[bidder(1, 300.0, 1e9), bidder(2, 100.0, 50.0)]);
+        assert!(close(lots[0], 300.0) && close(lots[1], 5.0), "cash-limited: {lots:?}");
+        let lots = sell_fleet(100.0, 10.0, &[bidder(1, 0.0, 1e9), bidder(2, 30.0, -5.0)]);
+        assert_eq!(lots, vec![0.0, 0.0], "no ask, or no cash, buys nothing");
+    }
+
+    #[test]
+    fn contracts_shrink_to_the_gpus_their_new_lessor_bought() {
+        let sc = Scenario::default();
+        let mut w = testkit::world(sc.clone());
+        w.resource_mut::<Market>().list_price = sc.supply.list_price_usd;
+        let tenant = spawn_firm(&mut w, FirmKind::Frontier, 1e10, fleet(100.0, 100.0));
+        let broke = spawn_firm(&mut w, FirmKind::Neocloud, -1.0, fleet(1_000.0, 0.0));
+        // The only bidder can pay for 5 of the 10 leased GPUs.
+        let unit = sc.lessors.fire_sale_fraction * sc.supply.list_price_usd;
+        let poor = spawn_firm(&mut w, FirmKind::Neocloud, 5.0 * unit, fleet(1_000.0, 0.0));
+        let (tenant_id, broke_id, poor_id) = (id_of(&w, tenant), id_of(&w, broke), id_of(&w, poor));
+        w.resource_mut::<ContractBook>().contracts = vec![contract(1, tenant_id, broke_id)];
+        w.run_system_cached(exit_firms).unwrap();
+        let book = &w.resource::<ContractBook>().contracts;
+        assert_eq!(book.len(), 1, "{book:?}");
+        assert_eq!(book[0].seller, poor_id, "the contract follows the fleet's buyer");
+        assert!(close(book[0].gpus, 5.0), "scaled to the GPUs bought: {}", book[0].gpus);
+        assert!(
+            close(fleet_of(&w, poor).owned, 1_005.0),
+            "it bought what it could pay for"
         );
     }
 
@@ -497,6 +643,11 @@ mod tests {
             cohort: 0,
         });
         w.get_mut::<Books>(alpha).unwrap().spend(2e10);
+        let alpha_fleet = fleet_of(&w, alpha).owned;
+        let (beta_before, beta_gap) = {
+            let f = fleet_of(&w, beta);
+            (f.owned, (f.need - f.owned - f.reserved).max(0.0))
+        };
         w.run_system_cached(exit_firms).unwrap();
         assert!(w.get_entity(alpha).is_err(), "Alpha ran out of cash and must exit");
         let users = w.resource::<Users>();
@@ -514,9 +665,17 @@ mod tests {
             Base::Open(best),
             "its startups move to the best open release"
         );
+        let bought = fleet_of(&w, beta).owned - beta_before;
         assert!(
-            fleet_of(&w, beta).owned > 100_000.0,
-            "Beta, the other frontier lab, takes the fleet"
+            bought <= beta_gap + 1e-6,
+            "Beta buys at most its unmet need {beta_gap}, not the whole fleet by rule: bought {bought}"
+        );
+        let flows = w.resource::<MonthFlows>();
+        assert!(
+            close(flows.fleet_sold + flows.fleet_scrapped, alpha_fleet),
+            "Alpha's fleet is sold or scrapped: {} + {} vs {alpha_fleet}",
+            flows.fleet_sold,
+            flows.fleet_scrapped
         );
     }
 

@@ -149,6 +149,19 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
     let (users_hhi, users_cr1, users_cr3, users_cr5) = concentration(on_platforms);
     let owned: Vec<f64> = rows.iter().map(|r| r.2.owned).collect();
     let (compute_hhi, compute_cr1, compute_cr3, compute_cr5) = concentration(&owned);
+    // Use (issue 12): what each firm trained and served on this month, whoever owns the chips.
+    let used: Vec<f64> = rows.iter().map(|r| r.2.used).collect();
+    let (compute_used_hhi, _, _, compute_used_cr5) = concentration(&used);
+    let compute_used_frontier_share = {
+        let all: f64 = used.iter().sum();
+        let frontier: f64 = rows
+            .iter()
+            .zip(&used)
+            .filter(|(r, _)| r.1.kind == FirmKind::Frontier)
+            .map(|(_, u)| u)
+            .sum();
+        if all > 0.0 { frontier / all } else { 0.0 }
+    };
     let held: Vec<f64> = rows
         .iter()
         .map(|r| (r.2.owned + r.2.reserved - r.2.committed + r.2.spot_bought - r.2.spot_sold).max(0.0))
@@ -257,6 +270,11 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
         platform_app_share: app.platform_share,
         app_niche_hhi: app.hhi,
         api_fee_usd: api_fee_paid(&cfg.0, &table, apps.iter().map(|(id, s, _)| (*id, s))),
+        compute_used_hhi,
+        compute_used_cr5,
+        compute_used_frontier_share,
+        exit_fleet_sold_gpus: flows.fleet_sold,
+        exit_fleet_scrapped_gpus: flows.fleet_scrapped,
         ..Default::default()
     };
     // Each mechanism's reporters: pure functions of its state.

@@ -56,6 +56,10 @@ pub struct MonthFlows {
     pub wrapper_exits: u32,
     pub exposed_wrapper_exits: u32,
     pub nonwrapper_exits: u32,
+    // --- issue 12 (compute): exiting firms' fleets in the fire sale (finance::exit_firms) ---
+    /// GPUs of exiting firms sold to other firms this month, and those nobody wanted (scrapped).
+    pub fleet_sold: f64,
+    pub fleet_scrapped: f64,
 }
 
 impl MonthFlows {

@@ -71,7 +71,13 @@ crate::section! {
         /// Monthly fleet growth a lessor orders when expanding.
         expand_rate_per_month: f64 = 0.04;
             unit "share/month", range [0, 1], source "EVIDENCE.md §1.4: neocloud revenue +684% YoY (Nebius)";
-        /// Price an acquirer pays for an exiting firm's fleet, as a share of its depreciated list value.
+        /// Share of last month's unmet contract demand (bids at or above the ask that found no
+        /// capacity) lessors order from the vendor, shared by fleet size (clouds build for
+        /// tenants); 0 = lessors expand only at `expand_rate_per_month`.
+        build_to_suit: f64 = 1.0;
+            unit "share", range [0, 5], source "EVIDENCE.md §1.3-1.4: hyperscalers and neoclouds build capacity for contracted tenants (Microsoft for OpenAI, Amazon and Google for Anthropic, CoreWeave's take-or-pay backlog)";
+        /// Price per GPU in the fire sale of an exiting firm's fleet, as a share of the current
+        /// list price (finance::exit_firms).
         fire_sale_fraction: f64 = 0.5;
             unit "share", range [0, 1], source "assumption: distressed asset sale";
     }

@@ -119,7 +119,7 @@ fn spec(method: &str) -> String {
         FIXED.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
     );
     let tail = if method == "smm" {
-        "\n[smm]\npoints = 16\nmax_evals = 40\nstep = 0.2\n"
+        "\n[smm]\npoints = 16\nmax_evals = 80\nstep = 0.2\n"
     } else {
         "\n[abc]\nparticles = 30\nbatch = 90\ngenerations = 6\n"
     };

@@ -106,7 +106,7 @@ metrics! {
     venture_funding_usd: "USD/month", "Venture rounds raised by startups this month (seed rounds of entrants excluded).";
     exits_acqui_hire: "firms/month", "Startups in distress acqui-hired (bought for their team) this month.";
     frontier_gap_months: "months", "Months since the best frontier model was first as good as today's best open release (0 if open is ahead).";
-    haves_revenue_share: "share", "Frontier labs' share of all firms' revenue this month (the haves).";
+    haves_revenue_share: "share", "Frontier labs' share of the AI product market's revenue this month (the haves): frontier + open-weights + startups; the GPU clouds' revenue is rent those firms pay and is left out (ODD §11.3).";
     haves_compute_share: "share", "Frontier labs' share of all compute held (owned + reserved - committed).";
     haves_profit_usd: "USD/month", "Frontier labs' revenue minus costs this month (costs include chip purchases: a cash-flow measure, negative while the haves build out).";
     have_nots_profit_usd: "USD/month", "Every other firm's revenue minus costs this month (the same cash-flow measure).";

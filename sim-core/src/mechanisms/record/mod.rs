@@ -238,7 +238,13 @@ pub fn record_metrics(inputs: RecordInputs, mut log: ResMut<MetricsLog>) {
         startup_exits_cash: f64::from(flows.startup_exits_by_cause[ExitCause::Cash.index()]),
         frontier_gap_months: frontier_gap_months(&history, clock.month, best(FirmKind::OpenWeights)),
         haves_revenue_share: {
-            let all: f64 = rows.iter().map(|r| r.3.revenue).sum();
+            // The product market: GPU clouds' revenue is rent the labs and startups pay, counted
+            // once already in their costs (a value chain, not a market share).
+            let all: f64 = rows
+                .iter()
+                .filter(|r| r.1.kind != FirmKind::Neocloud)
+                .map(|r| r.3.revenue)
+                .sum();
             if all > 0.0 {
                 revenue(&|k| k == FirmKind::Frontier) / all
             } else {

@@ -28,8 +28,8 @@ crate::section! {
         theta_price_enterprise: f64 = 0.01;
             unit "utils/USD", range [0, 100], source "calibration: enterprises less price-sensitive per seat";
         /// Network-effect strength theta_N on ln(1 + users a chooser can interact with, in millions).
-        theta_network: f64 = 1.0;
-            unit "utils", range [0, 20], source "calibration (2026-12-05): history backtest, 10 seeds, grid 0.25/0.5/0.8/1.0/1.3 on the users moments (leader_share_2025_01/2026_01, users_hhi_2025_01/2026_01, gemini_share_2026_01): 1.0 puts the 2026 moments in their data intervals; mechanism EVIDENCE.md §2.1 (Arthur/Polya increasing returns)";
+        theta_network: f64 = 1.632;
+            unit "utils", range [0, 20], source "calibration: scenarios/calibrations/history-smm.toml (SMM, 16 moments of data/targets.toml on the history scenario 2023-01..2026-03, 3 seeds; 2026-12-05), locally identified; ABC-SMC history-abc.toml agrees (posterior median 1.80, 90% [0.80, 2.93]); SMM 90% interval [1.54, 1.72]; mechanism EVIDENCE.md §2.1 (Arthur/Polya increasing returns)";
         /// Weight of another open nation's users in a chooser's network (own nation's users weigh 1).
         network_foreign_weight: f64 = 0.1;
             unit "1", range [0, 1], source "assumption, after Bailey et al. (2018, J. Econ. Perspectives 32(3), doi:10.1257/jep.32.3.259): social ties are overwhelmingly domestic; national borders cut them sharply";

@@ -119,7 +119,7 @@ fn spec(method: &str) -> String {
         FIXED.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ")
     );
     let tail = if method == "smm" {
-        "\n[smm]\npoints = 16\nmax_evals = 80\nstep = 0.2\n"
+        "\n[smm]\npoints = 16\nmax_evals = 40\nstep = 0.2\n"
     } else {
         "\n[abc]\nparticles = 30\nbatch = 90\ngenerations = 6\n"
     };
@@ -129,7 +129,7 @@ fn spec(method: &str) -> String {
 /// Writes the synthetic targets and both specs; returns the folder.
 fn setup(test: &str) -> TempDir {
     let dir = TempDir::new(test);
-    let values = truth_moments(dir.path(), 2);
+    let values = truth_moments(dir.path(), 4);
     write_targets(dir.path(), &values, 0.05);
     fs::write(dir.path().join("smm.toml"), spec("smm")).unwrap();
     fs::write(dir.path().join("abc.toml"), spec("abc-smc")).unwrap();

@@ -401,6 +401,22 @@ mod tests {
         );
     }
 
+    /// An open release of maker 0 at quality 10, month 0.
+    fn release(backdoored: bool, discovered: Option<u32>, audited: bool) -> OpenRelease {
+        OpenRelease {
+            maker: AgentId(0),
+            quality: 10.0,
+            month: 0,
+            licence: Licence::Permissive,
+            downloads: 0.0,
+            monthly_downloads: 0.0,
+            derivatives: 0.0,
+            deployments: 0.0,
+            backdoored,
+            audited,
+            discovered,
+        }
+    }
     #[test]
     fn only_startups_on_a_release_with_a_live_backdoor_are_exposed() {
         let mut sc = Scenario::default();
@@ -408,22 +424,8 @@ mod tests {
         let count = |backdoored: bool, discovered: bool| {
             let (mut w, _) = startups(sc.clone(), 300, Base::Open(AgentId(1)), 20_000.0);
             let mut rel = OpenReleases::default();
-            rel.releases.insert(
-                AgentId(1),
-                OpenRelease {
-                    maker: AgentId(0),
-                    quality: 10.0,
-                    month: 0,
-                    licence: Licence::Permissive,
-                    downloads: 0.0,
-                    monthly_downloads: 0.0,
-                    derivatives: 0.0,
-                    deployments: 0.0,
-                    backdoored,
-                    audited: false,
-                    discovered: discovered.then_some(0),
-                },
-            );
+            rel.releases
+                .insert(AgentId(1), release(backdoored, discovered.then_some(0), false));
             w.insert_resource(rel);
             w.run_system_cached(draw_incidents).unwrap();
             incidents(&w)
@@ -443,19 +445,6 @@ mod tests {
     fn hygiene_does_not_see_an_undiscovered_backdoor_but_sees_disclosures() {
         // Default rates: hygiene is interior (well below h_max), so beliefs move it.
         let sc = Scenario::default();
-        let release = |backdoored: bool, discovered: Option<u32>, audited: bool| OpenRelease {
-            maker: AgentId(0),
-            quality: 10.0,
-            month: 0,
-            licence: Licence::Permissive,
-            downloads: 0.0,
-            monthly_downloads: 0.0,
-            derivatives: 0.0,
-            deployments: 0.0,
-            backdoored,
-            audited,
-            discovered,
-        };
         // Startups on release 1; releases 2.. are other releases in the public record.
         let hygiene = |rel1: OpenRelease, others: &[OpenRelease]| {
             let (mut w, _) = startups(sc.clone(), 20, Base::Open(AgentId(1)), 20_000.0);

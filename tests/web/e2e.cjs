@@ -221,7 +221,8 @@ async function main() {
     const { page: page3 } = await open(browser, bad, errors);
     const msgs = await page3.locator("#messages .msg.error").allTextContents();
     check(msgs.length >= 3, `bad input is reported (${msgs.length} messages: ${msgs.map((m) => m.slice(0, 60)).join(" | ")})`);
-    check(Number(await page3.inputValue("#p-users-theta_network")) === 0.25, "the bad field is back to its default");
+    // users.theta_network defaults to 1.632 (calibrated, docs/ODD.md §11.4); classroom keeps it.
+    check(Number(await page3.inputValue("#p-users-theta_network")) === 1.632, "the bad field is back to its default");
     check(await page3.isChecked("#on-security") && (await page3.inputValue("#month-security")) === "3", "the good override is kept");
     await page3.click("#step");
     check((await page3.evaluate(() => window.goldrush.month())) === 1, "the page still steps");

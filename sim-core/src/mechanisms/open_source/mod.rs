@@ -169,19 +169,7 @@ pub fn publish(
     let backdoored = d.bernoulli(p);
     releases.releases.insert(
         id,
-        OpenRelease {
-            maker,
-            quality,
-            month,
-            licence,
-            downloads: 0.0,
-            monthly_downloads: 0.0,
-            derivatives: 0.0,
-            deployments: 0.0,
-            backdoored,
-            audited,
-            discovered: None,
-        },
+        OpenRelease::new(maker, quality, month, licence, backdoored, audited),
     );
     releases.published += 1;
     releases.published_month += 1;

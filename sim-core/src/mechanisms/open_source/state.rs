@@ -45,6 +45,24 @@ pub struct OpenRelease {
 }
 
 impl OpenRelease {
+    /// A release just published: no downloads, derivatives or deployments yet, and no backdoor
+    /// discovered.
+    pub fn new(maker: AgentId, quality: f64, month: u32, licence: Licence, backdoored: bool, audited: bool) -> Self {
+        Self {
+            maker,
+            quality,
+            month,
+            licence,
+            downloads: 0.0,
+            monthly_downloads: 0.0,
+            derivatives: 0.0,
+            deployments: 0.0,
+            backdoored,
+            audited,
+            discovered: None,
+        }
+    }
+
     /// A backdoored release nobody has caught yet: it exposes its users.
     pub fn live_backdoor(&self) -> bool {
         self.backdoored && self.discovered.is_none()

@@ -24,17 +24,8 @@ fn rising_frontier(w: &mut World, months: u32) {
 
 fn release(maker: u64, quality: f64, month: u32, downloads: f64) -> OpenRelease {
     OpenRelease {
-        maker: AgentId(maker),
-        quality,
-        month,
-        licence: Licence::Permissive,
         downloads,
-        monthly_downloads: 0.0,
-        derivatives: 0.0,
-        deployments: 0.0,
-        backdoored: false,
-        audited: false,
-        discovered: None,
+        ..OpenRelease::new(AgentId(maker), quality, month, Licence::Permissive, false, false)
     }
 }
 

@@ -28,19 +28,7 @@ fn open_tier(w: &mut World, maker: AgentId, quality: f64) {
     let mut rel = OpenReleases::default();
     rel.releases.insert(
         AgentId(900),
-        OpenRelease {
-            maker,
-            quality,
-            month: 0,
-            licence: Licence::Permissive,
-            downloads: 0.0,
-            monthly_downloads: 0.0,
-            derivatives: 0.0,
-            deployments: 0.0,
-            backdoored: false,
-            audited: false,
-            discovered: None,
-        },
+        OpenRelease::new(maker, quality, 0, Licence::Permissive, false, false),
     );
     w.insert_resource(rel);
 }

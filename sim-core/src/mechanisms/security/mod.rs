@@ -404,17 +404,8 @@ mod tests {
     /// An open release of maker 0 at quality 10, month 0.
     fn release(backdoored: bool, discovered: Option<u32>, audited: bool) -> OpenRelease {
         OpenRelease {
-            maker: AgentId(0),
-            quality: 10.0,
-            month: 0,
-            licence: Licence::Permissive,
-            downloads: 0.0,
-            monthly_downloads: 0.0,
-            derivatives: 0.0,
-            deployments: 0.0,
-            backdoored,
-            audited,
             discovered,
+            ..OpenRelease::new(AgentId(0), 10.0, 0, Licence::Permissive, backdoored, audited)
         }
     }
     #[test]

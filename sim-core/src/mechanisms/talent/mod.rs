@@ -76,7 +76,9 @@ mod hash;
 pub mod init;
 pub mod report;
 pub mod state;
-pub use state::{EmployerStats, LabReference, NO_EMPLOYER, RESEARCHER_ID_BASE, Researchers, Roster, Status};
+pub use state::{
+    EmployerStats, LabReference, NO_EMPLOYER, NewResearcher, RESEARCHER_ID_BASE, Researchers, Roster, Status,
+};
 
 /// The mechanism's hooks into month 0 and the invariants (see [`Mechanism`](crate::mechanism::Mechanism)).
 pub const MECHANISM: crate::mechanism::Mechanism = crate::mechanism::Mechanism {
@@ -161,8 +163,7 @@ pub fn initial_researchers(sc: &Scenario, employers: &[InitialEmployer]) -> Rese
     }
     for i in 0..agents {
         let mut d = rng::fast_stream(sc.run.seed, Stream::TalentInit, RESEARCHER_ID_BASE + i as u64, 0);
-        let sigma = t.skill_sigma;
-        let skill = math::exp(-0.5 * sigma * sigma + sigma * d.normal());
+        let skill = draw_skill(t.skill_sigma, &mut d);
         let drawn = rng::pick_cumulative(&pop, d.uniform()).unwrap_or(0) as u16;
         let (employer, hub, origin, wage, status) = match slots.get(i) {
             Some(&(id, nation, wage)) => {
@@ -177,13 +178,16 @@ pub fn initial_researchers(sc: &Scenario, employers: &[InitialEmployer]) -> Rese
             }
             None => (NO_EMPLOYER, drawn, drawn, t.wage_floor_usd, Status::Outside),
         };
-        r.skill.push(skill);
-        r.origin.push(origin);
-        r.hub.push(hub);
-        r.employer.push(employer);
-        r.wage.push(wage);
-        r.joined.push(-(d.uniform() * 36.0).floor() as i32);
-        r.status.push(status);
+        let joined = -(d.uniform() * 36.0).floor() as i32;
+        r.push(NewResearcher {
+            skill,
+            origin,
+            hub,
+            employer,
+            wage,
+            joined,
+            status,
+        });
     }
     let mut sorted = r.skill.clone();
     sorted.sort_by(f64::total_cmp);
@@ -360,6 +364,11 @@ pub fn graduates_this_month(g_per_year: f64, weight: f64, month: u32) -> usize {
     upto(month) - upto(month - 1)
 }
 
+/// A researcher's skill: lognormal with mean 1 and log-spread `sigma` (one normal draw).
+fn draw_skill(sigma: f64, d: &mut rng::FastDraws) -> f64 {
+    math::exp(-0.5 * sigma * sigma + sigma * d.normal())
+}
+
 /// The researcher pipeline: each nation's graduates enter the market outside firms, in the
 /// nation and as its citizens, at the wage floor, with a skill drawn like the month-0 pool's
 /// (see the module doc).
@@ -374,7 +383,8 @@ pub fn graduate_researchers(
     let month = clock.month;
     let nations = sc.nations.len();
     roster.entered = 0.0;
-    roster.entered_by_nation = vec![0.0; nations];
+    roster.entered_by_nation.clear();
+    roster.entered_by_nation.resize(nations, 0.0);
     let weight = researchers.weight;
     if weight <= 0.0 || sc.nations.iter().all(|n| n.researcher_graduates_per_year <= 0.0) {
         return;
@@ -392,15 +402,16 @@ pub fn graduate_researchers(
         for _ in 0..count {
             let i = r.len() as u64;
             let mut d = rng::fast_stream(sc.run.seed, Stream::TalentEntry, RESEARCHER_ID_BASE + i, month);
-            let sigma = t.skill_sigma;
-            let skill = math::exp(-0.5 * sigma * sigma + sigma * d.normal());
-            r.skill.push(skill);
-            r.origin.push(n as u16);
-            r.hub.push(n as u16);
-            r.employer.push(NO_EMPLOYER);
-            r.wage.push(t.wage_floor_usd);
-            r.joined.push(month as i32);
-            r.status.push(Status::Outside);
+            let skill = draw_skill(t.skill_sigma, &mut d);
+            r.push(NewResearcher {
+                skill,
+                origin: n as u16,
+                hub: n as u16,
+                employer: NO_EMPLOYER,
+                wage: t.wage_floor_usd,
+                joined: month as i32,
+                status: Status::Outside,
+            });
             r.entered += 1;
             outside_skill[n] += weight * skill;
             *entered += weight;

@@ -55,7 +55,29 @@ pub struct Researchers {
     pub entered: u64,
 }
 
+/// One researcher agent's fields, for [`Researchers::push`].
+pub struct NewResearcher {
+    pub skill: f64,
+    pub origin: u16,
+    pub hub: u16,
+    pub employer: AgentId,
+    pub wage: f64,
+    pub joined: i32,
+    pub status: Status,
+}
+
 impl Researchers {
+    /// Appends one agent (the month-0 pool and the graduates of the pipeline).
+    pub fn push(&mut self, a: NewResearcher) {
+        self.skill.push(a.skill);
+        self.origin.push(a.origin);
+        self.hub.push(a.hub);
+        self.employer.push(a.employer);
+        self.wage.push(a.wage);
+        self.joined.push(a.joined);
+        self.status.push(a.status);
+    }
+
     /// Number of agents.
     pub fn len(&self) -> usize {
         self.skill.len()
